@@ -1,0 +1,212 @@
+/* internal.h - private declarations shared by the rooms of libresolvsip.
+ * Each section names the file that implements it. */
+#ifndef RSIP_INTERNAL_H
+#define RSIP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resolvsip.h"
+
+#define RSIP_ERRLEN 256 /* size of the error buffers passed to parsers */
+
+/* ------------------------------------------------------------------ */
+/* util.c: small helpers, locale-independent (no <ctype.h> in protocol code) */
+
+static inline bool rsip_is_digit(int c) { return c >= '0' && c <= '9'; }
+static inline bool rsip_is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline bool rsip_is_hex(int c)
+{
+	return rsip_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static inline int rsip_lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+/* ASCII case-insensitive comparisons. */
+int rsip_strcasecmp(const char *a, const char *b);
+int rsip_strncasecmp(const char *a, const char *b, size_t n);
+/* malloc'd copy (NULL in, NULL out); rsip_strndup copies n bytes and ends it. */
+char *rsip_strdup(const char *s);
+char *rsip_strndup(const char *s, size_t n);
+/* Lower-case a string in place (ASCII). */
+void rsip_strlower(char *s);
+/* snprintf into err (size errlen) when err is not NULL. */
+void rsip_seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A growable array of pointers (strings or structs). */
+struct rsip_vec {
+	void **items;
+	size_t n, cap;
+};
+int rsip_vec_push(struct rsip_vec *v, void *item); /* 0, or -1 on ENOMEM */
+/* Free the array; when free_item is not NULL, call it on each item first. */
+void rsip_vec_clear(struct rsip_vec *v, void (*free_item)(void *));
+
+/* ------------------------------------------------------------------ */
+/* teluri.c: RFC 3966 tel: URIs, E.164 (RFC 6116 §3.1) */
+
+struct tel_param {
+	char *name;  /* lower case */
+	char *value; /* percent-decoded; NULL for a parameter without '=' */
+};
+
+struct tel_uri {
+	bool global;        /* "+" digits; else a local number */
+	char *number;       /* global: "+" and digits, separators removed;
+			       local: digits, HEX, '*', '#' (hex lower-cased) */
+	char *ext;          /* ;ext= (separators removed), or NULL */
+	char *isub;         /* ;isub= (decoded), or NULL */
+	char *phone_context;/* ;phone-context= (a domain lower-cased without a
+			       trailing dot, or "+" digits), or NULL */
+	char *rn, *rn_context, *cic; /* RFC 4694, or NULL */
+	bool npdi;          /* RFC 4694 ;npdi */
+	bool enumdi;        /* RFC 4759 ;enumdi */
+	struct tel_param *params; /* every other parameter, in input order */
+	size_t nparams;
+};
+
+/* Parse a "tel:" URI (scheme case-insensitive) or a bare "+digits" number with
+ * optional visual separators (RFC 3966 §3, §5.1.1).  On error returns
+ * RSIP_E_BAD_INPUT with a sentence in err naming what is wrong. */
+rsip_status tel_parse(const char *in, struct tel_uri *out, char *err,
+		      size_t errlen);
+void tel_uri_clear(struct tel_uri *t);
+
+/* RFC 3966 §4: URI comparison (both global or both local, digits and
+ * phone-context compared without separators, parameters in any order, a
+ * parameter present in only one -> unequal, case-insensitive). */
+bool tel_equal(const struct tel_uri *a, const struct tel_uri *b);
+
+/* The ENUM AUS of a tel: URI: "+" and digits (RFC 6116 §3.1).  A local number
+ * is refused (RFC 6116 §3.7) with an error naming its phone-context.
+ * aus must have room for 64 bytes. */
+rsip_status tel_to_aus(const struct tel_uri *t, char *aus, size_t auslen,
+		       char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* sipuri.c: RFC 3261 §19.1 sip:/sips: URIs, the parts resolution needs */
+
+enum sip_host_type { SIP_HOST_NAME, SIP_HOST_IPV4, SIP_HOST_IPV6 };
+
+struct sip_uri {
+	bool sips;             /* sips: scheme */
+	char *user;            /* userinfo before '@' (no password), or NULL */
+	char *host;            /* name lower-cased without trailing dot; IPv4
+				  text; IPv6 text without brackets */
+	enum sip_host_type host_type;
+	int port;              /* -1 when absent */
+	char *transport;       /* ;transport= lower-cased, or NULL */
+	char *maddr;           /* ;maddr= as host above, or NULL */
+	enum sip_host_type maddr_type;
+	char *user_param;      /* ;user= lower-cased, or NULL */
+};
+
+/* Parse a sip: or sips: URI (scheme case-insensitive).  RSIP_E_BAD_INPUT with
+ * a sentence in err on error (RFC 3261 §19.1: a repeated parameter, a bad
+ * host or port; sips with transport=udp). */
+rsip_status sip_uri_parse(const char *in, struct sip_uri *out, char *err,
+			  size_t errlen);
+void sip_uri_clear(struct sip_uri *u);
+
+/* ------------------------------------------------------------------ */
+/* ddds.c: RFC 3401-3403 rules; knows no ENUM and asks no DNS question */
+
+/* One NAPTR record as the DDDS algorithm sees it (RFC 3403 §4). */
+struct ddds_rule {
+	char *owner;       /* key it was found at, absolute with trailing dot */
+	uint16_t order;
+	uint16_t preference;
+	char *flags;       /* as in the record (may be "") */
+	char *services;
+	char *regexp;      /* substitution expression (may be "") */
+	char *replacement; /* absolute name with trailing dot; "." = none */
+	size_t dns_index;  /* position in the DNS answer, for stable ties */
+};
+void ddds_rule_clear(struct ddds_rule *r);
+
+/* Sort rules by ORDER then PREFERENCE, ties in DNS order (RFC 3403 §4.1,
+ * RFC 6116 §5.2). */
+void ddds_sort(struct ddds_rule *rules, size_t n);
+
+/* A compiled substitution expression (RFC 3402 §3.2). */
+struct ddds_subst;
+
+/* Parse and compile "delim ere delim repl delim [i]".  RSIP_E_BAD_INPUT with
+ * the reason in err when the expression is malformed or uses what POSIX ERE
+ * lacks (REQUIREMENTS.md §2). */
+rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out,
+			       char *err, size_t errlen);
+/* Apply to the AUS (RFC 3402 §3: always the original AUS).
+ * RSIP_OK: *out (malloc'd) holds the result; RSIP_E_NOT_FOUND: no match;
+ * RSIP_E_BAD_INPUT: the rule is unusable (bad backreference, output too long,
+ * match limit hit), reason in err. */
+rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus,
+			     char **out, char *err, size_t errlen);
+void ddds_subst_free(struct ddds_subst *s);
+
+/* RFC 3403 §4.1: flags are [A-Za-z0-9]*.  Returns true when syntactically
+ * valid. */
+bool ddds_flags_valid(const char *flags);
+/* RFC 3403 §4.1: regexp and replacement are mutually exclusive; true when the
+ * record sets exactly one of them (an empty regexp and "." count as unset). */
+bool ddds_rule_has_one_rewrite(const struct ddds_rule *r);
+
+/* ------------------------------------------------------------------ */
+/* enum.c: RFC 6116 on top of ddds.c (keys, enumservices) */
+
+/* The ENUM domain of an AUS under a suffix (RFC 6116 §3.2):
+ * "+4942..." + "e164.arpa" -> "8.2.....4.e164.arpa.".  RSIP_E_BAD_INPUT when
+ * the AUS is not "+" and digits. */
+rsip_status enum_domain(const char *aus, const char *suffix, char *out,
+			size_t outlen);
+
+enum enum_service_kind {
+	ENUM_SERVICE_INVALID,  /* not the RFC 6116 §3.4.3 syntax */
+	ENUM_SERVICE_NOT_E2U,  /* a valid services field, but not E2U */
+	ENUM_SERVICE_SIP,      /* E2U with a "sip" type (any case), or legacy "sip+E2U" */
+	ENUM_SERVICE_OTHER     /* E2U without sip */
+};
+/* Classify a NAPTR services field for ENUM (RFC 6116 §3.4.3, RFC 3764 §4,
+ * RFC 3824 §7: the old "sip+E2U" is accepted). */
+enum enum_service_kind enum_service_classify(const char *services);
+
+/* ------------------------------------------------------------------ */
+/* srv.c: RFC 2782 ordering */
+
+/* A small, fast, seedable generator (xoshiro256**, seeded by splitmix64). */
+struct rsip_rng {
+	uint64_t s[4];
+};
+void rsip_rng_seed(struct rsip_rng *rng, uint64_t seed);
+uint64_t rsip_rng_next(struct rsip_rng *rng);
+/* Uniform in [0, bound) without modulo bias; bound > 0. */
+uint64_t rsip_rng_below(struct rsip_rng *rng, uint64_t bound);
+
+struct srv_rec {
+	uint16_t priority, weight, port;
+	char *target;      /* absolute with trailing dot; "." = not offered */
+	size_t dns_index;
+};
+
+/* A uniform draw in [lo, hi] (inclusive).  Injectable for tests. */
+typedef uint64_t (*srv_draw_fn)(void *arg, uint64_t lo, uint64_t hi);
+/* The draw backed by a struct rsip_rng (arg). */
+uint64_t srv_draw_rng(void *arg, uint64_t lo, uint64_t hi);
+
+/* Order SRV records in place: strict priority ascending, then within a
+ * priority RFC 2782 weighted random selection with its known bias removed
+ * (REQUIREMENTS.md §3).  A "." target, alone, stays as the only record; among
+ * others it is dropped (RFC 2782): returns the new count. */
+size_t srv_order(struct srv_rec *recs, size_t n, srv_draw_fn draw, void *arg);
+/* Deterministic order for stateless proxies (RFC 3263 §4.4): priority, then
+ * weight descending, then target, then port. */
+size_t srv_order_deterministic(struct srv_rec *recs, size_t n);
+void srv_rec_clear(struct srv_rec *r);
+
+#endif /* RSIP_INTERNAL_H */

@@ -1,0 +1,335 @@
+/* resolvsip.h - libresolvsip public API: where does this SIP request go?
+ * (RFC 3263 SIP location, RFC 6116 ENUM, RFC 3401-3403 DDDS, RFC 2782 SRV)
+ *
+ * Walk-through
+ * ------------
+ * Resolve one URI, synchronously:
+ *
+ *     rsip_ctx *ctx;
+ *     rsip_result *res;
+ *     if (rsip_ctx_new(&ctx) != RSIP_OK) ...;
+ *     rsip_ctx_set_zones(ctx, "zones");          // or rsip_ctx_add_server(), ...
+ *     rsip_resolve(ctx, "tel:+49-421-201-7028", &res);
+ *     for (size_t i = 0; i < rsip_result_target_count(res); i++) {
+ *         const rsip_target *t = rsip_result_target(res, i);
+ *         // try t->transport to t->address port t->port; on failure go on
+ *     }
+ *     rsip_result_free(res);
+ *     rsip_ctx_free(ctx);
+ *
+ * Inside an event loop: start resolutions with rsip_resolve_async(), watch
+ * rsip_ctx_fd() for readability and call rsip_ctx_process() when it is
+ * readable; each callback receives its result.  rsip_ctx_wait() blocks until
+ * every outstanding resolution has called back.
+ *
+ * The synchronous and asynchronous calls run the same engine: every DNS
+ * question goes through libunbound's asynchronous API.
+ */
+#ifndef RESOLVSIP_H
+#define RESOLVSIP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(RSIP_BUILDING_LIBRARY) && defined(__GNUC__)
+#define RSIP_API __attribute__((visibility("default")))
+#else
+#define RSIP_API
+#endif
+
+/** Opaque context: DNS mode, policies, caches.  One per application; see
+ * rsip_ctx_new().  Configure it before the first resolution. */
+typedef struct rsip_ctx rsip_ctx;
+
+/** Opaque result of one resolution.  Must be rsip_result_free()'d by the
+ * caller. */
+typedef struct rsip_result rsip_result;
+
+/** Status codes.  0 is success; values are only ever appended. */
+typedef enum rsip_status {
+	RSIP_OK = 0,             /**< "ok": at least one target */
+	RSIP_E_BAD_INPUT = 1,    /**< "bad-input": malformed URI or number */
+	RSIP_E_NOT_FOUND = 2,    /**< "not-found": the names do not exist or hold nothing usable */
+	RSIP_E_NO_TRANSPORT = 3, /**< "no-transport": nothing we support is offered */
+	RSIP_E_LOOP = 4,         /**< "loop": rewriting rules loop or hop too far */
+	RSIP_E_DNS_FAILURE = 5,  /**< "dns-failure": SERVFAIL, refused, unreachable */
+	RSIP_E_DNSSEC_BOGUS = 6, /**< "dnssec-bogus": validation failed */
+	RSIP_E_TIMEOUT = 7,      /**< "timeout": no answer in time */
+	RSIP_E_NOMEM = 8,        /**< "no-memory" */
+	RSIP_E_CONFIG = 9,       /**< "config": the context setting was refused */
+	RSIP_E_INVALID = 10      /**< "invalid-call": API misuse (NULL, wrong state) */
+} rsip_status;
+
+/** Short lower-case name of a status ("ok", "bad-input", ...), as used in
+ * sipresolve's JSON.  Never NULL. */
+RSIP_API const char *rsip_status_name(rsip_status status);
+
+/** A sentence describing a status.  Never NULL. */
+RSIP_API const char *rsip_strerror(rsip_status status);
+
+/** Transports, as bits so that they combine into a mask. */
+typedef enum rsip_transport {
+	RSIP_TRANSPORT_UDP = 1 << 0,
+	RSIP_TRANSPORT_TCP = 1 << 1,
+	RSIP_TRANSPORT_TLS = 1 << 2,      /**< TLS over TCP */
+	RSIP_TRANSPORT_SCTP = 1 << 3,
+	RSIP_TRANSPORT_TLS_SCTP = 1 << 4, /**< TLS over SCTP (RFC 4168) */
+	RSIP_TRANSPORT_WS = 1 << 5,       /**< WebSocket (RFC 7118) */
+	RSIP_TRANSPORT_WSS = 1 << 6       /**< secure WebSocket (RFC 7118) */
+} rsip_transport;
+
+/** The default transports: udp, tcp, tls. */
+#define RSIP_TRANSPORTS_DEFAULT \
+	(RSIP_TRANSPORT_UDP | RSIP_TRANSPORT_TCP | RSIP_TRANSPORT_TLS)
+
+/** Lower-case name of one transport ("udp", "tls-sctp", ...). */
+RSIP_API const char *rsip_transport_name(rsip_transport transport);
+
+/** Parse a comma-separated list of transport names into a mask.
+ * @return RSIP_OK, or RSIP_E_BAD_INPUT naming nothing (the list is wrong). */
+RSIP_API rsip_status rsip_transports_parse(const char *list, unsigned *mask);
+
+/** Address families, as bits. */
+#define RSIP_FAMILY_IPV4 1u
+#define RSIP_FAMILY_IPV6 2u
+
+/** DNSSEC state of an answer, a target or a whole chain.  Ordered from the
+ * weakest to the strongest, so that the weakest link is the minimum. */
+typedef enum rsip_dnssec {
+	RSIP_DNSSEC_BOGUS = 0,         /**< validation failed */
+	RSIP_DNSSEC_INDETERMINATE = 1, /**< not validated (no validator, data from an unvalidated source) */
+	RSIP_DNSSEC_INSECURE = 2,      /**< provably unsigned, or no trust anchor covers it */
+	RSIP_DNSSEC_SECURE = 3         /**< validated from a trust anchor */
+} rsip_dnssec;
+
+/** "secure", "insecure", "bogus", "indeterminate". */
+RSIP_API const char *rsip_dnssec_name(rsip_dnssec state);
+
+/* ------------------------------------------------------------------ */
+/* Context                                                            */
+
+/** Create a context.  DNS mode: the system's resolv.conf unless one of the
+ * mode setters below is called.
+ * @param ctxp  receives the context; must be rsip_ctx_free()'d by caller.
+ * @return RSIP_OK, RSIP_E_NOMEM, RSIP_E_INVALID. */
+RSIP_API rsip_status rsip_ctx_new(rsip_ctx **ctxp);
+
+/** Free a context, cancelling outstanding resolutions (their callbacks are
+ * not called).  Accepts NULL. */
+RSIP_API void rsip_ctx_free(rsip_ctx *ctx);
+
+/** A sentence saying why the last setter on this context failed (empty when
+ * none failed).  Owned by the context. */
+RSIP_API const char *rsip_ctx_errmsg(const rsip_ctx *ctx);
+
+/** DNS mode: serve every zone file in @p dir in process; nothing leaves the
+ * machine, and names outside the zones are NXDOMAIN at once.  Each file must
+ * hold one zone with its SOA record.
+ * @return RSIP_OK, RSIP_E_CONFIG (unreadable directory, bad zone file, mode
+ *         already chosen; see rsip_ctx_errmsg()), RSIP_E_INVALID. */
+RSIP_API rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir);
+
+/** DNS mode: ask this server, "ADDR" or "ADDR#PORT" (repeatable, in order).
+ * @return RSIP_OK, RSIP_E_CONFIG (bad address, another mode chosen). */
+RSIP_API rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server);
+
+/** DNS mode: the servers named in a resolv.conf file (NULL: /etc/resolv.conf,
+ * which is also the default). */
+RSIP_API rsip_status rsip_ctx_set_resolvconf(rsip_ctx *ctx, const char *path);
+
+/** DNS mode: full recursion from the root servers, validating with the
+ * system's root trust anchor (/usr/share/dns/root.key). */
+RSIP_API rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx);
+
+/** Add DNSSEC trust anchors from a file of DS or DNSKEY records in zone-file
+ * syntax (repeatable). */
+RSIP_API rsip_status rsip_ctx_add_trust_anchor_file(rsip_ctx *ctx,
+						    const char *path);
+
+/** Supported transports (a mask of rsip_transport; default
+ * RSIP_TRANSPORTS_DEFAULT).  RFC 3263 §4.1 drops the others.  Their order of
+ * preference, where the RFC leaves it to the client (SRV without NAPTR), is
+ * udp, tcp, tls, sctp, tls-sctp, ws, wss unless set by
+ * rsip_ctx_set_transport_order(). */
+RSIP_API rsip_status rsip_ctx_set_transports(rsip_ctx *ctx, unsigned mask);
+
+/** Supported transports with their order of preference, as a comma list
+ * ("tls,tcp,udp").  Sets the mask too.  @return RSIP_E_CONFIG on a bad list. */
+RSIP_API rsip_status rsip_ctx_set_transport_order(rsip_ctx *ctx,
+						  const char *list);
+
+/** Address families to return (RSIP_FAMILY_IPV4 | RSIP_FAMILY_IPV6, the
+ * default, or one of them). */
+RSIP_API rsip_status rsip_ctx_set_families(rsip_ctx *ctx, unsigned mask);
+
+/** Add an ENUM suffix (RFC 6116 §3.2; RFC 5526), in order of preference.  The
+ * first call replaces the default, "e164.arpa". */
+RSIP_API rsip_status rsip_ctx_add_enum_suffix(rsip_ctx *ctx,
+					      const char *domain);
+
+/** Seed the random generator used for the RFC 2782 weighted choice, for
+ * reproducible orders.  Unseeded contexts draw a seed from the system. */
+RSIP_API rsip_status rsip_ctx_set_seed(rsip_ctx *ctx, uint64_t seed);
+
+/* ------------------------------------------------------------------ */
+/* Resolution                                                         */
+
+/** Resolve a tel: URI, a bare "+E.164" number, or a sip:/sips: URI to the
+ * ordered list of next hops, waiting for the answer.
+ * @param resp  receives the result (also on failure, with the trace and the
+ *              error); must be rsip_result_free()'d by caller.  NULL only
+ *              when the return is RSIP_E_NOMEM or RSIP_E_INVALID.
+ * @return the result's status. */
+RSIP_API rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri,
+				  rsip_result **resp);
+
+/** Called once per asynchronous resolution, from rsip_ctx_process() or
+ * rsip_ctx_wait() (or from rsip_resolve_async() itself when the input is
+ * malformed).  @p result belongs to the callee: rsip_result_free() it. */
+typedef void (*rsip_callback)(void *arg, rsip_result *result);
+
+/** Start a resolution; @p callback receives the result.
+ * @param idp  receives an id for rsip_cancel() (may be NULL).
+ * @return RSIP_OK when started (or already called back), RSIP_E_NOMEM,
+ *         RSIP_E_CONFIG (the DNS mode could not be set up), RSIP_E_INVALID. */
+RSIP_API rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri,
+					rsip_callback callback, void *arg,
+					int *idp);
+
+/** A file descriptor that becomes readable when answers are waiting; then
+ * call rsip_ctx_process().  -1 before the first resolution has started. */
+RSIP_API int rsip_ctx_fd(rsip_ctx *ctx);
+
+/** Process the answers that have arrived, without blocking; runs callbacks. */
+RSIP_API rsip_status rsip_ctx_process(rsip_ctx *ctx);
+
+/** Block until every outstanding resolution has called back. */
+RSIP_API rsip_status rsip_ctx_wait(rsip_ctx *ctx);
+
+/** Number of resolutions started and not yet called back. */
+RSIP_API size_t rsip_ctx_pending(const rsip_ctx *ctx);
+
+/** Cancel a resolution; its callback will not be called.
+ * @return RSIP_OK, RSIP_E_INVALID (no such id). */
+RSIP_API rsip_status rsip_cancel(rsip_ctx *ctx, int id);
+
+/* ------------------------------------------------------------------ */
+/* Results                                                            */
+
+/** Where a target's address came from. */
+typedef enum rsip_source {
+	RSIP_SOURCE_NUMERIC = 0, /**< the URI's host is an IP address */
+	RSIP_SOURCE_SRV = 1,     /**< SRV target, then A/AAAA */
+	RSIP_SOURCE_HOST = 2     /**< A/AAAA of the URI's host (no SRV) */
+} rsip_source;
+
+/** One next hop.  Owned by its result. */
+typedef struct rsip_target {
+	rsip_transport transport;
+	unsigned family;      /**< RSIP_FAMILY_IPV4 or RSIP_FAMILY_IPV6 */
+	char address[46];     /**< textual address, no brackets */
+	uint16_t port;
+	const char *host;     /**< the name the address came from (absolute,
+				   with trailing dot); NULL for a numeric host */
+	uint16_t priority;    /**< SRV priority (0 without SRV) */
+	uint16_t weight;      /**< SRV weight (0 without SRV) */
+	rsip_dnssec dnssec;   /**< weakest link of the path to this target */
+	rsip_source source;
+} rsip_target;
+
+/** One DNS question asked for a resolution, with its answer and the
+ * decisions taken on it.  Owned by its result. */
+typedef struct rsip_step {
+	const char *qname;       /**< absolute, trailing dot */
+	uint16_t qtype;          /**< RR type number */
+	const char *qtype_name;  /**< "NAPTR", "SRV", "A", "AAAA" */
+	int rcode;               /**< DNS rcode; -1 when no answer came */
+	const char *rcode_name;  /**< "NOERROR", "NXDOMAIN", ..., "NONE" */
+	rsip_dnssec dnssec;
+	const char *why_bogus;   /**< NULL unless bogus */
+	unsigned wave;           /**< 1 = first round of questions */
+	size_t answer_count;
+	const char *const *answers; /**< the answer RRs in presentation format */
+	size_t note_count;
+	const char *const *notes;   /**< decisions, for a person */
+} rsip_step;
+
+/** Verdict on one ENUM NAPTR record. */
+typedef enum rsip_verdict {
+	RSIP_VERDICT_SELECTED = 0,    /**< its URI is the one located */
+	RSIP_VERDICT_FALLBACK = 1,    /**< a SIP URI tried after the selected one */
+	RSIP_VERDICT_NOT_SIP = 2,     /**< valid, but not a SIP enumservice */
+	RSIP_VERDICT_INVALID = 3,     /**< malformed: dropped (see reason) */
+	RSIP_VERDICT_NO_MATCH = 4,    /**< its regexp did not match the AUS */
+	RSIP_VERDICT_NOT_REACHED = 5, /**< of another ORDER, after a match (RFC 3403 §4.1) */
+	RSIP_VERDICT_UNUSED = 6       /**< a SIP URI not needed: an earlier one gave targets */
+} rsip_verdict;
+
+/** "selected", "fallback", "not-sip", "invalid", "no-match", "not-reached",
+ * "unused". */
+RSIP_API const char *rsip_verdict_name(rsip_verdict verdict);
+
+/** One ENUM NAPTR record with what became of it.  Owned by its result. */
+typedef struct rsip_naptr {
+	const char *owner;
+	uint16_t order;
+	uint16_t preference;
+	const char *flags;
+	const char *services;
+	const char *regexp;
+	const char *replacement;
+	const char *result;      /**< the URI (or key) the rule produced, or NULL */
+	rsip_verdict verdict;
+	const char *reason;      /**< why, for a person; NULL when obvious */
+} rsip_naptr;
+
+/** Free a result.  Accepts NULL. */
+RSIP_API void rsip_result_free(rsip_result *res);
+
+RSIP_API rsip_status rsip_result_status(const rsip_result *res);
+/** The input as given. */
+RSIP_API const char *rsip_result_input(const rsip_result *res);
+/** A sentence saying what went wrong; NULL when the status is RSIP_OK. */
+RSIP_API const char *rsip_result_error(const rsip_result *res);
+/** The SIP/SIPS URI that was located (for tel: input, the one ENUM gave);
+ * NULL when none was reached. */
+RSIP_API const char *rsip_result_uri(const rsip_result *res);
+/** Weakest DNSSEC state along the chain. */
+RSIP_API rsip_dnssec rsip_result_dnssec(const rsip_result *res);
+/** Sequential waves of DNS questions the resolution took. */
+RSIP_API unsigned rsip_result_waves(const rsip_result *res);
+/** DNS questions asked. */
+RSIP_API unsigned rsip_result_questions(const rsip_result *res);
+
+RSIP_API size_t rsip_result_target_count(const rsip_result *res);
+/** The i-th target, in the order a client must try them; NULL past the end. */
+RSIP_API const rsip_target *rsip_result_target(const rsip_result *res,
+					       size_t i);
+
+RSIP_API size_t rsip_result_step_count(const rsip_result *res);
+RSIP_API const rsip_step *rsip_result_step(const rsip_result *res, size_t i);
+
+/** Non-zero when ENUM was used (tel: or +E.164 input). */
+RSIP_API int rsip_result_has_enum(const rsip_result *res);
+/** The ENUM AUS, "+" and digits; NULL without ENUM. */
+RSIP_API const char *rsip_result_enum_aus(const rsip_result *res);
+/** The ENUM domains asked (one per suffix), in suffix order. */
+RSIP_API size_t rsip_result_enum_domain_count(const rsip_result *res);
+RSIP_API const char *rsip_result_enum_domain(const rsip_result *res,
+					     size_t i);
+/** Every NAPTR record seen by ENUM, in the order they were considered. */
+RSIP_API size_t rsip_result_enum_record_count(const rsip_result *res);
+RSIP_API const rsip_naptr *rsip_result_enum_record(const rsip_result *res,
+						   size_t i);
+/** The SIP/SIPS URIs ENUM produced, in the order they are tried. */
+RSIP_API size_t rsip_result_enum_uri_count(const rsip_result *res);
+RSIP_API const char *rsip_result_enum_uri(const rsip_result *res, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RESOLVSIP_H */
