@@ -49,6 +49,17 @@ int rsip_vec_push(struct rsip_vec *v, void *item); /* 0, or -1 on ENOMEM */
 void rsip_vec_clear(struct rsip_vec *v, void (*free_item)(void *));
 
 /* ------------------------------------------------------------------ */
+/* status.c: names of codes */
+
+/* The transport named by the first len bytes of name (any case), or 0. */
+rsip_transport rsip_transport_from_name(const char *name, size_t len);
+/* Parse "udp,tcp,tls" into the order of preference (duplicates once) and a
+ * mask.  RSIP_E_BAD_INPUT with err naming the bad word. */
+rsip_status rsip_transport_list_parse(const char *list, rsip_transport *order,
+				      size_t max, size_t *count, unsigned *mask,
+				      char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
 /* teluri.c: RFC 3966 tel: URIs, E.164 (RFC 6116 §3.1) */
 
 struct tel_param {

@@ -266,11 +266,11 @@ typedef enum rsip_verdict {
 	RSIP_VERDICT_INVALID = 3,     /**< malformed: dropped (see reason) */
 	RSIP_VERDICT_NO_MATCH = 4,    /**< its regexp did not match the AUS */
 	RSIP_VERDICT_NOT_REACHED = 5, /**< of another ORDER, after a match (RFC 3403 §4.1) */
-	RSIP_VERDICT_UNUSED = 6       /**< a SIP URI not needed: an earlier one gave targets */
+	RSIP_VERDICT_NO_TARGET = 6    /**< a SIP URI located without a target; the next was tried */
 } rsip_verdict;
 
 /** "selected", "fallback", "not-sip", "invalid", "no-match", "not-reached",
- * "unused". */
+ * "no-target". */
 RSIP_API const char *rsip_verdict_name(rsip_verdict verdict);
 
 /** One ENUM NAPTR record with what became of it.  Owned by its result. */

@@ -1,0 +1,640 @@
+/* ctx.c - the context: DNS mode (zones, servers, resolv.conf, recursion),
+ * trust anchors, transports, families, ENUM suffixes, RNG, limits. */
+#define _GNU_SOURCE /* vasprintf, mkdtemp */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define ROOT_KEY_FILE "/usr/share/dns/root.key"
+
+/* Names that libunbound answers itself before any zone is consulted (its
+ * default local-zones, RFC 6761 and friends).  A zone given with --zones at or
+ * below one of them must still be served, so that default is lifted. */
+static const char *const special_use_zones[] = {
+	"localhost.", "test.", "invalid.", "onion.", "home.arpa.",
+	"resolver.arpa.", "service.arpa.", "local.", "127.in-addr.arpa.",
+	"10.in-addr.arpa.", "168.192.in-addr.arpa.", "254.169.in-addr.arpa.",
+	"in-addr.arpa.", "ip6.arpa.", NULL
+};
+
+void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	va_end(ap);
+}
+
+rsip_status rsip_ctx_new(rsip_ctx **ctxp)
+{
+	rsip_ctx *ctx;
+	pthread_mutexattr_t attr;
+	uint64_t seed = 0;
+
+	if (ctxp == NULL)
+		return RSIP_E_INVALID;
+	*ctxp = NULL;
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL)
+		return RSIP_E_NOMEM;
+	pthread_mutexattr_init(&attr);
+	/* Recursive: a callback may start a new resolution on the same context. */
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&ctx->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	ctx->mode = DNS_MODE_RESOLVCONF;
+	ctx->tp_order[0] = RSIP_TRANSPORT_UDP;
+	ctx->tp_order[1] = RSIP_TRANSPORT_TCP;
+	ctx->tp_order[2] = RSIP_TRANSPORT_TLS;
+	ctx->tp_count = 3;
+	ctx->transports = RSIP_TRANSPORTS_DEFAULT;
+	ctx->families = RSIP_FAMILY_IPV4 | RSIP_FAMILY_IPV6;
+	ctx->limits.max_questions = 128;
+	ctx->limits.max_srv_targets = 32;
+	ctx->limits.max_enum_uris = 8;
+	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	rsip_rng_seed(&ctx->rng, seed);
+	*ctxp = ctx;
+	return RSIP_OK;
+}
+
+static void remove_tmpdir(char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	if (dir == NULL)
+		return;
+	d = opendir(dir);
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			char path[4096];
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+	free(dir);
+}
+
+void rsip_ctx_free(rsip_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	pthread_mutex_lock(&ctx->lock);
+	while (ctx->active != NULL)
+		rsip_cancel(ctx, ctx->active->id);
+	pthread_mutex_unlock(&ctx->lock);
+	if (ctx->ub != NULL)
+		ub_ctx_delete(ctx->ub);
+	rsip_vec_clear(&ctx->zone_names, free);
+	rsip_vec_clear(&ctx->zone_files, free);
+	rsip_vec_clear(&ctx->servers, free);
+	rsip_vec_clear(&ctx->ta_files, free);
+	rsip_vec_clear(&ctx->suffixes, free);
+	free(ctx->resolvconf);
+	remove_tmpdir(ctx->tmpdir);
+	pthread_mutex_destroy(&ctx->lock);
+	free(ctx);
+}
+
+const char *rsip_ctx_errmsg(const rsip_ctx *ctx)
+{
+	return ctx ? ctx->errmsg : "no context";
+}
+
+static const char *mode_name(enum dns_mode mode)
+{
+	switch (mode) {
+	case DNS_MODE_ZONES: return "zone files";
+	case DNS_MODE_SERVERS: return "named servers";
+	case DNS_MODE_RECURSIVE: return "recursion";
+	case DNS_MODE_RESOLVCONF: return "resolv.conf";
+	}
+	return "?";
+}
+
+/* Common checks of the setters: a context still being configured, and one
+ * DNS mode only. */
+static rsip_status setter_begin(rsip_ctx *ctx, bool sets_mode, enum dns_mode mode)
+{
+	if (ctx->ub != NULL) {
+		ctx_errmsg(ctx, "the context is in use: configure it before the first "
+			   "resolution");
+		return RSIP_E_INVALID;
+	}
+	if (sets_mode && ctx->mode_set && ctx->mode != mode) {
+		ctx_errmsg(ctx, "the DNS mode is already %s; %s cannot be added",
+			   mode_name(ctx->mode), mode_name(mode));
+		return RSIP_E_CONFIG;
+	}
+	ctx->errmsg[0] = '\0';
+	return RSIP_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+/* Read one zone file with ldns: it must parse and hold an SOA, whose owner
+ * names the zone.  *apex is malloc'd. */
+static rsip_status zone_file_apex(rsip_ctx *ctx, const char *path, char **apex)
+{
+	FILE *fp = fopen(path, "r");
+	ldns_zone *zone = NULL;
+	ldns_status st;
+	int line = 0;
+	ldns_rr *soa;
+
+	if (fp == NULL) {
+		ctx_errmsg(ctx, "%s: %s", path, strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	st = ldns_zone_new_frm_fp_l(&zone, fp, NULL, 3600, LDNS_RR_CLASS_IN, &line);
+	fclose(fp);
+	if (st != LDNS_STATUS_OK) {
+		ctx_errmsg(ctx, "%s: line %d: %s", path, line, ldns_get_errorstr_by_id(st));
+		return RSIP_E_CONFIG;
+	}
+	soa = ldns_zone_soa(zone);
+	if (soa == NULL) {
+		ldns_zone_deep_free(zone);
+		ctx_errmsg(ctx, "%s: no SOA record: a zone file must start with its SOA", path);
+		return RSIP_E_CONFIG;
+	}
+	*apex = ldns_rdf2str(ldns_rr_owner(soa));
+	ldns_zone_deep_free(zone);
+	if (*apex == NULL)
+		return RSIP_E_NOMEM;
+	rsip_strlower(*apex);
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	struct rsip_vec names = {0};
+	rsip_status st;
+	char *real;
+
+	if (ctx == NULL || dir == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, true, DNS_MODE_ZONES)) != RSIP_OK)
+		return st;
+	if (ctx->zone_files.n > 0) {
+		ctx_errmsg(ctx, "a zones directory is already set");
+		return RSIP_E_CONFIG;
+	}
+	real = realpath(dir, NULL);
+	if (real == NULL || (d = opendir(real)) == NULL) {
+		ctx_errmsg(ctx, "zones directory %s: %s", dir, strerror(errno));
+		free(real);
+		return RSIP_E_CONFIG;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *name;
+		/* Zone files are the *.zone files; anchors and notes may sit beside. */
+		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".zone"))
+			continue;
+		if (asprintf(&name, "%s/%s", real, de->d_name) < 0 ||
+		    rsip_vec_push(&names, name) != 0) {
+			closedir(d);
+			free(real);
+			rsip_vec_clear(&names, free);
+			return RSIP_E_NOMEM;
+		}
+	}
+	closedir(d);
+	if (names.n == 0) {
+		ctx_errmsg(ctx, "zones directory %s holds no *.zone file", dir);
+		free(real);
+		return RSIP_E_CONFIG;
+	}
+	qsort(names.items, names.n, sizeof(void *), cmp_str);
+	st = RSIP_OK;
+	for (size_t i = 0; i < names.n && st == RSIP_OK; i++) {
+		char *apex = NULL;
+		st = zone_file_apex(ctx, names.items[i], &apex);
+		if (st != RSIP_OK)
+			break;
+		for (size_t j = 0; j < ctx->zone_names.n; j++) {
+			if (strcmp(ctx->zone_names.items[j], apex) == 0) {
+				ctx_errmsg(ctx, "%s and %s both hold zone %s",
+					   (char *)ctx->zone_files.items[j],
+					   (char *)names.items[i], apex);
+				st = RSIP_E_CONFIG;
+			}
+		}
+		if (st == RSIP_OK && rsip_vec_push(&ctx->zone_names, apex) != 0)
+			st = RSIP_E_NOMEM;
+		else if (st != RSIP_OK)
+			free(apex);
+		if (st == RSIP_OK) {
+			if (rsip_vec_push(&ctx->zone_files, names.items[i]) != 0)
+				st = RSIP_E_NOMEM;
+			else
+				names.items[i] = NULL;
+		}
+	}
+	rsip_vec_clear(&names, free);
+	free(real);
+	if (st != RSIP_OK) {
+		rsip_vec_clear(&ctx->zone_names, free);
+		rsip_vec_clear(&ctx->zone_files, free);
+		return st;
+	}
+	ctx->mode = DNS_MODE_ZONES;
+	ctx->mode_set = true;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
+{
+	char addr[INET6_ADDRSTRLEN + 8], buf[16];
+	const char *hash;
+	unsigned long port = 53;
+	size_t alen;
+	char *entry;
+	rsip_status st;
+
+	if (ctx == NULL || server == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, true, DNS_MODE_SERVERS)) != RSIP_OK)
+		return st;
+	hash = strchr(server, '#');
+	alen = hash ? (size_t)(hash - server) : strlen(server);
+	if (alen == 0 || alen >= sizeof(addr)) {
+		ctx_errmsg(ctx, "'%s' is not a server address (ADDR or ADDR#PORT)", server);
+		return RSIP_E_CONFIG;
+	}
+	memcpy(addr, server, alen);
+	addr[alen] = '\0';
+	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1) {
+		ctx_errmsg(ctx, "'%s' is not an IPv4 or IPv6 address", addr);
+		return RSIP_E_CONFIG;
+	}
+	if (hash != NULL) {
+		const char *p = hash + 1;
+		port = 0;
+		if (*p == '\0')
+			port = 0;
+		for (; *p; p++) {
+			if (!rsip_is_digit((unsigned char)*p) || port > 65535) {
+				port = 0;
+				break;
+			}
+			port = port * 10 + (unsigned long)(*p - '0');
+		}
+		if (port == 0 || port > 65535) {
+			ctx_errmsg(ctx, "'%s': the port must be a number from 1 to 65535",
+				   server);
+			return RSIP_E_CONFIG;
+		}
+	}
+	if (asprintf(&entry, "%s@%lu", addr, port) < 0)
+		return RSIP_E_NOMEM;
+	if (rsip_vec_push(&ctx->servers, entry) != 0) {
+		free(entry);
+		return RSIP_E_NOMEM;
+	}
+	ctx->mode = DNS_MODE_SERVERS;
+	ctx->mode_set = true;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_resolvconf(rsip_ctx *ctx, const char *path)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, true, DNS_MODE_RESOLVCONF)) != RSIP_OK)
+		return st;
+	if (path != NULL && access(path, R_OK) != 0) {
+		ctx_errmsg(ctx, "resolv.conf %s: %s", path, strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	free(ctx->resolvconf);
+	ctx->resolvconf = path ? rsip_strdup(path) : NULL;
+	if (path != NULL && ctx->resolvconf == NULL)
+		return RSIP_E_NOMEM;
+	ctx->mode = DNS_MODE_RESOLVCONF;
+	ctx->mode_set = true;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, true, DNS_MODE_RECURSIVE)) != RSIP_OK)
+		return st;
+	if (access(ROOT_KEY_FILE, R_OK) != 0) {
+		ctx_errmsg(ctx, "recursion needs the root trust anchor %s (Debian package "
+			   "dns-root-data): %s", ROOT_KEY_FILE, strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	ctx->mode = DNS_MODE_RECURSIVE;
+	ctx->mode_set = true;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_add_trust_anchor_file(rsip_ctx *ctx, const char *path)
+{
+	rsip_status st;
+	char *copy;
+	if (ctx == NULL || path == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	if (access(path, R_OK) != 0) {
+		ctx_errmsg(ctx, "trust anchor file %s: %s", path, strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	copy = realpath(path, NULL);
+	if (copy == NULL || rsip_vec_push(&ctx->ta_files, copy) != 0) {
+		free(copy);
+		return RSIP_E_NOMEM;
+	}
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_transports(rsip_ctx *ctx, unsigned mask)
+{
+	rsip_status st;
+	size_t n = 0;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	if (mask == 0 || (mask & ~0x7fu) != 0) {
+		ctx_errmsg(ctx, "the transport mask 0x%x names no transport or an unknown one",
+			   mask);
+		return RSIP_E_CONFIG;
+	}
+	for (unsigned bit = 1; bit <= RSIP_TRANSPORT_WSS; bit <<= 1)
+		if (mask & bit)
+			ctx->tp_order[n++] = (rsip_transport)bit;
+	ctx->tp_count = n;
+	ctx->transports = mask;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_transport_order(rsip_ctx *ctx, const char *list)
+{
+	rsip_status st;
+	rsip_transport order[RSIP_MAX_TRANSPORTS];
+	size_t n;
+	unsigned mask;
+	char err[RSIP_ERRLEN];
+	if (ctx == NULL || list == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	if (rsip_transport_list_parse(list, order, RSIP_MAX_TRANSPORTS, &n, &mask, err,
+				      sizeof(err)) != RSIP_OK) {
+		ctx_errmsg(ctx, "%s", err);
+		return RSIP_E_CONFIG;
+	}
+	memcpy(ctx->tp_order, order, n * sizeof(order[0]));
+	ctx->tp_count = n;
+	ctx->transports = mask;
+	return RSIP_OK;
+}
+
+bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp)
+{
+	return (ctx->transports & (unsigned)tp) != 0;
+}
+
+rsip_status rsip_ctx_set_families(rsip_ctx *ctx, unsigned mask)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	if (mask == 0 || (mask & ~(RSIP_FAMILY_IPV4 | RSIP_FAMILY_IPV6)) != 0) {
+		ctx_errmsg(ctx, "the family mask must be RSIP_FAMILY_IPV4, RSIP_FAMILY_IPV6 "
+			   "or both");
+		return RSIP_E_CONFIG;
+	}
+	ctx->families = mask;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_add_enum_suffix(rsip_ctx *ctx, const char *domain)
+{
+	rsip_status st;
+	char *abs;
+	size_t len;
+	ldns_rdf *rdf = NULL;
+	if (ctx == NULL || domain == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	len = strlen(domain);
+	if (len == 0 || strcmp(domain, ".") == 0 ||
+	    ldns_str2rdf_dname(&rdf, domain) != LDNS_STATUS_OK) {
+		ctx_errmsg(ctx, "ENUM suffix '%s' is not a domain name", domain);
+		return RSIP_E_CONFIG;
+	}
+	ldns_rdf_deep_free(rdf);
+	if (asprintf(&abs, "%s%s", domain, domain[len - 1] == '.' ? "" : ".") < 0)
+		return RSIP_E_NOMEM;
+	rsip_strlower(abs);
+	if (!ctx->suffixes_set) {
+		rsip_vec_clear(&ctx->suffixes, free);
+		ctx->suffixes_set = true;
+	}
+	if (rsip_vec_push(&ctx->suffixes, abs) != 0) {
+		free(abs);
+		return RSIP_E_NOMEM;
+	}
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_seed(rsip_ctx *ctx, uint64_t seed)
+{
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	pthread_mutex_lock(&ctx->lock);
+	rsip_rng_seed(&ctx->rng, seed);
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}
+
+/* ---- libunbound set-up ------------------------------------------- */
+
+/* True when name is at or below zone (both absolute, lower case). */
+static bool name_under(const char *name, const char *zone)
+{
+	size_t ln = strlen(name), lz = strlen(zone);
+	if (strcmp(zone, ".") == 0)
+		return true;
+	if (ln < lz || strcmp(name + ln - lz, zone) != 0)
+		return false;
+	return ln == lz || name[ln - lz - 1] == '.';
+}
+
+/* Write the unbound configuration for zones mode: one auth-zone per file,
+ * served for upstream only, and a root stub (SOA and NS only) so that a name
+ * outside every zone is NXDOMAIN at once instead of a query to the root
+ * servers (DESIGN.md §6). */
+static rsip_status write_zones_config(rsip_ctx *ctx, char **conf_path)
+{
+	char tmpl[] = "/tmp/resolvsip-XXXXXX";
+	char *path = NULL, *root = NULL;
+	FILE *fp;
+	bool have_root = false;
+
+	if (mkdtemp(tmpl) == NULL) {
+		ctx_errmsg(ctx, "cannot make a temporary directory: %s", strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	ctx->tmpdir = rsip_strdup(tmpl);
+	if (ctx->tmpdir == NULL || asprintf(&path, "%s/unbound.conf", tmpl) < 0)
+		return RSIP_E_NOMEM;
+	for (size_t i = 0; i < ctx->zone_names.n; i++)
+		if (strcmp(ctx->zone_names.items[i], ".") == 0)
+			have_root = true;
+	if (!have_root) {
+		if (asprintf(&root, "%s/root.zone", tmpl) < 0) {
+			free(path);
+			return RSIP_E_NOMEM;
+		}
+		fp = fopen(root, "w");
+		if (fp == NULL)
+			goto io_error;
+		fputs(".\t86400\tIN\tSOA\tlocalhost. nobody.invalid. 1 3600 600 86400 60\n"
+		      ".\t86400\tIN\tNS\tlocalhost.\n", fp);
+		if (fclose(fp) != 0)
+			goto io_error;
+	}
+	fp = fopen(path, "w");
+	if (fp == NULL)
+		goto io_error;
+	fprintf(fp, "server:\n\tmodule-config: \"validator iterator\"\n");
+	for (const char *const *sz = special_use_zones; *sz; sz++) {
+		for (size_t i = 0; i < ctx->zone_names.n; i++) {
+			if (name_under(ctx->zone_names.items[i], *sz)) {
+				fprintf(fp, "\tlocal-zone: \"%s\" nodefault\n", *sz);
+				break;
+			}
+		}
+	}
+	for (size_t i = 0; i < ctx->zone_names.n; i++)
+		fprintf(fp, "auth-zone:\n\tname: \"%s\"\n\tzonefile: \"%s\"\n"
+			"\tfor-upstream: yes\n\tfor-downstream: no\n\tfallback-enabled: no\n",
+			(char *)ctx->zone_names.items[i], (char *)ctx->zone_files.items[i]);
+	if (!have_root)
+		fprintf(fp, "auth-zone:\n\tname: \".\"\n\tzonefile: \"%s\"\n"
+			"\tfor-upstream: yes\n\tfor-downstream: no\n\tfallback-enabled: no\n",
+			root);
+	if (fclose(fp) != 0)
+		goto io_error;
+	free(root);
+	*conf_path = path;
+	return RSIP_OK;
+io_error:
+	ctx_errmsg(ctx, "cannot write the unbound configuration in %s: %s", tmpl,
+		   strerror(errno));
+	free(path);
+	free(root);
+	return RSIP_E_CONFIG;
+}
+
+static rsip_status ub_check(rsip_ctx *ctx, int err, const char *what)
+{
+	if (err == 0)
+		return RSIP_OK;
+	ctx_errmsg(ctx, "%s: %s", what, ub_strerror(err));
+	return err == UB_NOMEM ? RSIP_E_NOMEM : RSIP_E_CONFIG;
+}
+
+rsip_status ctx_start(rsip_ctx *ctx)
+{
+	struct ub_ctx *ub;
+	rsip_status st = RSIP_OK;
+	char *conf = NULL;
+
+	if (ctx->ub != NULL)
+		return RSIP_OK;
+	if (!ctx->suffixes_set && ctx->suffixes.n == 0) {
+		char *def = rsip_strdup("e164.arpa.");
+		if (def == NULL || rsip_vec_push(&ctx->suffixes, def) != 0) {
+			free(def);
+			return RSIP_E_NOMEM;
+		}
+	}
+	ub = ub_ctx_create();
+	if (ub == NULL) {
+		ctx_errmsg(ctx, "cannot create the libunbound context");
+		return RSIP_E_NOMEM;
+	}
+	/* Threaded, and before any other setting (DESIGN.md §6). */
+	st = ub_check(ctx, ub_ctx_async(ub, 1), "libunbound async mode");
+	switch (ctx->mode) {
+	case DNS_MODE_ZONES:
+		if (st == RSIP_OK)
+			st = write_zones_config(ctx, &conf);
+		if (st == RSIP_OK)
+			st = ub_check(ctx, ub_ctx_config(ub, conf), "zones configuration");
+		break;
+	case DNS_MODE_SERVERS:
+		/* Servers on loopback are allowed (a local resolver, a test daemon). */
+		if (st == RSIP_OK)
+			st = ub_check(ctx, ub_ctx_set_option(ub, "do-not-query-localhost:",
+							     "no"), "servers");
+		for (size_t i = 0; i < ctx->servers.n && st == RSIP_OK; i++)
+			st = ub_check(ctx, ub_ctx_set_fwd(ub, ctx->servers.items[i]),
+				      ctx->servers.items[i]);
+		break;
+	case DNS_MODE_RESOLVCONF:
+		if (st == RSIP_OK)
+			st = ub_check(ctx, ub_ctx_set_option(ub, "do-not-query-localhost:",
+							     "no"), "resolv.conf");
+		if (st == RSIP_OK)
+			st = ub_check(ctx, ub_ctx_resolvconf(ub, ctx->resolvconf ?
+							     ctx->resolvconf :
+							     "/etc/resolv.conf"),
+				      ctx->resolvconf ? ctx->resolvconf : "/etc/resolv.conf");
+		break;
+	case DNS_MODE_RECURSIVE:
+		if (st == RSIP_OK)
+			st = ub_check(ctx, ub_ctx_add_ta_file(ub, ROOT_KEY_FILE), ROOT_KEY_FILE);
+		break;
+	}
+	for (size_t i = 0; i < ctx->ta_files.n && st == RSIP_OK; i++)
+		st = ub_check(ctx, ub_ctx_add_ta_file(ub, ctx->ta_files.items[i]),
+			      ctx->ta_files.items[i]);
+	free(conf);
+	if (st != RSIP_OK) {
+		ub_ctx_delete(ub);
+		return st;
+	}
+	ctx->ub = ub;
+	return RSIP_OK;
+}

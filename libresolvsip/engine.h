@@ -1,0 +1,204 @@
+/* engine.h - private structures of the resolution engine: the context, the
+ * query engine over libunbound, resolutions as state machines, and results. */
+#ifndef RSIP_ENGINE_H
+#define RSIP_ENGINE_H
+
+#include <pthread.h>
+#include <ldns/ldns.h>
+#include <unbound.h>
+
+#include "internal.h"
+
+/* Bounds that every resolution respects (REQUIREMENTS.md: a resolution always
+ * ends).  Per context; defaults in ctx.c. */
+struct rsip_limits {
+	unsigned max_questions;   /* DNS questions per resolution */
+	unsigned max_srv_targets; /* SRV targets whose addresses are asked */
+	unsigned max_enum_uris;   /* SIP URIs from ENUM that are located in turn */
+};
+
+enum dns_mode {
+	DNS_MODE_RESOLVCONF = 0, /* the default */
+	DNS_MODE_ZONES,
+	DNS_MODE_SERVERS,
+	DNS_MODE_RECURSIVE
+};
+
+#define RSIP_MAX_TRANSPORTS 7
+
+struct resolution;
+
+struct rsip_ctx {
+	pthread_mutex_t lock;        /* recursive: guards everything below */
+	struct ub_ctx *ub;           /* NULL until the first resolution */
+	enum dns_mode mode;
+	bool mode_set;
+	struct rsip_vec zone_names;  /* char *: zone apex, absolute */
+	struct rsip_vec zone_files;  /* char *: absolute path, same index */
+	struct rsip_vec servers;     /* char *: "addr@port" for libunbound */
+	char *resolvconf;            /* NULL: /etc/resolv.conf */
+	struct rsip_vec ta_files;    /* char * */
+	char *tmpdir;                /* generated unbound config and root stub */
+	/* Transport preference order and the supported mask. */
+	rsip_transport tp_order[RSIP_MAX_TRANSPORTS];
+	size_t tp_count;
+	unsigned transports;
+	unsigned families;
+	struct rsip_vec suffixes;    /* char *: ENUM suffixes, absolute */
+	bool suffixes_set;
+	struct rsip_rng rng;
+	struct rsip_limits limits;
+	char errmsg[RSIP_ERRLEN];
+	/* Resolutions in flight. */
+	struct resolution *active;
+	size_t pending;
+	int next_id;
+};
+
+/* ctx.c */
+/* Create and configure the libunbound context on first use.  Caller holds the
+ * lock.  RSIP_E_CONFIG with ctx->errmsg on failure. */
+rsip_status ctx_start(rsip_ctx *ctx);
+bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp);
+void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------------ */
+/* result.c: the result under construction */
+
+struct step_rec {
+	rsip_step pub;
+	struct rsip_vec answers; /* char * */
+	struct rsip_vec notes;   /* char * */
+	char *qname, *why_bogus;
+};
+
+struct target_rec {
+	rsip_target pub;
+	char *host;
+};
+
+struct naptr_rec {
+	rsip_naptr pub;
+	char *owner, *flags, *services, *regexp, *replacement, *result, *reason;
+};
+
+struct rsip_result {
+	rsip_status status;
+	char *input;
+	char *error;
+	char *uri;
+	rsip_dnssec dnssec;       /* weakest link of the chain (set at the end) */
+	unsigned waves;
+	unsigned questions;
+	struct rsip_vec steps;    /* struct step_rec * */
+	struct rsip_vec targets;  /* struct target_rec * */
+	bool has_enum;
+	char *enum_aus;
+	struct rsip_vec enum_domains; /* char * */
+	struct rsip_vec enum_records; /* struct naptr_rec * */
+	struct rsip_vec enum_uris;    /* char * */
+};
+
+rsip_result *result_new(const char *input);
+struct step_rec *result_add_step(rsip_result *res, const char *qname,
+				 uint16_t qtype, unsigned wave);
+int step_add_answer(struct step_rec *st, char *text); /* takes text */
+int step_note(struct step_rec *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append a target unless the same transport, address and port is already
+ * there.  Returns 0, or -1 on ENOMEM. */
+int result_add_target(rsip_result *res, const rsip_target *t,
+		      const char *host);
+struct naptr_rec *result_add_enum_record(rsip_result *res,
+					 const struct ddds_rule *rule);
+void naptr_rec_set(struct naptr_rec *rec, const char *result,
+		   rsip_verdict verdict, const char *reason);
+
+/* ------------------------------------------------------------------ */
+/* query.c: the query engine over ub_resolve_async */
+
+struct dns_answer {
+	const char *qname;
+	uint16_t qtype;
+	int ub_err;            /* libunbound error, 0 when an answer came */
+	int rcode;             /* -1 when no answer came */
+	ldns_pkt *pkt;         /* the reply, NULL when none */
+	rsip_dnssec dnssec;
+	struct step_rec *step; /* the trace step, for notes */
+};
+
+typedef void (*query_cb)(struct resolution *r, void *arg,
+			 const struct dns_answer *a);
+
+/* Ask a question in the current wave.  The answer comes to cb; when every
+ * question of the wave has been answered, r->advance runs.  Returns RSIP_OK,
+ * or a status after which the caller stops (budget spent: RSIP_E_LOOP with
+ * the reason set on r; RSIP_E_NOMEM). */
+rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
+		      query_cb cb, void *arg);
+/* Cancel every question of r still in flight. */
+void query_cancel_all(struct resolution *r);
+/* The RRs of type in the answer section (any owner: CNAME chains followed by
+ * the server).  Caller frees the list with ldns_rr_list_free (the RRs belong
+ * to the packet). */
+ldns_rr_list *answer_rrs(const struct dns_answer *a, ldns_rr_type type);
+/* True when the answer says the name does not exist (NXDOMAIN). */
+bool answer_nxdomain(const struct dns_answer *a);
+/* True when no answer came, or the server failed (SERVFAIL, REFUSED...). */
+bool answer_failed(const struct dns_answer *a);
+/* The NAPTR records of an answer as DDDS rules, in DNS order (records that
+ * cannot be read are left out).  Free with ddds_rules_free(). */
+rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
+			       size_t *count);
+void ddds_rules_free(struct ddds_rule *rules, size_t n);
+/* "NOERROR", "NXDOMAIN", ..., or "NONE" when no answer came. */
+const char *rcode_name(int rcode);
+/* An ldns rdf as a malloc'd string: a name in presentation format with
+ * trailing dot, or a character-string's raw bytes (no quotes, no escapes). */
+char *rdf_to_str(const ldns_rdf *rdf);
+
+/* ------------------------------------------------------------------ */
+/* resolve.c: resolutions */
+
+struct locate;
+struct enum_walk;
+
+struct resolution {
+	rsip_ctx *ctx;
+	int id;
+	rsip_callback cb;
+	void *cb_arg;
+	rsip_result *res;
+	unsigned wave;        /* the wave being asked (1 = first) */
+	unsigned pending;     /* questions in flight */
+	struct rsip_vec inflight;  /* struct query * */
+	void (*advance)(struct resolution *r); /* runs when the wave is answered */
+	bool finished;
+	bool dns_failed;      /* some question failed (SERVFAIL, timeout...) */
+	bool bogus;           /* some answer was DNSSEC-bogus */
+	struct locate *loc;
+	struct enum_walk *walk;
+	struct resolution *prev, *next;
+};
+
+/* End the resolution with a status and a sentence (printf format; NULL for
+ * RSIP_OK).  The result is delivered once no question is in flight. */
+void resolution_finish(struct resolution *r, rsip_status status,
+		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Run r->advance while the wave is complete; deliver a finished resolution.
+ * Called after every answer and after a phase has asked its questions. */
+void resolution_settle(struct resolution *r);
+
+/* locate.c: RFC 3263 client; on_done is called when the URI is located
+ * (targets appended to r->res) or gave nothing (status says why). */
+typedef void (*locate_done_fn)(struct resolution *r, rsip_status status,
+			       const char *why);
+void locate_start(struct resolution *r, const char *uri, locate_done_fn done);
+void locate_free(struct locate *loc);
+
+/* enumwalk.c: RFC 6116 resolution driven by DNS answers. */
+void enum_walk_start(struct resolution *r, const char *input);
+void enum_walk_free(struct enum_walk *w);
+
+#endif /* RSIP_ENGINE_H */

@@ -1,0 +1,678 @@
+/* locate.c - RFC 3263 §4 client: from a sip:/sips: URI to the ordered list of
+ * (transport, address, port) targets through NAPTR, SRV (RFC 2782) and A/AAAA
+ * (RFC 7984), wave by wave. */
+#define _GNU_SOURCE /* asprintf */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define MAX_NAPTR_SRV 8 /* SRV questions made from one NAPTR set */
+
+/* A/AAAA of one host. */
+struct addr_lookup {
+	char *host;              /* absolute */
+	struct rsip_vec v4, v6;  /* char *: textual addresses in DNS order */
+	rsip_dnssec dnssec;      /* weakest of its answers */
+};
+
+/* One SRV question and its ordered records. */
+struct srv_lookup {
+	char *name;              /* _sip._udp.example.com. */
+	rsip_transport tp;
+	struct srv_rec *recs;
+	size_t n;
+	bool not_offered;        /* a lone "." target (RFC 2782) */
+	bool from_naptr;
+	uint16_t naptr_order, naptr_pref;
+	rsip_dnssec dnssec;
+	struct step_rec *step;
+};
+
+/* One future target: an address lookup and how to reach it. */
+struct plan {
+	rsip_transport tp;
+	uint16_t port, priority, weight;
+	rsip_source source;
+	rsip_dnssec path;        /* weakest link before the addresses */
+	size_t addr;             /* index into loc->addrs */
+};
+
+struct locate {
+	struct sip_uri uri;
+	locate_done_fn done;
+	const char *target;      /* maddr, else host (RFC 3263 §4) */
+	enum sip_host_type ttype;
+	char *target_abs;        /* target with a trailing dot */
+	rsip_dnssec naptr_dnssec;
+	bool via_naptr;
+	struct srv_lookup *srvs;
+	size_t nsrv;
+	struct addr_lookup *addrs;
+	size_t naddr;
+	struct plan *plans;
+	size_t nplan;
+};
+
+/* ---- transports ---------------------------------------------------- */
+
+static bool tp_secure(rsip_transport tp)
+{
+	return tp == RSIP_TRANSPORT_TLS || tp == RSIP_TRANSPORT_TLS_SCTP ||
+	       tp == RSIP_TRANSPORT_WSS;
+}
+
+/* RFC 3261 §19.1.2, RFC 7118 §5.5: default ports. */
+static uint16_t default_port(rsip_transport tp)
+{
+	switch (tp) {
+	case RSIP_TRANSPORT_TLS:
+	case RSIP_TRANSPORT_TLS_SCTP: return 5061;
+	case RSIP_TRANSPORT_WS: return 80;
+	case RSIP_TRANSPORT_WSS: return 443;
+	default: return 5060;
+	}
+}
+
+/* RFC 3263 §4.1-4.2 SRV service labels; WS ones are AMBIG (RFC 7118 defines
+ * none): we use _sip._ws and _sips._ws. */
+static const char *srv_label(rsip_transport tp)
+{
+	switch (tp) {
+	case RSIP_TRANSPORT_UDP: return "_sip._udp";
+	case RSIP_TRANSPORT_TCP: return "_sip._tcp";
+	case RSIP_TRANSPORT_SCTP: return "_sip._sctp";
+	case RSIP_TRANSPORT_TLS: return "_sips._tcp";
+	case RSIP_TRANSPORT_TLS_SCTP: return "_sips._sctp";
+	case RSIP_TRANSPORT_WS: return "_sip._ws";
+	case RSIP_TRANSPORT_WSS: return "_sips._ws";
+	}
+	return "_sip._udp";
+}
+
+/* RFC 3263 §4.1 (registry §9), RFC 7118: NAPTR service -> transport.  0 for a
+ * service that is not SIP or that RFC 3263 forbids (SIPS+D2U). */
+static rsip_transport naptr_transport(const char *service)
+{
+	static const struct {
+		const char *service;
+		rsip_transport tp;
+	} map[] = {
+		{"SIP+D2U", RSIP_TRANSPORT_UDP},  {"SIP+D2T", RSIP_TRANSPORT_TCP},
+		{"SIP+D2S", RSIP_TRANSPORT_SCTP}, {"SIP+D2W", RSIP_TRANSPORT_WS},
+		{"SIPS+D2T", RSIP_TRANSPORT_TLS}, {"SIPS+D2S", RSIP_TRANSPORT_TLS_SCTP},
+		{"SIPS+D2W", RSIP_TRANSPORT_WSS},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (rsip_strcasecmp(service, map[i].service) == 0)
+			return map[i].tp;
+	return 0;
+}
+
+/* RFC 3263 §4.1 "transport" parameter -> transport, given the scheme.  The
+ * deprecated transport=tls means TLS over TCP (RFC 5630 §3.2.2). */
+static rsip_transport param_transport(const char *value, bool sips)
+{
+	if (strcmp(value, "udp") == 0)
+		return RSIP_TRANSPORT_UDP;
+	if (strcmp(value, "tcp") == 0)
+		return sips ? RSIP_TRANSPORT_TLS : RSIP_TRANSPORT_TCP;
+	if (strcmp(value, "sctp") == 0)
+		return sips ? RSIP_TRANSPORT_TLS_SCTP : RSIP_TRANSPORT_SCTP;
+	if (strcmp(value, "tls") == 0)
+		return RSIP_TRANSPORT_TLS;
+	if (strcmp(value, "tls-sctp") == 0)
+		return RSIP_TRANSPORT_TLS_SCTP;
+	if (strcmp(value, "ws") == 0)
+		return sips ? RSIP_TRANSPORT_WSS : RSIP_TRANSPORT_WS;
+	if (strcmp(value, "wss") == 0)
+		return RSIP_TRANSPORT_WSS;
+	return 0;
+}
+
+/* RFC 3263 §4.1: without a transport parameter, UDP for sip and TCP (TLS) for
+ * sips; when the context does not support that one, the next supported
+ * transport of the same security. */
+static rsip_transport fallback_transport(const rsip_ctx *ctx, bool sips)
+{
+	static const rsip_transport sip_pref[] = {RSIP_TRANSPORT_UDP, RSIP_TRANSPORT_TCP,
+						  RSIP_TRANSPORT_SCTP, RSIP_TRANSPORT_WS};
+	static const rsip_transport sips_pref[] = {RSIP_TRANSPORT_TLS, RSIP_TRANSPORT_TLS_SCTP,
+						   RSIP_TRANSPORT_WSS};
+	const rsip_transport *pref = sips ? sips_pref : sip_pref;
+	size_t n = sips ? 3 : 4;
+	for (size_t i = 0; i < n; i++)
+		if (ctx_supports(ctx, pref[i]))
+			return pref[i];
+	return 0;
+}
+
+static const char *supported_list(const rsip_ctx *ctx, char *buf, size_t len)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ctx->tp_count && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+					rsip_transport_name(ctx->tp_order[i]));
+	return buf;
+}
+
+/* ---- state ---------------------------------------------------------- */
+
+void locate_free(struct locate *loc)
+{
+	if (loc == NULL)
+		return;
+	sip_uri_clear(&loc->uri);
+	free(loc->target_abs);
+	for (size_t i = 0; i < loc->nsrv; i++) {
+		for (size_t j = 0; j < loc->srvs[i].n; j++)
+			srv_rec_clear(&loc->srvs[i].recs[j]);
+		free(loc->srvs[i].recs);
+		free(loc->srvs[i].name);
+	}
+	free(loc->srvs);
+	for (size_t i = 0; i < loc->naddr; i++) {
+		free(loc->addrs[i].host);
+		rsip_vec_clear(&loc->addrs[i].v4, free);
+		rsip_vec_clear(&loc->addrs[i].v6, free);
+	}
+	free(loc->addrs);
+	free(loc->plans);
+	free(loc);
+}
+
+static void loc_done(struct resolution *r, rsip_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void loc_done(struct resolution *r, rsip_status st, const char *fmt, ...)
+{
+	char *why = NULL;
+	va_list ap;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		if (vasprintf(&why, fmt, ap) < 0)
+			why = NULL;
+		va_end(ap);
+	}
+	r->loc->done(r, st, why);
+	free(why);
+}
+
+static size_t add_addr_lookup(struct locate *loc, const char *host)
+{
+	struct addr_lookup *a;
+	for (size_t i = 0; i < loc->naddr; i++)
+		if (strcmp(loc->addrs[i].host, host) == 0)
+			return i;
+	a = realloc(loc->addrs, (loc->naddr + 1) * sizeof(*a));
+	if (a == NULL)
+		return (size_t)-1;
+	loc->addrs = a;
+	memset(&a[loc->naddr], 0, sizeof(*a));
+	a[loc->naddr].host = rsip_strdup(host);
+	if (a[loc->naddr].host == NULL)
+		return (size_t)-1;
+	a[loc->naddr].dnssec = RSIP_DNSSEC_SECURE;
+	return loc->naddr++;
+}
+
+static int add_plan(struct locate *loc, const struct plan *p)
+{
+	struct plan *n = realloc(loc->plans, (loc->nplan + 1) * sizeof(*n));
+	if (n == NULL)
+		return -1;
+	loc->plans = n;
+	n[loc->nplan++] = *p;
+	return 0;
+}
+
+static rsip_dnssec dnssec_min(rsip_dnssec a, rsip_dnssec b)
+{
+	return a < b ? a : b;
+}
+
+/* ---- wave: addresses ------------------------------------------------ */
+
+struct addr_ask {
+	struct locate *loc;
+	size_t idx;
+};
+
+static void on_address(struct resolution *r, void *arg, const struct dns_answer *a)
+{
+	struct addr_lookup *al = &r->loc->addrs[(size_t)(uintptr_t)arg];
+	ldns_rr_type type = a->qtype == LDNS_RR_TYPE_AAAA ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
+	ldns_rr_list *rrs = answer_rrs(a, type);
+	al->dnssec = dnssec_min(al->dnssec, a->dnssec);
+	for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
+		char *s = rdf_to_str(ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0));
+		if (s == NULL || rsip_vec_push(type == LDNS_RR_TYPE_A ? &al->v4 : &al->v6, s) != 0)
+			free(s);
+	}
+	if (rrs == NULL || ldns_rr_list_rr_count(rrs) == 0)
+		step_note(a->step, "no %s address for %s", type == LDNS_RR_TYPE_A ? "IPv4" : "IPv6",
+			  al->host);
+	ldns_rr_list_free(rrs);
+}
+
+static void after_addresses(struct resolution *r)
+{
+	struct locate *loc = r->loc;
+	rsip_ctx *ctx = r->ctx;
+	for (size_t i = 0; i < loc->nplan; i++) {
+		const struct plan *p = &loc->plans[i];
+		struct addr_lookup *al = &loc->addrs[p->addr];
+		/* RFC 7984 §4: all addresses of one target together, IPv6 first
+		 * (RFC 6724's precedence for global addresses), never interleaved
+		 * with another target's. */
+		struct rsip_vec *fam[2] = {&al->v6, &al->v4};
+		for (int f = 0; f < 2; f++) {
+			for (size_t j = 0; j < fam[f]->n; j++) {
+				rsip_target t;
+				memset(&t, 0, sizeof(t));
+				t.transport = p->tp;
+				t.family = f == 0 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4;
+				snprintf(t.address, sizeof(t.address), "%s",
+					 (char *)fam[f]->items[j]);
+				t.port = p->port;
+				t.priority = p->priority;
+				t.weight = p->weight;
+				t.source = p->source;
+				t.dnssec = dnssec_min(p->path, al->dnssec);
+				if (result_add_target(r->res, &t, al->host) != 0) {
+					resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+					return;
+				}
+			}
+		}
+	}
+	(void)ctx;
+	if (r->res->targets.n > 0)
+		loc_done(r, RSIP_OK, NULL);
+	else
+		loc_done(r, RSIP_E_NOT_FOUND, "no address (A/AAAA) for %s",
+			 loc->naddr ? loc->addrs[0].host : loc->target_abs);
+}
+
+/* Ask A and AAAA (as the families allow) of every planned host at once. */
+static void ask_addresses(struct resolution *r)
+{
+	struct locate *loc = r->loc;
+	for (size_t i = 0; i < loc->naddr; i++) {
+		if ((r->ctx->families & RSIP_FAMILY_IPV6) &&
+		    query_ask(r, loc->addrs[i].host, LDNS_RR_TYPE_AAAA, on_address,
+			      (void *)(uintptr_t)i) != RSIP_OK)
+			return;
+		if ((r->ctx->families & RSIP_FAMILY_IPV4) &&
+		    query_ask(r, loc->addrs[i].host, LDNS_RR_TYPE_A, on_address,
+			      (void *)(uintptr_t)i) != RSIP_OK)
+			return;
+	}
+	r->advance = after_addresses;
+}
+
+/* RFC 3263 §4.2: no SRV: A/AAAA of the target, on the port of the URI or the
+ * transport's default. */
+static void plan_host(struct resolution *r, rsip_transport tp, int port)
+{
+	struct locate *loc = r->loc;
+	struct plan p;
+	memset(&p, 0, sizeof(p));
+	p.tp = tp;
+	p.port = port > 0 ? (uint16_t)port : default_port(tp);
+	p.source = RSIP_SOURCE_HOST;
+	p.path = loc->naptr_dnssec;
+	for (size_t i = 0; i < loc->nsrv; i++)
+		p.path = dnssec_min(p.path, loc->srvs[i].dnssec);
+	p.addr = add_addr_lookup(loc, loc->target_abs);
+	if (p.addr == (size_t)-1 || add_plan(loc, &p) != 0) {
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
+	ask_addresses(r);
+}
+
+/* ---- wave: SRV ------------------------------------------------------ */
+
+static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
+{
+	struct srv_lookup *sl = &r->loc->srvs[(size_t)(uintptr_t)arg];
+	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_SRV);
+	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0;
+
+	sl->dnssec = a->dnssec;
+	sl->step = a->step;
+	if (n > 0 && (sl->recs = calloc(n, sizeof(*sl->recs))) == NULL)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		struct srv_rec *s = &sl->recs[sl->n];
+		if (ldns_rr_rd_count(rr) != 4)
+			continue;
+		s->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		s->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+		s->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+		s->target = rdf_to_str(ldns_rr_rdf(rr, 3));
+		s->dns_index = i;
+		if (s->target != NULL)
+			sl->n++;
+	}
+	ldns_rr_list_free(rrs);
+	if (sl->n == 0)
+		return;
+	/* RFC 2782: priority, then weighted random order within a priority. */
+	sl->n = srv_order(sl->recs, sl->n, srv_draw_rng, &r->ctx->rng);
+	if (sl->n == 1 && strcmp(sl->recs[0].target, ".") == 0) {
+		sl->not_offered = true;
+		step_note(a->step, "target \".\": %s is decidedly not offered here (RFC 2782)",
+			  sl->name);
+		return;
+	}
+	for (size_t i = 0; i < sl->n; i++)
+		step_note(a->step, "%zu. %s port %u (priority %u, weight %u)", i + 1,
+			  sl->recs[i].target, sl->recs[i].port, sl->recs[i].priority,
+			  sl->recs[i].weight);
+}
+
+static void after_srv(struct resolution *r)
+{
+	struct locate *loc = r->loc;
+	struct srv_lookup *first = NULL;
+	bool not_offered = false;
+	size_t targets = 0;
+
+	for (size_t i = 0; i < loc->nsrv; i++) {
+		struct srv_lookup *sl = &loc->srvs[i];
+		if (sl->not_offered)
+			not_offered = true;
+		if (sl->n == 0 || sl->not_offered)
+			continue;
+		/* RFC 3403 §4.1: once a NAPTR rule is used, records of another
+		 * ORDER are not considered; the same ORDER's next preferences
+		 * follow in the list (RFC 3263 §4.3 failover). */
+		if (first != NULL && sl->from_naptr && sl->naptr_order != first->naptr_order) {
+			step_note(sl->step, "not used: NAPTR order %u follows order %u "
+				  "(RFC 3403 §4.1)", sl->naptr_order, first->naptr_order);
+			continue;
+		}
+		if (first == NULL)
+			first = sl;
+		step_note(sl->step, "used for %s%s", rsip_transport_name(sl->tp),
+			  sl == first ? "" : " (after the preferred set)");
+		for (size_t j = 0; j < sl->n; j++) {
+			struct plan p;
+			if (targets >= r->ctx->limits.max_srv_targets) {
+				step_note(sl->step, "more than %u SRV targets: the rest are "
+					  "not resolved", r->ctx->limits.max_srv_targets);
+				break;
+			}
+			memset(&p, 0, sizeof(p));
+			p.tp = sl->tp;
+			p.port = sl->recs[j].port;
+			p.priority = sl->recs[j].priority;
+			p.weight = sl->recs[j].weight;
+			p.source = RSIP_SOURCE_SRV;
+			p.path = dnssec_min(loc->naptr_dnssec, sl->dnssec);
+			p.addr = add_addr_lookup(loc, sl->recs[j].target);
+			if (p.addr == (size_t)-1 || add_plan(loc, &p) != 0) {
+				resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+				return;
+			}
+			targets++;
+		}
+	}
+	if (first != NULL) {
+		ask_addresses(r);
+		return;
+	}
+	if (not_offered) {
+		loc_done(r, RSIP_E_NOT_FOUND, "SIP is decidedly not offered at %s (SRV target "
+			 "\".\", RFC 2782)", loc->target_abs);
+		return;
+	}
+	/* RFC 3263 §4.1: no SRV records: UDP for sip, TCP (TLS) for sips, on the
+	 * default port.  AMBIG (REQUIREMENTS item 27): NAPTR records whose SRV
+	 * sets are all empty fall back the same way. */
+	{
+		rsip_transport tp = fallback_transport(r->ctx, loc->uri.sips);
+		char buf[64];
+		if (tp == 0) {
+			loc_done(r, RSIP_E_NO_TRANSPORT, "no SRV record, and no transport for %s "
+				 "is supported (%s)", loc->uri.sips ? "sips" : "sip",
+				 supported_list(r->ctx, buf, sizeof(buf)));
+			return;
+		}
+		if (loc->nsrv > 0)
+			step_note(loc->srvs[loc->nsrv - 1].step, "no SRV record: A/AAAA of %s "
+				  "over %s (RFC 3263 §4.1)", loc->target_abs,
+				  rsip_transport_name(tp));
+		plan_host(r, tp, -1);
+	}
+}
+
+static int add_srv_lookup(struct locate *loc, const char *name, rsip_transport tp)
+{
+	struct srv_lookup *n = realloc(loc->srvs, (loc->nsrv + 1) * sizeof(*n));
+	if (n == NULL)
+		return -1;
+	loc->srvs = n;
+	memset(&n[loc->nsrv], 0, sizeof(*n));
+	n[loc->nsrv].name = rsip_strdup(name);
+	n[loc->nsrv].tp = tp;
+	n[loc->nsrv].dnssec = RSIP_DNSSEC_SECURE;
+	if (n[loc->nsrv].name == NULL)
+		return -1;
+	loc->nsrv++;
+	return 0;
+}
+
+static void ask_srvs(struct resolution *r)
+{
+	struct locate *loc = r->loc;
+	for (size_t i = 0; i < loc->nsrv; i++)
+		if (query_ask(r, loc->srvs[i].name, LDNS_RR_TYPE_SRV, on_srv,
+			      (void *)(uintptr_t)i) != RSIP_OK)
+			return;
+	r->advance = after_srv;
+}
+
+/* RFC 3263 §4.1: no (usable) NAPTR: an SRV question per supported transport
+ * of the URI's scheme (_sip for sip, _sips for sips), in the context's order
+ * of preference. */
+static void srv_fallback(struct resolution *r)
+{
+	struct locate *loc = r->loc;
+	for (size_t i = 0; i < r->ctx->tp_count; i++) {
+		rsip_transport tp = r->ctx->tp_order[i];
+		char *name;
+		if (tp_secure(tp) != loc->uri.sips)
+			continue;
+		if (asprintf(&name, "%s.%s", srv_label(tp), loc->target_abs) < 0 ||
+		    add_srv_lookup(loc, name, tp) != 0) {
+			free(name);
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			return;
+		}
+		free(name);
+	}
+	if (loc->nsrv == 0) {
+		char buf[64];
+		loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
+			 loc->uri.sips ? "sips" : "sip", supported_list(r->ctx, buf, sizeof(buf)));
+		return;
+	}
+	ask_srvs(r);
+}
+
+/* ---- wave: NAPTR ---------------------------------------------------- */
+
+static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a)
+{
+	struct locate *loc = r->loc;
+	struct ddds_rule *rules;
+	size_t n, used = 0;
+	(void)arg;
+
+	loc->naptr_dnssec = a->dnssec;
+	/* RFC 8020: NXDOMAIN means nothing exists at or below the name, so no
+	 * SRV or address record either. */
+	if (answer_nxdomain(a)) {
+		step_note(a->step, "%s does not exist: nothing below it either (RFC 8020)",
+			  loc->target_abs);
+		loc_done(r, RSIP_E_NOT_FOUND, "%s does not exist (NXDOMAIN)", loc->target_abs);
+		return;
+	}
+	if (answer_naptr_rules(a, &rules, &n) != RSIP_OK) {
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
+	/* RFC 3403 §4.1: ORDER, then PREFERENCE; ties in DNS order. */
+	ddds_sort(rules, n);
+	for (size_t i = 0; i < n && !r->finished; i++) {
+		const struct ddds_rule *d = &rules[i];
+		rsip_transport tp = naptr_transport(d->services);
+		struct srv_lookup *sl;
+		if (tp == 0) {
+			step_note(a->step, "%s skipped: not a SIP service RFC 3263 §4.1 uses%s",
+				  d->services, rsip_strcasecmp(d->services, "SIPS+D2U") == 0 ?
+				  " (SIPS over UDP does not exist)" : "");
+		} else if (rsip_strcasecmp(d->flags, "s") != 0 || d->regexp[0] != '\0' ||
+			   strcmp(d->replacement, ".") == 0) {
+			step_note(a->step, "%s skipped: RFC 3263 §4.1 wants flag \"s\", no "
+				  "regexp and an SRV name as replacement", d->services);
+		} else if (loc->uri.sips && !tp_secure(tp)) {
+			step_note(a->step, "%s skipped: a sips URI uses only SIPS services "
+				  "(RFC 3263 §4.1)", d->services);
+		} else if (!ctx_supports(r->ctx, tp)) {
+			step_note(a->step, "%s skipped: transport %s is not supported",
+				  d->services, rsip_transport_name(tp));
+		} else if (used == MAX_NAPTR_SRV) {
+			step_note(a->step, "%s skipped: more than %d usable records",
+				  d->services, MAX_NAPTR_SRV);
+		} else if (add_srv_lookup(loc, d->replacement, tp) != 0) {
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		} else {
+			used++;
+			sl = &loc->srvs[loc->nsrv - 1];
+			sl->from_naptr = true;
+			sl->naptr_order = d->order;
+			sl->naptr_pref = d->preference;
+			step_note(a->step, "%s order %u preference %u -> %s (%s)", d->services,
+				  d->order, d->preference, d->replacement, rsip_transport_name(tp));
+		}
+	}
+	ddds_rules_free(rules, n);
+	loc->via_naptr = used > 0;
+	if (!r->finished && used == 0)
+		step_note(a->step, "no usable NAPTR record: SRV for each supported transport "
+			  "(RFC 3263 §4.1)");
+}
+
+static void after_naptr(struct resolution *r)
+{
+	if (r->loc->via_naptr)
+		ask_srvs(r);
+	else
+		srv_fallback(r);
+}
+
+/* ---- start ---------------------------------------------------------- */
+
+void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
+{
+	struct locate *loc;
+	char err[RSIP_ERRLEN], buf[64];
+	rsip_transport tp = 0;
+	rsip_ctx *ctx = r->ctx;
+
+	locate_free(r->loc);
+	loc = r->loc = calloc(1, sizeof(*loc));
+	if (loc == NULL) {
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
+	loc->done = done;
+	loc->naptr_dnssec = RSIP_DNSSEC_SECURE;
+	free(r->res->uri);
+	r->res->uri = rsip_strdup(uri);
+	if (sip_uri_parse(uri, &loc->uri, err, sizeof(err)) != RSIP_OK) {
+		loc_done(r, RSIP_E_BAD_INPUT, "%s", err);
+		return;
+	}
+	/* RFC 3263 §4: the TARGET is maddr when present, else the host. */
+	loc->target = loc->uri.maddr ? loc->uri.maddr : loc->uri.host;
+	loc->ttype = loc->uri.maddr ? loc->uri.maddr_type : loc->uri.host_type;
+	if (asprintf(&loc->target_abs, "%s.", loc->target) < 0) {
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
+	if (loc->uri.transport != NULL) {
+		tp = param_transport(loc->uri.transport, loc->uri.sips);
+		if (tp == 0 || !ctx_supports(ctx, tp)) {
+			loc_done(r, RSIP_E_NO_TRANSPORT, "transport=%s is not supported here (%s)",
+				 loc->uri.transport, supported_list(ctx, buf, sizeof(buf)));
+			return;
+		}
+	}
+	if (loc->ttype != SIP_HOST_NAME) {
+		/* RFC 3263 §4.1-4.2: a numeric TARGET needs no DNS: the transport
+		 * parameter, else UDP for sip and TCP (TLS) for sips; the URI's
+		 * port, else the default. */
+		rsip_target t;
+		unsigned fam = loc->ttype == SIP_HOST_IPV6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4;
+		if (tp == 0)
+			tp = fallback_transport(ctx, loc->uri.sips);
+		if (tp == 0) {
+			loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
+				 loc->uri.sips ? "sips" : "sip", supported_list(ctx, buf, sizeof(buf)));
+			return;
+		}
+		if ((ctx->families & fam) == 0) {
+			loc_done(r, RSIP_E_NO_TRANSPORT, "%s is an %s address, and that family is "
+				 "excluded", loc->target, fam == RSIP_FAMILY_IPV6 ? "IPv6" : "IPv4");
+			return;
+		}
+		memset(&t, 0, sizeof(t));
+		t.transport = tp;
+		t.family = fam;
+		snprintf(t.address, sizeof(t.address), "%s", loc->target);
+		t.port = loc->uri.port > 0 ? (uint16_t)loc->uri.port : default_port(tp);
+		t.source = RSIP_SOURCE_NUMERIC;
+		t.dnssec = RSIP_DNSSEC_INDETERMINATE;
+		if (result_add_target(r->res, &t, NULL) != 0)
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		else
+			loc_done(r, RSIP_OK, NULL);
+		return;
+	}
+	if (loc->uri.port > 0) {
+		/* RFC 3263 §4.1-4.2: an explicit port means A/AAAA only, never SRV. */
+		if (tp == 0)
+			tp = fallback_transport(ctx, loc->uri.sips);
+		if (tp == 0) {
+			loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
+				 loc->uri.sips ? "sips" : "sip", supported_list(ctx, buf, sizeof(buf)));
+			return;
+		}
+		plan_host(r, tp, loc->uri.port);
+		return;
+	}
+	if (tp != 0) {
+		/* RFC 3263 §4.2: transport given, no port: SRV for that transport
+		 * (TLS: _sips._tcp, also for transport=tls), then A/AAAA. */
+		char *name;
+		if (asprintf(&name, "%s.%s", srv_label(tp), loc->target_abs) < 0 ||
+		    add_srv_lookup(loc, name, tp) != 0) {
+			free(name);
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			return;
+		}
+		free(name);
+		ask_srvs(r);
+		return;
+	}
+	/* RFC 3263 §4.1: no transport, no port: NAPTR first. */
+	if (query_ask(r, loc->target_abs, LDNS_RR_TYPE_NAPTR, on_naptr, NULL) == RSIP_OK)
+		r->advance = after_naptr;
+}

@@ -1,0 +1,264 @@
+/* resolve.c - resolutions: start (tel:/E.164 to ENUM, sip:/sips: to RFC 3263),
+ * advance wave by wave, deliver; the synchronous and event-loop APIs. */
+#define _GNU_SOURCE /* vasprintf */
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void resolution_finish(struct resolution *r, rsip_status status, const char *fmt, ...)
+{
+	va_list ap;
+	if (r->finished)
+		return;
+	r->finished = true;
+	r->res->status = status;
+	if (fmt != NULL && status != RSIP_OK) {
+		char *msg = NULL;
+		va_start(ap, fmt);
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
+		va_end(ap);
+		free(r->res->error);
+		r->res->error = msg;
+	}
+}
+
+/* The weakest DNSSEC state of the steps that led to the result. */
+static rsip_dnssec chain_dnssec(const rsip_result *res)
+{
+	rsip_dnssec weakest = RSIP_DNSSEC_SECURE;
+	if (res->steps.n == 0)
+		return RSIP_DNSSEC_INDETERMINATE;
+	for (size_t i = 0; i < res->steps.n; i++) {
+		const struct step_rec *st = res->steps.items[i];
+		if (st->pub.dnssec < weakest)
+			weakest = st->pub.dnssec;
+	}
+	return weakest;
+}
+
+static void resolution_unlink(struct resolution *r)
+{
+	rsip_ctx *ctx = r->ctx;
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else if (ctx->active == r)
+		ctx->active = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	r->prev = r->next = NULL;
+	ctx->pending--;
+}
+
+static void resolution_free(struct resolution *r)
+{
+	query_cancel_all(r);
+	rsip_vec_clear(&r->inflight, NULL);
+	locate_free(r->loc);
+	enum_walk_free(r->walk);
+	rsip_result_free(r->res);
+	free(r);
+}
+
+/* Hand the result to the caller and drop the resolution. */
+static void resolution_deliver(struct resolution *r)
+{
+	rsip_result *res = r->res;
+	rsip_callback cb = r->cb;
+	void *arg = r->cb_arg;
+
+	query_cancel_all(r);
+	res->dnssec = chain_dnssec(res);
+	if (res->status == RSIP_OK && res->targets.n == 0)
+		res->status = RSIP_E_NOT_FOUND;
+	if (res->status != RSIP_OK && res->error == NULL)
+		res->error = rsip_strdup(rsip_strerror(res->status));
+	r->res = NULL;
+	resolution_unlink(r);
+	resolution_free(r);
+	cb(arg, res);
+}
+
+void resolution_settle(struct resolution *r)
+{
+	while (!r->finished && r->pending == 0) {
+		void (*next)(struct resolution *) = r->advance;
+		r->advance = NULL;
+		if (next == NULL) {
+			resolution_finish(r, RSIP_E_NOT_FOUND, NULL);
+			break;
+		}
+		r->wave++;
+		next(r);
+	}
+	if (r->finished)
+		resolution_deliver(r);
+}
+
+/* True for a bare E.164 number or a tel: URI (scheme case-insensitive). */
+static bool is_tel_input(const char *s)
+{
+	return s[0] == '+' || rsip_strncasecmp(s, "tel:", 4) == 0;
+}
+
+static void located(struct resolution *r, rsip_status status, const char *why)
+{
+	if (status == RSIP_OK)
+		resolution_finish(r, RSIP_OK, NULL);
+	else
+		resolution_finish(r, status, "%s", why ? why : rsip_strerror(status));
+}
+
+rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri, rsip_callback callback,
+			       void *arg, int *idp)
+{
+	struct resolution *r;
+	rsip_status st;
+
+	if (idp != NULL)
+		*idp = 0;
+	if (ctx == NULL || uri == NULL || callback == NULL)
+		return RSIP_E_INVALID;
+	pthread_mutex_lock(&ctx->lock);
+	st = ctx_start(ctx);
+	if (st != RSIP_OK) {
+		pthread_mutex_unlock(&ctx->lock);
+		return st;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL || (r->res = result_new(uri)) == NULL) {
+		free(r);
+		pthread_mutex_unlock(&ctx->lock);
+		return RSIP_E_NOMEM;
+	}
+	r->ctx = ctx;
+	r->cb = callback;
+	r->cb_arg = arg;
+	r->wave = 1;
+	if (++ctx->next_id <= 0)
+		ctx->next_id = 1;
+	r->id = ctx->next_id;
+	r->next = ctx->active;
+	if (ctx->active != NULL)
+		ctx->active->prev = r;
+	ctx->active = r;
+	ctx->pending++;
+	if (idp != NULL)
+		*idp = r->id;
+
+	if (is_tel_input(uri))
+		enum_walk_start(r, uri);
+	else if (rsip_strncasecmp(uri, "sip:", 4) == 0 || rsip_strncasecmp(uri, "sips:", 5) == 0)
+		locate_start(r, uri, located);
+	else
+		resolution_finish(r, RSIP_E_BAD_INPUT, "'%s' is not a tel:, sip: or sips: URI "
+				  "nor a +E.164 number", uri);
+	resolution_settle(r);
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}
+
+struct sync_wait {
+	rsip_result *res;
+	bool done;
+};
+
+static void sync_done(void *arg, rsip_result *res)
+{
+	struct sync_wait *w = arg;
+	w->res = res;
+	w->done = true;
+}
+
+rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri, rsip_result **resp)
+{
+	struct sync_wait w = {NULL, false};
+	rsip_status st;
+
+	if (resp != NULL)
+		*resp = NULL;
+	if (ctx == NULL || uri == NULL || resp == NULL)
+		return RSIP_E_INVALID;
+	st = rsip_resolve_async(ctx, uri, sync_done, &w, NULL);
+	if (st != RSIP_OK)
+		return st;
+	while (!w.done) {
+		struct pollfd pfd = {ub_fd(ctx->ub), POLLIN, 0};
+		/* A bounded wait: another thread sharing the context may process
+		 * our answer, and then only the flag tells. */
+		poll(&pfd, 1, 50);
+		pthread_mutex_lock(&ctx->lock);
+		ub_process(ctx->ub);
+		pthread_mutex_unlock(&ctx->lock);
+	}
+	*resp = w.res;
+	return w.res->status;
+}
+
+int rsip_ctx_fd(rsip_ctx *ctx)
+{
+	if (ctx == NULL || ctx->ub == NULL)
+		return -1;
+	return ub_fd(ctx->ub);
+}
+
+rsip_status rsip_ctx_process(rsip_ctx *ctx)
+{
+	int err;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if (ctx->ub == NULL)
+		return RSIP_OK;
+	pthread_mutex_lock(&ctx->lock);
+	err = ub_process(ctx->ub);
+	pthread_mutex_unlock(&ctx->lock);
+	return err == 0 ? RSIP_OK : RSIP_E_DNS_FAILURE;
+}
+
+rsip_status rsip_ctx_wait(rsip_ctx *ctx)
+{
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	while (rsip_ctx_pending(ctx) > 0) {
+		struct pollfd pfd = {ub_fd(ctx->ub), POLLIN, 0};
+		poll(&pfd, 1, 50);
+		pthread_mutex_lock(&ctx->lock);
+		ub_process(ctx->ub);
+		pthread_mutex_unlock(&ctx->lock);
+	}
+	return RSIP_OK;
+}
+
+size_t rsip_ctx_pending(const rsip_ctx *ctx)
+{
+	size_t n;
+	if (ctx == NULL)
+		return 0;
+	pthread_mutex_lock((pthread_mutex_t *)&ctx->lock);
+	n = ctx->pending;
+	pthread_mutex_unlock((pthread_mutex_t *)&ctx->lock);
+	return n;
+}
+
+rsip_status rsip_cancel(rsip_ctx *ctx, int id)
+{
+	struct resolution *r;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	pthread_mutex_lock(&ctx->lock);
+	for (r = ctx->active; r != NULL; r = r->next)
+		if (r->id == id)
+			break;
+	if (r == NULL) {
+		pthread_mutex_unlock(&ctx->lock);
+		return RSIP_E_INVALID;
+	}
+	resolution_unlink(r);
+	resolution_free(r);
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}

@@ -1,0 +1,312 @@
+/* result.c - result objects: targets, trace steps, ENUM details, accessors. */
+#define _GNU_SOURCE /* vasprintf */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+rsip_result *result_new(const char *input)
+{
+	rsip_result *res = calloc(1, sizeof(*res));
+	if (res == NULL)
+		return NULL;
+	res->input = rsip_strdup(input ? input : "");
+	if (res->input == NULL) {
+		free(res);
+		return NULL;
+	}
+	res->dnssec = RSIP_DNSSEC_INDETERMINATE;
+	return res;
+}
+
+static void step_free(void *p)
+{
+	struct step_rec *st = p;
+	rsip_vec_clear(&st->answers, free);
+	rsip_vec_clear(&st->notes, free);
+	free(st->qname);
+	free(st->why_bogus);
+	free(st);
+}
+
+static void target_free(void *p)
+{
+	struct target_rec *t = p;
+	free(t->host);
+	free(t);
+}
+
+static void naptr_free(void *p)
+{
+	struct naptr_rec *n = p;
+	free(n->owner);
+	free(n->flags);
+	free(n->services);
+	free(n->regexp);
+	free(n->replacement);
+	free(n->result);
+	free(n->reason);
+	free(n);
+}
+
+void rsip_result_free(rsip_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->input);
+	free(res->error);
+	free(res->uri);
+	free(res->enum_aus);
+	rsip_vec_clear(&res->steps, step_free);
+	rsip_vec_clear(&res->targets, target_free);
+	rsip_vec_clear(&res->enum_domains, free);
+	rsip_vec_clear(&res->enum_records, naptr_free);
+	rsip_vec_clear(&res->enum_uris, free);
+	free(res);
+}
+
+static const char *qtype_name(uint16_t qtype)
+{
+	switch (qtype) {
+	case LDNS_RR_TYPE_NAPTR: return "NAPTR";
+	case LDNS_RR_TYPE_SRV: return "SRV";
+	case LDNS_RR_TYPE_A: return "A";
+	case LDNS_RR_TYPE_AAAA: return "AAAA";
+	case LDNS_RR_TYPE_CNAME: return "CNAME";
+	}
+	return "OTHER";
+}
+
+struct step_rec *result_add_step(rsip_result *res, const char *qname,
+				 uint16_t qtype, unsigned wave)
+{
+	struct step_rec *st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return NULL;
+	st->qname = rsip_strdup(qname);
+	if (st->qname == NULL || rsip_vec_push(&res->steps, st) != 0) {
+		step_free(st);
+		return NULL;
+	}
+	st->pub.qname = st->qname;
+	st->pub.qtype = qtype;
+	st->pub.qtype_name = qtype_name(qtype);
+	st->pub.rcode = -1;
+	st->pub.rcode_name = "NONE";
+	st->pub.dnssec = RSIP_DNSSEC_INDETERMINATE;
+	st->pub.wave = wave;
+	if (wave > res->waves)
+		res->waves = wave;
+	res->questions++;
+	return st;
+}
+
+int step_add_answer(struct step_rec *st, char *text)
+{
+	if (text == NULL || rsip_vec_push(&st->answers, text) != 0) {
+		free(text);
+		return -1;
+	}
+	st->pub.answers = (const char *const *)st->answers.items;
+	st->pub.answer_count = st->answers.n;
+	return 0;
+}
+
+int step_note(struct step_rec *st, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+	if (st == NULL)
+		return -1;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if (rsip_vec_push(&st->notes, text) != 0) {
+		free(text);
+		return -1;
+	}
+	st->pub.notes = (const char *const *)st->notes.items;
+	st->pub.note_count = st->notes.n;
+	return 0;
+}
+
+int result_add_target(rsip_result *res, const rsip_target *t, const char *host)
+{
+	struct target_rec *rec;
+	for (size_t i = 0; i < res->targets.n; i++) {
+		const rsip_target *o = &((struct target_rec *)res->targets.items[i])->pub;
+		if (o->transport == t->transport && o->port == t->port &&
+		    strcmp(o->address, t->address) == 0)
+			return 0;
+	}
+	rec = calloc(1, sizeof(*rec));
+	if (rec == NULL)
+		return -1;
+	rec->pub = *t;
+	if (host != NULL && (rec->host = rsip_strdup(host)) == NULL) {
+		free(rec);
+		return -1;
+	}
+	rec->pub.host = rec->host;
+	if (rsip_vec_push(&res->targets, rec) != 0) {
+		target_free(rec);
+		return -1;
+	}
+	return 0;
+}
+
+struct naptr_rec *result_add_enum_record(rsip_result *res,
+					 const struct ddds_rule *rule)
+{
+	struct naptr_rec *n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	n->owner = rsip_strdup(rule->owner);
+	n->flags = rsip_strdup(rule->flags);
+	n->services = rsip_strdup(rule->services);
+	n->regexp = rsip_strdup(rule->regexp);
+	n->replacement = rsip_strdup(rule->replacement);
+	if (n->owner == NULL || n->flags == NULL || n->services == NULL ||
+	    n->regexp == NULL || n->replacement == NULL ||
+	    rsip_vec_push(&res->enum_records, n) != 0) {
+		naptr_free(n);
+		return NULL;
+	}
+	n->pub.owner = n->owner;
+	n->pub.order = rule->order;
+	n->pub.preference = rule->preference;
+	n->pub.flags = n->flags;
+	n->pub.services = n->services;
+	n->pub.regexp = n->regexp;
+	n->pub.replacement = n->replacement;
+	n->pub.verdict = RSIP_VERDICT_NOT_REACHED;
+	return n;
+}
+
+void naptr_rec_set(struct naptr_rec *rec, const char *result,
+		   rsip_verdict verdict, const char *reason)
+{
+	if (result != NULL && result != rec->result) {
+		free(rec->result);
+		rec->result = rsip_strdup(result);
+	}
+	if (reason != rec->reason) {
+		free(rec->reason);
+		rec->reason = reason ? rsip_strdup(reason) : NULL;
+	}
+	rec->pub.result = rec->result;
+	rec->pub.reason = rec->reason;
+	rec->pub.verdict = verdict;
+}
+
+/* ---- accessors ---------------------------------------------------- */
+
+rsip_status rsip_result_status(const rsip_result *res)
+{
+	return res ? res->status : RSIP_E_INVALID;
+}
+
+const char *rsip_result_input(const rsip_result *res)
+{
+	return res ? res->input : NULL;
+}
+
+const char *rsip_result_error(const rsip_result *res)
+{
+	return res ? res->error : NULL;
+}
+
+const char *rsip_result_uri(const rsip_result *res)
+{
+	return res ? res->uri : NULL;
+}
+
+rsip_dnssec rsip_result_dnssec(const rsip_result *res)
+{
+	return res ? res->dnssec : RSIP_DNSSEC_INDETERMINATE;
+}
+
+unsigned rsip_result_waves(const rsip_result *res)
+{
+	return res ? res->waves : 0;
+}
+
+unsigned rsip_result_questions(const rsip_result *res)
+{
+	return res ? res->questions : 0;
+}
+
+size_t rsip_result_target_count(const rsip_result *res)
+{
+	return res ? res->targets.n : 0;
+}
+
+const rsip_target *rsip_result_target(const rsip_result *res, size_t i)
+{
+	if (res == NULL || i >= res->targets.n)
+		return NULL;
+	return &((struct target_rec *)res->targets.items[i])->pub;
+}
+
+size_t rsip_result_step_count(const rsip_result *res)
+{
+	return res ? res->steps.n : 0;
+}
+
+const rsip_step *rsip_result_step(const rsip_result *res, size_t i)
+{
+	if (res == NULL || i >= res->steps.n)
+		return NULL;
+	return &((struct step_rec *)res->steps.items[i])->pub;
+}
+
+int rsip_result_has_enum(const rsip_result *res)
+{
+	return res ? res->has_enum : 0;
+}
+
+const char *rsip_result_enum_aus(const rsip_result *res)
+{
+	return res ? res->enum_aus : NULL;
+}
+
+size_t rsip_result_enum_domain_count(const rsip_result *res)
+{
+	return res ? res->enum_domains.n : 0;
+}
+
+const char *rsip_result_enum_domain(const rsip_result *res, size_t i)
+{
+	if (res == NULL || i >= res->enum_domains.n)
+		return NULL;
+	return res->enum_domains.items[i];
+}
+
+size_t rsip_result_enum_record_count(const rsip_result *res)
+{
+	return res ? res->enum_records.n : 0;
+}
+
+const rsip_naptr *rsip_result_enum_record(const rsip_result *res, size_t i)
+{
+	if (res == NULL || i >= res->enum_records.n)
+		return NULL;
+	return &((struct naptr_rec *)res->enum_records.items[i])->pub;
+}
+
+size_t rsip_result_enum_uri_count(const rsip_result *res)
+{
+	return res ? res->enum_uris.n : 0;
+}
+
+const char *rsip_result_enum_uri(const rsip_result *res, size_t i)
+{
+	if (res == NULL || i >= res->enum_uris.n)
+		return NULL;
+	return res->enum_uris.items[i];
+}
