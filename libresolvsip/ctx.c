@@ -596,6 +596,11 @@ rsip_status ctx_start(rsip_ctx *ctx)
 	}
 	/* Threaded, and before any other setting (DESIGN.md §6). */
 	st = ub_check(ctx, ub_ctx_async(ub, 1), "libunbound async mode");
+	/* Keep the servers' record order: RFC 3403 §4.1 ties and our traces
+	 * follow DNS order, and --seed must give the same output every run. */
+	if (st == RSIP_OK)
+		st = ub_check(ctx, ub_ctx_set_option(ub, "rrset-roundrobin:", "no"),
+			      "rrset-roundrobin");
 	switch (ctx->mode) {
 	case DNS_MODE_ZONES:
 		if (st == RSIP_OK)

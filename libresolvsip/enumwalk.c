@@ -421,6 +421,7 @@ void enum_walk_start(struct resolution *r, const char *input)
 	struct enum_walk *w;
 	rsip_ctx *ctx = r->ctx;
 	char err[RSIP_ERRLEN];
+	rsip_status st;
 
 	w = r->walk = calloc(1, sizeof(*w));
 	if (w == NULL) {
@@ -428,8 +429,9 @@ void enum_walk_start(struct resolution *r, const char *input)
 		return;
 	}
 	r->res->has_enum = true;
-	if (tel_parse(input, &w->tel, err, sizeof(err)) != RSIP_OK) {
-		resolution_finish(r, RSIP_E_BAD_INPUT, "%s", err);
+	st = tel_parse(input, &w->tel, err, sizeof(err));
+	if (st != RSIP_OK) {
+		resolution_finish(r, st, "%s", st == RSIP_E_NOMEM ? "out of memory" : err);
 		return;
 	}
 	if (w->tel.enumdi) {

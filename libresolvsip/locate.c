@@ -359,18 +359,24 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 			sl->n++;
 	}
 	ldns_rr_list_free(rrs);
+}
+
+/* RFC 2782: priority, then weighted random order within a priority.  Done
+ * once the wave is in, in question order, so that a seed gives the same
+ * order whatever order the answers arrived in. */
+static void order_srv(struct resolution *r, struct srv_lookup *sl)
+{
 	if (sl->n == 0)
 		return;
-	/* RFC 2782: priority, then weighted random order within a priority. */
 	sl->n = srv_order(sl->recs, sl->n, srv_draw_rng, &r->ctx->rng);
 	if (sl->n == 1 && strcmp(sl->recs[0].target, ".") == 0) {
 		sl->not_offered = true;
-		step_note(a->step, "target \".\": %s is decidedly not offered here (RFC 2782)",
+		step_note(sl->step, "target \".\": %s is decidedly not offered here (RFC 2782)",
 			  sl->name);
 		return;
 	}
 	for (size_t i = 0; i < sl->n; i++)
-		step_note(a->step, "%zu. %s port %u (priority %u, weight %u)", i + 1,
+		step_note(sl->step, "%zu. %s port %u (priority %u, weight %u)", i + 1,
 			  sl->recs[i].target, sl->recs[i].port, sl->recs[i].priority,
 			  sl->recs[i].weight);
 }
@@ -382,6 +388,8 @@ static void after_srv(struct resolution *r)
 	bool not_offered = false;
 	size_t targets = 0;
 
+	for (size_t i = 0; i < loc->nsrv; i++)
+		order_srv(r, &loc->srvs[i]);
 	for (size_t i = 0; i < loc->nsrv; i++) {
 		struct srv_lookup *sl = &loc->srvs[i];
 		if (sl->not_offered)

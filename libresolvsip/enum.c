@@ -1,0 +1,193 @@
+/* enum.c - ENUM keys and enumservices: RFC 6116 §3.1-3.2, §3.4.3, RFC 3764 §4, RFC 3824 §7. */
+#include <string.h>
+
+#include "internal.h"
+
+/* ITU-T E.164 §6: an international number has at most 15 digits; RFC 6116
+ * §3.7 and REQUIREMENTS.md item 7: a longer tel: number is valid but is no
+ * E.164 number, so it gets no ENUM key. */
+#define ENUM_MAX_DIGITS 15
+/* RFC 1035 §2.3.4: labels of at most 63 octets, names of at most 255
+ * octets in wire form. */
+#define DNS_LABEL_MAX 63
+#define DNS_NAME_MAX 255
+/* RFC 6116 §3.4.3: type and subtype are 1*32(ALPHA / DIGIT / "-"). */
+#define ENUM_PART_MAX 32
+
+static bool is_ldh(int c)
+{
+	return rsip_is_alpha(c) || rsip_is_digit(c) || c == '-';
+}
+
+/* The ENUM apex: a configured domain such as "e164.arpa" or "ie164.arpa"
+ * (RFC 5526), with or without its trailing dot.  Labels of letters, digits,
+ * '-' and '_'; the root alone is not an apex.  Returns the length without the
+ * trailing dot, or 0 when the suffix is unusable. */
+static size_t suffix_check(const char *suffix)
+{
+	size_t len = strlen(suffix), label = 0;
+
+	if (len > 0 && suffix[len - 1] == '.')
+		len--;
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)suffix[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return 0; /* an empty label: ".x", "x..y" */
+			label = 0;
+			continue;
+		}
+		if (!is_ldh(c) && c != '_')
+			return 0;
+		if (++label > DNS_LABEL_MAX)
+			return 0;
+	}
+	return label > 0 ? len : 0; /* "e164.arpa..": an empty last label */
+}
+
+/* RFC 6116 §3.2: remove all but the digits, reverse them, put dots between
+ * them and append the apex: "+44-20-7946-0148" (as the AUS "+442079460148")
+ * -> "8.4.1.0.6.4.9.7.0.2.4.4.e164.arpa.". */
+rsip_status enum_domain(const char *aus, const char *suffix, char *out, size_t outlen)
+{
+	size_t ndigits, slen, need;
+	char *p;
+
+	if (out != NULL && outlen > 0)
+		out[0] = '\0';
+	if (aus == NULL || suffix == NULL || out == NULL)
+		return RSIP_E_INVALID;
+	/* RFC 6116 §3.1: the AUS is "+" and the digits of an E.164 number */
+	if (aus[0] != '+')
+		return RSIP_E_BAD_INPUT;
+	for (ndigits = 0; aus[1 + ndigits] != '\0'; ndigits++)
+		if (!rsip_is_digit((unsigned char)aus[1 + ndigits]))
+			return RSIP_E_BAD_INPUT;
+	if (ndigits == 0 || ndigits > ENUM_MAX_DIGITS)
+		return RSIP_E_BAD_INPUT;
+	slen = suffix_check(suffix);
+	if (slen == 0)
+		return RSIP_E_BAD_INPUT;
+	/* wire form: 2 octets per digit label, the apex, the root octet */
+	if (2 * ndigits + slen + 1 + 1 > DNS_NAME_MAX)
+		return RSIP_E_BAD_INPUT;
+	need = 2 * ndigits + slen + 1 + 1; /* "d." per digit, apex, ".", NUL */
+	if (need > outlen)
+		return RSIP_E_BAD_INPUT;
+	p = out;
+	for (size_t i = ndigits; i > 0; i--) {
+		*p++ = aus[i];
+		*p++ = '.';
+	}
+	memcpy(p, suffix, slen);
+	p += slen;
+	*p++ = '.';
+	*p = '\0';
+	return RSIP_OK;
+}
+
+/* Length of a run of ALPHA / DIGIT / "-" (RFC 6116 §3.4.3 type, subtype). */
+static size_t part_len(const char *p)
+{
+	size_t n = 0;
+
+	while (is_ldh((unsigned char)p[n]))
+		n++;
+	return n;
+}
+
+/* RFC 6116 §3.4.3, after the leading "E2U":
+ *   1*("+" enumservice), enumservice = type *(":" subtype),
+ *   type = subtype = 1*32(ALPHA / DIGIT / "-").
+ * A compound field is read left to right (RFC 6116 §3.4.3); one sip type is
+ * enough.  An unknown enumservice is skipped, not the record
+ * (REQUIREMENTS.md item 42): without sip the field is OTHER.  Private "P-"
+ * types (RFC 6116 §3.4.3: "MUST be discarded" outside the private network)
+ * can never be "sip", so they fall into OTHER and are skipped too. */
+static enum enum_service_kind classify_e2u(const char *p)
+{
+	bool sip = false;
+
+	if (*p == '\0')
+		return ENUM_SERVICE_INVALID; /* "E2U" alone names no enumservice */
+	while (*p != '\0') {
+		size_t n;
+		bool type_sip;
+
+		if (*p++ != '+')
+			return ENUM_SERVICE_INVALID;
+		n = part_len(p);
+		if (n == 0 || n > ENUM_PART_MAX)
+			return ENUM_SERVICE_INVALID;
+		/* RFC 6116 §3.6: case-insensitive ("E2U+SIP", RFC 3764) */
+		type_sip = n == 3 && rsip_strncasecmp(p, "sip", 3) == 0;
+		p += n;
+		while (*p == ':') {
+			p++;
+			n = part_len(p);
+			if (n == 0 || n > ENUM_PART_MAX)
+				return ENUM_SERVICE_INVALID;
+			p += n;
+		}
+		/* AMBIG: RFC 3764 §4 registers "sip" without a subtype; the type
+		 * decides, so "E2U+sip:x" is SIP while "E2U+voice:sip" is not. */
+		if (type_sip)
+			sip = true;
+	}
+	return sip ? ENUM_SERVICE_SIP : ENUM_SERVICE_OTHER;
+}
+
+/* A services field of another DDDS application ("SIP+D2U", "http+N2L+N2C",
+ * S-NAPTR "aaa:diameter.tls.tcp"): '+'-separated non-empty tokens of
+ * letters, digits, '-', '.', ':' and '_' (RFC 3403 §4.1 leaves the syntax
+ * to the application; RFC 2915 had protocol *("+" rs)). */
+static bool services_generic_valid(const char *p)
+{
+	size_t n = 0;
+
+	for (;; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '+' || c == '\0') {
+			if (n == 0)
+				return false;
+			if (c == '\0')
+				return true;
+			n = 0;
+		} else if (is_ldh(c) || c == '.' || c == ':' || c == '_') {
+			n++;
+		} else {
+			return false;
+		}
+	}
+}
+
+enum enum_service_kind enum_service_classify(const char *services)
+{
+	const char *plus;
+
+	if (services == NULL)
+		return ENUM_SERVICE_INVALID;
+	/* RFC 3403 §4.1: an empty services field is legal (non-terminal
+	 * records); it is simply not ENUM (RFC 6116 §3.7) */
+	if (services[0] == '\0')
+		return ENUM_SERVICE_NOT_E2U;
+	plus = strchr(services, '+');
+	if ((plus == NULL && rsip_strcasecmp(services, "E2U") == 0) ||
+	    (plus == services + 3 && rsip_strncasecmp(services, "E2U", 3) == 0))
+		return classify_e2u(services + 3);
+	/* RFC 3764 §4 / RFC 3824 §7 / RFC 6116 §5.2: the RFC 2916 syntax
+	 * "sip+E2U" SHOULD still be accepted; "mailto+E2U" is ENUM too. */
+	if (plus != NULL && rsip_strcasecmp(plus + 1, "E2U") == 0) {
+		size_t n = part_len(services);
+
+		if (services + n == plus && n > 0 && n <= ENUM_PART_MAX)
+			return n == 3 && rsip_strncasecmp(services, "sip", 3) == 0 ?
+			       ENUM_SERVICE_SIP : ENUM_SERVICE_OTHER;
+	}
+	return services_generic_valid(services) ? ENUM_SERVICE_NOT_E2U :
+	       ENUM_SERVICE_INVALID;
+}

@@ -1,0 +1,187 @@
+/* test_enum.c - enum.c: RFC 6116 §3.1-3.2 keys, §3.4.3 services, RFC 3764 §4, RFC 3824 §7. */
+#include <string.h>
+
+#include "internal.h"
+#include "tap.h"
+
+static char buf[300];
+
+/* One check: the ENUM domain of aus under suffix is want. */
+static void domain_is(const char *aus, const char *suffix, const char *want, const char *name)
+{
+	rsip_status st = enum_domain(aus, suffix, buf, sizeof(buf));
+
+	if (st != RSIP_OK) {
+		ok(0, "%s", name);
+		tap_diag("  status %d", (int)st);
+	} else {
+		is_str(buf, want, "%s", name);
+	}
+}
+
+/* One check: enum_domain refuses aus under suffix with RSIP_E_BAD_INPUT. */
+static void domain_bad(const char *aus, const char *suffix, const char *name)
+{
+	rsip_status st;
+
+	strcpy(buf, "junk");
+	st = enum_domain(aus, suffix, buf, sizeof(buf));
+	if (!ok(st == RSIP_E_BAD_INPUT && buf[0] == '\0', "%s", name))
+		tap_diag("  status %d, out \"%s\"", (int)st, buf);
+}
+
+static void test_domain(void)
+{
+	char small[40], label[80], longsuffix[260];
+	size_t need;
+
+	/* RFC 6116 §3.2 and REQUIREMENTS item 39 */
+	domain_is("+494212017028", "e164.arpa", "8.2.0.7.1.0.2.1.2.4.9.4.e164.arpa.",
+		  "RFC 6116 §3.2: the seed number under e164.arpa");
+	domain_is("+494212017028", "e164.arpa.", "8.2.0.7.1.0.2.1.2.4.9.4.e164.arpa.",
+		  "RFC 6116 §3.2: a suffix with a trailing dot");
+	domain_is("+442079460148", "e164.arpa", "8.4.1.0.6.4.9.7.0.2.4.4.e164.arpa.",
+		  "REQUIREMENTS item 39: +44-20-7946-0148");
+	domain_is("+441632960083", "e164.arpa", "3.8.0.0.6.9.2.3.6.1.4.4.e164.arpa.",
+		  "RFC 6116 §4: the $ORIGIN of the example");
+	domain_is("+17705551212", "e164.arpa", "2.1.2.1.5.5.5.0.7.7.1.e164.arpa.",
+		  "RFC 3403 §6.2: +1-770-555-1212");
+	domain_is("+12025332600", "e164.arpa", "0.0.6.2.3.3.5.2.0.2.1.e164.arpa.",
+		  "RFC 3824 §5.5: the example key");
+	domain_is("+494212017028", "ie164.arpa", "8.2.0.7.1.0.2.1.2.4.9.4.ie164.arpa.",
+		  "REQUIREMENTS item 39: the apex is configurable (ie164.arpa, RFC 5526)");
+	domain_is("+4", "E164.Arpa", "4.E164.Arpa.",
+		  "RFC 6116 §3.2: one digit; the suffix is kept as given");
+	domain_is("+123456789012345", "e164.arpa",
+		  "5.4.3.2.1.0.9.8.7.6.5.4.3.2.1.e164.arpa.",
+		  "RFC 6116 §3.1: 15 digits (the E.164 maximum)");
+	domain_is("+49", "_enum.example-1.test", "9.4._enum.example-1.test.",
+		  "RFC 6116 §3.2: an apex with '-' and '_'");
+
+	/* the AUS: RFC 6116 §3.1, §3.7 */
+	domain_bad("494212017028", "e164.arpa", "RFC 6116 §3.1: an AUS without '+' is refused");
+	domain_bad("+", "e164.arpa", "RFC 6116 §3.1: '+' without digits is refused");
+	domain_bad("", "e164.arpa", "RFC 6116 §3.1: an empty AUS is refused");
+	domain_bad("+49-421", "e164.arpa", "RFC 6116 §3.1: separators are not in the AUS");
+	domain_bad("+49a", "e164.arpa", "RFC 6116 §3.7: a hex digit is no E.164 digit");
+	domain_bad("+49*1", "e164.arpa", "RFC 6116 §3.7: a dial string is refused");
+	domain_bad("++49", "e164.arpa", "RFC 6116 §3.1: two '+' are refused");
+	domain_bad("+1234567890123456", "e164.arpa",
+		   "REQUIREMENTS item 7: 16 digits are no E.164 number");
+	domain_bad("+49 421", "e164.arpa", "RFC 6116 §3.1: a space is refused");
+
+	/* the suffix */
+	domain_bad("+49", ".", "REQUIREMENTS item 39: the root is no ENUM apex");
+	domain_bad("+49", "", "REQUIREMENTS item 39: an empty suffix is refused");
+	domain_bad("+49", "..", "RFC 1035 §2.3.4: '..' is refused");
+	domain_bad("+49", ".e164.arpa", "RFC 1035 §2.3.4: a leading dot is refused");
+	domain_bad("+49", "e164..arpa", "RFC 1035 §2.3.4: an empty label is refused");
+	domain_bad("+49", "e164.arpa..", "RFC 1035 §2.3.4: two trailing dots are refused");
+	domain_bad("+49", "e164 arpa", "RFC 1035 §2.3.1: a space in the suffix is refused");
+	memset(label, 'a', 64);
+	strcpy(label + 64, ".arpa");
+	domain_bad("+49", label, "RFC 1035 §2.3.4: a 64-octet label is refused");
+	strcpy(label + 63, ".arpa");
+	is_int(enum_domain("+49", label, buf, sizeof(buf)), RSIP_OK,
+	       "RFC 1035 §2.3.4: a 63-octet label is fine");
+	/* 255-octet wire limit: 15 digits take 30, the apex 10 labels of 22 */
+	longsuffix[0] = '\0';
+	for (int i = 0; i < 10; i++)
+		strcat(longsuffix, "aaaaaaaaaaaaaaaaaaaaa.");
+	strcat(longsuffix, "arpa"); /* 10 * 22 + 4 = 224 characters */
+	domain_bad("+123456789012345", longsuffix,
+		   "RFC 1035 §3.1: a key of more than 255 octets is refused");
+	is_int(enum_domain("+1", longsuffix, buf, sizeof(buf)), RSIP_OK,
+	       "RFC 1035 §3.1: a long apex with a short number fits");
+
+	/* the output buffer */
+	need = strlen("8.2.0.7.1.0.2.1.2.4.9.4.e164.arpa.") + 1;
+	is_int(enum_domain("+494212017028", "e164.arpa", small, need), RSIP_OK,
+	       "API: an exactly fitting buffer is enough");
+	is_str(small, "8.2.0.7.1.0.2.1.2.4.9.4.e164.arpa.", "API: ... and holds the key");
+	is_int(enum_domain("+494212017028", "e164.arpa", small, need - 1), RSIP_E_BAD_INPUT,
+	       "API: one byte short is RSIP_E_BAD_INPUT");
+	is_str(small, "", "API: ... and leaves an empty string");
+	is_int(enum_domain("+494212017028", "e164.arpa", small, 0), RSIP_E_BAD_INPUT,
+	       "API: outlen 0 is RSIP_E_BAD_INPUT");
+	is_int(enum_domain(NULL, "e164.arpa", buf, sizeof(buf)), RSIP_E_INVALID,
+	       "API: a NULL AUS is RSIP_E_INVALID");
+	is_int(enum_domain("+49", NULL, buf, sizeof(buf)), RSIP_E_INVALID,
+	       "API: a NULL suffix is RSIP_E_INVALID");
+	is_int(enum_domain("+49", "e164.arpa", NULL, 10), RSIP_E_INVALID,
+	       "API: a NULL buffer is RSIP_E_INVALID");
+}
+
+#define kind_is(services, want, name) \
+	is_int(enum_service_classify(services), want, "%s", name)
+
+static void test_services(void)
+{
+	char t32[64], t33[64];
+
+	memset(t32, 0, sizeof(t32));
+	memcpy(t32, "E2U+", 4);
+	memset(t32 + 4, 'a', 32);
+	memcpy(t33, t32, sizeof(t33));
+	t33[36] = 'a';
+
+	/* SIP: RFC 3764 §4, RFC 6116 §3.6 */
+	kind_is("E2U+sip", ENUM_SERVICE_SIP, "RFC 3764 §4: E2U+sip");
+	kind_is("e2u+SIP", ENUM_SERVICE_SIP, "REQUIREMENTS §5: e2u+SIP (case-insensitive)");
+	kind_is("E2U+SIP", ENUM_SERVICE_SIP, "REQUIREMENTS item 43: legacy E2U+SIP");
+	kind_is("E2U+Sip", ENUM_SERVICE_SIP, "RFC 6116 §3.6: mixed case");
+	kind_is("E2U+voice:tel+sip", ENUM_SERVICE_SIP,
+		"RFC 6116 §3.4.3: compound, sip second (read left to right)");
+	kind_is("E2U+sip+voice:tel", ENUM_SERVICE_SIP, "RFC 6116 §3.4.3: compound, sip first");
+	kind_is("E2U+p-x+sip", ENUM_SERVICE_SIP,
+		"RFC 6116 §3.4.3: a private type is skipped, sip is kept");
+	kind_is("E2U+sip:x", ENUM_SERVICE_SIP, "RFC 6116 §3.4.3: type sip with a subtype (AMBIG)");
+	kind_is("sip+E2U", ENUM_SERVICE_SIP, "RFC 3824 §7: legacy sip+E2U");
+	kind_is("SIP+e2u", ENUM_SERVICE_SIP, "REQUIREMENTS item 48: legacy SIP+e2u");
+
+	/* OTHER: E2U without sip */
+	kind_is("E2U+pres", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: E2U+pres");
+	kind_is("E2U+email:mailto", ENUM_SERVICE_OTHER, "RFC 6116 §4: E2U+email:mailto");
+	kind_is("E2U+h323", ENUM_SERVICE_OTHER, "RFC 6116 §4: E2U+h323");
+	kind_is("E2U+voice:sip", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: sip as a subtype is no sip");
+	kind_is("E2U+sips", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: type sips is not sip");
+	kind_is("E2U+p-x", ENUM_SERVICE_OTHER,
+		"REQUIREMENTS §5: E2U+p-x (private, RFC 6116 §3.4.3) is skipped");
+	kind_is("E2U+p-sip", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: p-sip is private, not sip");
+	kind_is("smtp+E2U", ENUM_SERVICE_OTHER, "RFC 3403 §6.2: legacy smtp+E2U");
+	kind_is(t32, ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: a 32-character type");
+	kind_is("E2U+a:b:c+d-e", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: two subtypes");
+
+	/* INVALID */
+	kind_is("E2U+", ENUM_SERVICE_INVALID, "REQUIREMENTS §5: E2U+");
+	kind_is("E2U+sip:", ENUM_SERVICE_INVALID, "REQUIREMENTS §5: E2U+sip:");
+	kind_is("E2U", ENUM_SERVICE_INVALID, "RFC 6116 §3.4.3: E2U needs one enumservice");
+	kind_is(t33, ENUM_SERVICE_INVALID, "REQUIREMENTS §5: a 33-character type");
+	kind_is("E2U+voice:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", ENUM_SERVICE_INVALID,
+		"RFC 6116 §3.4.3: a 33-character subtype");
+	kind_is("E2U++sip", ENUM_SERVICE_INVALID, "RFC 6116 §3.4.3: an empty enumservice");
+	kind_is("E2U+sip+", ENUM_SERVICE_INVALID, "RFC 6116 §3.4.3: a trailing '+'");
+	kind_is("E2U+sip ", ENUM_SERVICE_INVALID, "RFC 6116 §3.4.3: a trailing space");
+	kind_is("E2U+si_p", ENUM_SERVICE_INVALID, "RFC 6116 §3.4.3: '_' is not allowed");
+	kind_is("E2U+:x", ENUM_SERVICE_INVALID, "RFC 6116 §3.4.3: a subtype needs a type");
+	kind_is("E2U+voice::tel", ENUM_SERVICE_INVALID, "RFC 6116 §3.4.3: an empty subtype");
+	kind_is("+E2U", ENUM_SERVICE_INVALID, "RFC 3403 §4.1: an empty first token");
+	kind_is("SIP+D2U ", ENUM_SERVICE_INVALID, "RFC 3403 §4.1: a space in services");
+	kind_is(NULL, ENUM_SERVICE_INVALID, "API: NULL services");
+
+	/* NOT_E2U: RFC 6116 §3.7, REQUIREMENTS item 40 */
+	kind_is("SIP+D2U", ENUM_SERVICE_NOT_E2U, "REQUIREMENTS §5: SIP+D2U inside ENUM");
+	kind_is("SIPS+D2T", ENUM_SERVICE_NOT_E2U, "RFC 3263 §4.1: SIPS+D2T");
+	kind_is("http+N2L+N2C+N2R", ENUM_SERVICE_NOT_E2U, "RFC 3403 §6.1: http+N2L+N2C+N2R");
+	kind_is("z3950+N2L+N2C", ENUM_SERVICE_NOT_E2U, "RFC 3403 §6.1: z3950+N2L+N2C");
+	kind_is("", ENUM_SERVICE_NOT_E2U, "RFC 3403 §4.1: empty services (non-terminal)");
+	kind_is("E2Ux+sip", ENUM_SERVICE_NOT_E2U, "RFC 6116 §3.4.3: E2Ux is not E2U");
+	kind_is("sip+E2U+x", ENUM_SERVICE_NOT_E2U, "RFC 3824 §7: only sip+E2U is legacy");
+}
+
+int main(void)
+{
+	test_domain();
+	test_services();
+	return tap_done();
+}
