@@ -1,0 +1,71 @@
+/* options.h - sipresolve's command line, parsed into a struct (DESIGN §5). */
+#ifndef SIPRESOLVE_OPTIONS_H
+#define SIPRESOLVE_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses (DESIGN §5, a contract): with several URIs the highest wins. */
+enum {
+	EXIT_RESOLVED = 0,    /* every URI resolved to at least one target */
+	EXIT_NO_TARGET = 1,   /* some URI resolved to no target */
+	EXIT_USAGE = 2,       /* usage error or malformed input */
+	EXIT_DNS_FAILURE = 3  /* a DNS failure (or another failure) prevented an answer */
+};
+
+/* An option argument together with how the user spelt the option, so that an
+ * error can name it: {"--server", "192.0.2.1"} or {"@192.0.2.1", "192.0.2.1"}. */
+struct option_arg {
+	const char *spelling;
+	const char *value;
+};
+
+/* A growable list of option arguments, in command-line order. */
+struct option_list {
+	struct option_arg *items;
+	size_t count, cap;
+};
+
+struct sipresolve_options {
+	/* DNS mode: at most one of zones, servers, resolv_conf, recursive. */
+	const char *zones;
+	struct option_list servers;
+	const char *resolv_conf;
+	int recursive;
+	const char *mode_spelling;   /* the first mode option given, for errors */
+
+	struct option_list trust_anchors;
+	const char *transports;      /* comma list in order of preference, or NULL */
+	struct option_list suffixes;
+	int have_seed;
+	uint64_t seed;
+	unsigned families;           /* RSIP_FAMILY_* mask; 0 = library default */
+
+	int json;
+	const char *batch;           /* file name, "-" = standard input, or NULL */
+	unsigned long concurrency;   /* 1..OPTIONS_CONCURRENCY_MAX */
+
+	char **uris;                 /* URI arguments, in order (point into argv) */
+	size_t uri_count;
+};
+
+#define OPTIONS_CONCURRENCY_DEFAULT 100ul
+#define OPTIONS_CONCURRENCY_MAX 100000ul
+
+/* What options_parse() tells the caller to do. */
+enum options_outcome {
+	OPTIONS_RUN = 0,   /* go on and resolve */
+	OPTIONS_DONE,      /* --help or --version was printed: exit 0 */
+	OPTIONS_USAGE,     /* an error was printed to stderr: exit 2 */
+	OPTIONS_NOMEM      /* out of memory (printed): exit 3 */
+};
+
+/* Parse argv into opts (which must be options_free()'d afterwards, whatever
+ * the outcome).  Messages go to stderr, --help and --version to stdout. */
+enum options_outcome options_parse(struct sipresolve_options *opts, int argc,
+				   char **argv);
+
+/* Free what options_parse() allocated (not the strings: they are argv's). */
+void options_free(struct sipresolve_options *opts);
+
+#endif /* SIPRESOLVE_OPTIONS_H */

@@ -1,0 +1,40 @@
+/* render.h - sipresolve's renderers of one result: text for a person, JSON Lines. */
+#ifndef SIPRESOLVE_RENDER_H
+#define SIPRESOLVE_RENDER_H
+
+#include <stdio.h>
+
+#include "resolvsip.h"
+
+/* Write res for a person (DESIGN §5): the input, the ENUM details, the DNS
+ * questions with their answers and decisions, the targets and the status.
+ * colour: non-zero to use ANSI colours (stdout is a terminal, no NO_COLOR).
+ * Write errors are left for the caller to find with ferror(). */
+void render_text(FILE *out, const rsip_result *res, int colour);
+
+/* Write res as one JSON object on one line (JSON Lines), with the fields and
+ * key order of DESIGN §5.  Write errors are left for ferror().
+ * @return 0, or -1 when out of memory (nothing was written). */
+int render_json(FILE *out, const rsip_result *res);
+
+/* "ipv4" or "ipv6", as in the JSON "family" field. */
+static inline const char *render_family_name(unsigned family)
+{
+	return family == RSIP_FAMILY_IPV6 ? "ipv6" : "ipv4";
+}
+
+/* "numeric", "srv" or "host", as in the JSON "source" field. */
+static inline const char *render_source_name(rsip_source source)
+{
+	switch (source) {
+	case RSIP_SOURCE_NUMERIC:
+		return "numeric";
+	case RSIP_SOURCE_SRV:
+		return "srv";
+	case RSIP_SOURCE_HOST:
+		return "host";
+	}
+	return "unknown";
+}
+
+#endif /* SIPRESOLVE_RENDER_H */

@@ -1,0 +1,354 @@
+/* render_json.c - one result as one line of JSON (JSON Lines), the DESIGN §5 contract. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "resolvsip.h"
+#include "render.h"
+
+/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when it is not
+ * one (bad lead byte, bad continuation, overlong, surrogate, > U+10FFFF).
+ * A continuation check stops at the terminating NUL. */
+static size_t utf8_sequence_length(const unsigned char *p)
+{
+	unsigned long cp, min;
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1fu;
+		min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0fu;
+		min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07u;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* A JSON string for s: null for NULL; bytes that are not UTF-8 (the input
+ * is the user's, and may be anything) become U+FFFD.  NULL when out of
+ * memory. */
+static json_t *json_text(const char *s)
+{
+	static const char replacement[] = "\xef\xbf\xbd";
+	const unsigned char *p;
+	char *clean, *q;
+	json_t *value;
+	int valid = 1;
+
+	if (s == NULL)
+		return json_null();
+	for (p = (const unsigned char *)s; *p != '\0';) {
+		size_t len = utf8_sequence_length(p);
+
+		if (len == 0) {
+			valid = 0;
+			break;
+		}
+		p += len;
+	}
+	if (valid)
+		return json_string(s);
+
+	/* Each bad byte becomes three bytes at most. */
+	clean = malloc(strlen(s) * 3 + 1);
+	if (clean == NULL)
+		return NULL;
+	q = clean;
+	for (p = (const unsigned char *)s; *p != '\0';) {
+		size_t len = utf8_sequence_length(p);
+
+		if (len == 0) {
+			memcpy(q, replacement, 3);
+			q += 3;
+			p++;
+		} else {
+			memcpy(q, p, len);
+			q += len;
+			p += len;
+		}
+	}
+	*q = '\0';
+	value = json_string(clean);
+	free(clean);
+	return value;
+}
+
+/* A JSON array of n strings; NULL when out of memory. */
+static json_t *json_text_array(const char *const *items, size_t n)
+{
+	json_t *array = json_array();
+	size_t i;
+
+	if (array == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		/* json_array_append_new() takes the value even when it fails,
+		 * and refuses NULL. */
+		if (json_array_append_new(array, json_text(items[i])) != 0) {
+			json_decref(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+/* Set obj[key]; value may be NULL (a failed allocation): then -1. */
+static int put(json_t *obj, const char *key, json_t *value)
+{
+	return json_object_set_new(obj, key, value);
+}
+
+static json_t *enum_record_json(const rsip_naptr *rec)
+{
+	json_t *obj = json_object();
+
+	if (obj == NULL)
+		return NULL;
+	if (put(obj, "owner", json_text(rec->owner)) != 0 ||
+	    put(obj, "order", json_integer(rec->order)) != 0 ||
+	    put(obj, "preference", json_integer(rec->preference)) != 0 ||
+	    put(obj, "flags", json_text(rec->flags)) != 0 ||
+	    put(obj, "services", json_text(rec->services)) != 0 ||
+	    put(obj, "regexp", json_text(rec->regexp)) != 0 ||
+	    put(obj, "replacement", json_text(rec->replacement)) != 0 ||
+	    put(obj, "result", json_text(rec->result)) != 0 ||
+	    put(obj, "verdict", json_text(rsip_verdict_name(rec->verdict))) != 0)
+		goto fail;
+	if (rec->reason != NULL && put(obj, "reason", json_text(rec->reason)) != 0)
+		goto fail;
+	return obj;
+fail:
+	json_decref(obj);
+	return NULL;
+}
+
+/* "enum": {aus, domains, records, uris} (DESIGN §5). */
+static json_t *enum_json(const rsip_result *res)
+{
+	json_t *obj = json_object(), *array = NULL;
+	size_t i, n;
+	int rc;
+
+	if (obj == NULL)
+		return NULL;
+	if (put(obj, "aus", json_text(rsip_result_enum_aus(res))) != 0)
+		goto fail;
+
+	array = json_array();
+	if (array == NULL)
+		goto fail;
+	n = rsip_result_enum_domain_count(res);
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(array,
+					  json_text(rsip_result_enum_domain(res, i))) != 0)
+			goto fail;
+	rc = put(obj, "domains", array);
+	array = NULL; /* obj holds it now, or put() freed it */
+	if (rc != 0)
+		goto fail;
+
+	array = json_array();
+	if (array == NULL)
+		goto fail;
+	n = rsip_result_enum_record_count(res);
+	for (i = 0; i < n; i++) {
+		const rsip_naptr *rec = rsip_result_enum_record(res, i);
+
+		if (rec == NULL)
+			continue;
+		if (json_array_append_new(array, enum_record_json(rec)) != 0)
+			goto fail;
+	}
+	rc = put(obj, "records", array);
+	array = NULL; /* obj holds it now, or put() freed it */
+	if (rc != 0)
+		goto fail;
+
+	array = json_array();
+	if (array == NULL)
+		goto fail;
+	n = rsip_result_enum_uri_count(res);
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(array,
+					  json_text(rsip_result_enum_uri(res, i))) != 0)
+			goto fail;
+	rc = put(obj, "uris", array);
+	array = NULL; /* obj holds it now, or put() freed it */
+	if (rc != 0)
+		goto fail;
+	return obj;
+fail:
+	json_decref(array);
+	json_decref(obj);
+	return NULL;
+}
+
+static json_t *step_json(const rsip_step *step)
+{
+	json_t *obj = json_object();
+	char qtype[16];
+	const char *qtype_name = step->qtype_name;
+
+	if (obj == NULL)
+		return NULL;
+	if (qtype_name == NULL) {
+		/* RFC 3597 §5 spelling of a type without a mnemonic */
+		snprintf(qtype, sizeof(qtype), "TYPE%u", (unsigned)step->qtype);
+		qtype_name = qtype;
+	}
+	if (put(obj, "qname", json_text(step->qname)) != 0 ||
+	    put(obj, "qtype", json_text(qtype_name)) != 0 ||
+	    put(obj, "rcode", json_text(step->rcode_name != NULL ?
+					step->rcode_name : "NONE")) != 0 ||
+	    put(obj, "dnssec", json_text(rsip_dnssec_name(step->dnssec))) != 0)
+		goto fail;
+	if (put(obj, "answers", json_text_array(step->answers,
+						 step->answers != NULL ?
+						 step->answer_count : 0)) != 0 ||
+	    put(obj, "wave", json_integer(step->wave)) != 0 ||
+	    put(obj, "notes", json_text_array(step->notes,
+					       step->notes != NULL ?
+					       step->note_count : 0)) != 0)
+		goto fail;
+	if (step->why_bogus != NULL &&
+	    put(obj, "why_bogus", json_text(step->why_bogus)) != 0)
+		goto fail;
+	return obj;
+fail:
+	json_decref(obj);
+	return NULL;
+}
+
+static json_t *target_json(const rsip_target *t)
+{
+	json_t *obj = json_object();
+
+	if (obj == NULL)
+		return NULL;
+	if (put(obj, "transport", json_text(rsip_transport_name(t->transport))) != 0 ||
+	    put(obj, "address", json_text(t->address)) != 0 ||
+	    put(obj, "port", json_integer(t->port)) != 0 ||
+	    put(obj, "family", json_text(render_family_name(t->family))) != 0)
+		goto fail;
+	/* DESIGN §5: host is absent for a numeric host */
+	if (t->host != NULL && put(obj, "host", json_text(t->host)) != 0)
+		goto fail;
+	if (put(obj, "priority", json_integer(t->priority)) != 0 ||
+	    put(obj, "weight", json_integer(t->weight)) != 0 ||
+	    put(obj, "dnssec", json_text(rsip_dnssec_name(t->dnssec))) != 0 ||
+	    put(obj, "source", json_text(render_source_name(t->source))) != 0)
+		goto fail;
+	return obj;
+fail:
+	json_decref(obj);
+	return NULL;
+}
+
+/* The whole object, keys in the order of DESIGN §5. */
+static json_t *result_json(const rsip_result *res)
+{
+	rsip_status status = rsip_result_status(res);
+	json_t *obj = json_object(), *array = NULL;
+	size_t i, n;
+	int rc;
+
+	if (obj == NULL)
+		return NULL;
+	if (put(obj, "input", json_text(rsip_result_input(res))) != 0 ||
+	    put(obj, "status", json_text(rsip_status_name(status))) != 0)
+		goto fail;
+	if (status != RSIP_OK) {
+		const char *error = rsip_result_error(res);
+
+		if (put(obj, "error", json_text(error != NULL ? error :
+						rsip_strerror(status))) != 0)
+			goto fail;
+	}
+	if (rsip_result_has_enum(res) && put(obj, "enum", enum_json(res)) != 0)
+		goto fail;
+	if (rsip_result_uri(res) != NULL &&
+	    put(obj, "uri", json_text(rsip_result_uri(res))) != 0)
+		goto fail;
+
+	array = json_array();
+	if (array == NULL)
+		goto fail;
+	n = rsip_result_step_count(res);
+	for (i = 0; i < n; i++) {
+		const rsip_step *step = rsip_result_step(res, i);
+
+		if (step == NULL)
+			continue;
+		if (json_array_append_new(array, step_json(step)) != 0)
+			goto fail;
+	}
+	rc = put(obj, "steps", array);
+	array = NULL; /* obj holds it now, or put() freed it */
+	if (rc != 0)
+		goto fail;
+
+	array = json_array();
+	if (array == NULL)
+		goto fail;
+	n = rsip_result_target_count(res);
+	for (i = 0; i < n; i++) {
+		const rsip_target *t = rsip_result_target(res, i);
+
+		if (t == NULL)
+			continue;
+		if (json_array_append_new(array, target_json(t)) != 0)
+			goto fail;
+	}
+	rc = put(obj, "targets", array);
+	array = NULL; /* obj holds it now, or put() freed it */
+	if (rc != 0)
+		goto fail;
+
+	if (put(obj, "dnssec", json_text(rsip_dnssec_name(rsip_result_dnssec(res)))) != 0 ||
+	    put(obj, "waves", json_integer(rsip_result_waves(res))) != 0 ||
+	    put(obj, "questions", json_integer(rsip_result_questions(res))) != 0)
+		goto fail;
+	return obj;
+fail:
+	json_decref(array);
+	json_decref(obj);
+	return NULL;
+}
+
+int render_json(FILE *out, const rsip_result *res)
+{
+	json_t *obj = result_json(res);
+	char *text;
+
+	if (obj == NULL)
+		return -1;
+	/* JSON_PRESERVE_ORDER: the keys in insertion order, the order of
+	 * DESIGN §5 (jansson >= 2.8 keeps it anyway). */
+	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (text == NULL)
+		return -1;
+	fputs(text, out);
+	fputc('\n', out);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,564 @@
+/* sipresolve.c - command-line front end of libresolvsip: options, context, batch driver. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "resolvsip.h"
+#include "options.h"
+#include "render.h"
+
+#define PROGRAM "sipresolve"
+
+/* Milliseconds to wait for the context's descriptor before calling
+ * rsip_ctx_process() anyway: a safety net, not a timer the library needs. */
+#define POLL_SAFETY_MS 1000
+
+struct app {
+	const struct sipresolve_options *opts;
+	rsip_ctx *ctx;
+	int colour;          /* text output with ANSI colours */
+	size_t written;      /* results written so far (text: blank line between) */
+	int exit_status;     /* the highest so far (DESIGN §5) */
+	int fatal;           /* non-zero: stop, exit with at least this status */
+};
+
+static void raise_exit(struct app *app, int status)
+{
+	if (status > app->exit_status)
+		app->exit_status = status;
+}
+
+/* DESIGN §5: 0 a target; 1 no target; 2 malformed input; 3 DNS failure. */
+static int exit_for_status(rsip_status status)
+{
+	switch (status) {
+	case RSIP_OK:
+		return EXIT_RESOLVED;
+	case RSIP_E_NOT_FOUND:
+	case RSIP_E_NO_TRANSPORT:
+	case RSIP_E_LOOP:
+		return EXIT_NO_TARGET;
+	case RSIP_E_BAD_INPUT:
+	case RSIP_E_CONFIG:
+		return EXIT_USAGE;
+	case RSIP_E_DNS_FAILURE:
+	case RSIP_E_DNSSEC_BOGUS:
+	case RSIP_E_TIMEOUT:
+	case RSIP_E_NOMEM:
+	case RSIP_E_INVALID:
+		return EXIT_DNS_FAILURE;
+	}
+	return EXIT_DNS_FAILURE; /* a status appended after this was written */
+}
+
+/* Write one result and account for its exit status.  A result saying the
+ * DNS mode could not be set up stops everything: every other would fail the
+ * same way. */
+static void emit(struct app *app, const rsip_result *res)
+{
+	rsip_status status = rsip_result_status(res);
+
+	if (app->fatal)
+		return;
+	if (status == RSIP_E_CONFIG) {
+		const char *msg = rsip_ctx_errmsg(app->ctx);
+
+		if (msg == NULL || *msg == '\0')
+			msg = rsip_result_error(res);
+		fprintf(stderr, PROGRAM ": %s\n", msg != NULL ? msg :
+			rsip_strerror(status));
+		app->fatal = EXIT_USAGE;
+		return;
+	}
+	if (status == RSIP_OK && rsip_result_target_count(res) == 0)
+		raise_exit(app, EXIT_NO_TARGET); /* not expected: ok means a target */
+	else
+		raise_exit(app, exit_for_status(status));
+
+	if (app->opts->json) {
+		if (render_json(stdout, res) != 0) {
+			fputs(PROGRAM ": out of memory\n", stderr);
+			app->fatal = EXIT_DNS_FAILURE;
+			return;
+		}
+	} else {
+		if (app->written > 0)
+			fputc('\n', stdout);
+		render_text(stdout, res, app->colour);
+	}
+	app->written++;
+}
+
+/* A setter refused its option: say which, with the context's reason. */
+static int setting_failed(struct app *app, const char *option, const char *value,
+			  rsip_status status)
+{
+	const char *msg = rsip_ctx_errmsg(app->ctx);
+
+	if (msg == NULL || *msg == '\0')
+		msg = rsip_strerror(status);
+	fprintf(stderr, PROGRAM ": %s%s%s: %s\n", option, value != NULL ? " " : "",
+		value != NULL ? value : "", msg);
+	return status == RSIP_E_NOMEM ? EXIT_DNS_FAILURE : EXIT_USAGE;
+}
+
+/* Apply the options to the context: 0, or the exit status. */
+static int apply_options(struct app *app)
+{
+	const struct sipresolve_options *o = app->opts;
+	rsip_status st;
+	size_t i;
+
+	if (o->zones != NULL && (st = rsip_ctx_set_zones(app->ctx, o->zones)) != RSIP_OK)
+		return setting_failed(app, "--zones", o->zones, st);
+	for (i = 0; i < o->servers.count; i++) {
+		const struct option_arg *s = &o->servers.items[i];
+
+		st = rsip_ctx_add_server(app->ctx, s->value);
+		if (st != RSIP_OK)
+			/* "@ADDR" names itself; "--server" needs its value */
+			return setting_failed(app, s->spelling,
+					      s->spelling[0] == '@' ? NULL : s->value, st);
+	}
+	if (o->resolv_conf != NULL &&
+	    (st = rsip_ctx_set_resolvconf(app->ctx, o->resolv_conf)) != RSIP_OK)
+		return setting_failed(app, "--resolv-conf", o->resolv_conf, st);
+	if (o->recursive && (st = rsip_ctx_set_recursive(app->ctx)) != RSIP_OK)
+		return setting_failed(app, "--recursive", NULL, st);
+	for (i = 0; i < o->trust_anchors.count; i++) {
+		const char *path = o->trust_anchors.items[i].value;
+
+		st = rsip_ctx_add_trust_anchor_file(app->ctx, path);
+		if (st != RSIP_OK)
+			return setting_failed(app, "--trust-anchor", path, st);
+	}
+	if (o->transports != NULL &&
+	    (st = rsip_ctx_set_transport_order(app->ctx, o->transports)) != RSIP_OK)
+		return setting_failed(app, "--transports", o->transports, st);
+	if (o->families != 0 &&
+	    (st = rsip_ctx_set_families(app->ctx, o->families)) != RSIP_OK)
+		return setting_failed(app, o->families == RSIP_FAMILY_IPV4 ? "-4" :
+				      o->families == RSIP_FAMILY_IPV6 ? "-6" : "-4 -6",
+				      NULL, st);
+	for (i = 0; i < o->suffixes.count; i++) {
+		const char *suffix = o->suffixes.items[i].value;
+
+		st = rsip_ctx_add_enum_suffix(app->ctx, suffix);
+		if (st != RSIP_OK)
+			return setting_failed(app, "--suffix", suffix, st);
+	}
+	if (o->have_seed && (st = rsip_ctx_set_seed(app->ctx, o->seed)) != RSIP_OK) {
+		char seed[24];
+
+		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)o->seed);
+		return setting_failed(app, "--seed", seed, st);
+	}
+	return 0;
+}
+
+/* URIs from the command line: one at a time, each written when done. */
+static void run_arguments(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->opts->uri_count && !app->fatal; i++) {
+		const char *uri = app->opts->uris[i];
+		rsip_result *res = NULL;
+		rsip_status st = rsip_resolve(app->ctx, uri, &res);
+
+		if (res == NULL) {
+			fprintf(stderr, PROGRAM ": %s: %s\n", uri, rsip_strerror(st));
+			raise_exit(app, exit_for_status(st == RSIP_OK ? RSIP_E_NOMEM : st));
+			continue;
+		}
+		emit(app, res);
+		rsip_result_free(res);
+		fflush(stdout);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Batch mode: up to --concurrency resolutions in flight, results written
+ * in input order through a reorder window of as many slots. */
+
+/* Lines from a descriptor through one buffer that grows only with the
+ * longest line. */
+struct line_reader {
+	int fd;
+	const char *name;   /* for messages */
+	char *buf;
+	size_t cap;         /* bytes allocated; one is kept for a final NUL */
+	size_t start, end;  /* unconsumed bytes: buf[start..end) */
+	int eof;            /* read() returned 0, or failed */
+};
+
+#define READ_CHUNK 65536
+
+/* Read once into the buffer.  0, or -1 with errno (the reader is then at
+ * eof). */
+static int reader_fill(struct line_reader *r)
+{
+	ssize_t n;
+
+	if (r->start == r->end)
+		r->start = r->end = 0;
+	if (r->cap - r->end < READ_CHUNK / 4 + 1 && r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK / 4 + 1) {
+		size_t cap = r->cap ? r->cap * 2 : READ_CHUNK;
+		char *buf = realloc(r->buf, cap);
+
+		if (buf == NULL) {
+			r->eof = 1;
+			errno = ENOMEM;
+			return -1;
+		}
+		r->buf = buf;
+		r->cap = cap;
+	}
+	do
+		n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		r->eof = 1;
+		return -1;
+	}
+	if (n == 0)
+		r->eof = 1;
+	r->end += (size_t)n;
+	return 0;
+}
+
+/* The next whole line in the buffer, NUL-terminated in place (valid until
+ * the next reader_fill()), or NULL when more must be read.  At eof, an
+ * unterminated last line counts. */
+static char *reader_line(struct line_reader *r)
+{
+	char *line, *nl;
+
+	if (r->start == r->end)
+		return NULL;
+	line = r->buf + r->start;
+	nl = memchr(line, '\n', r->end - r->start);
+	if (nl != NULL) {
+		*nl = '\0';
+		r->start = (size_t)(nl - r->buf) + 1;
+		return line;
+	}
+	if (!r->eof)
+		return NULL;
+	r->buf[r->end] = '\0'; /* cap > end always: one byte is kept */
+	r->start = r->end;
+	return line;
+}
+
+/* Strip a trailing CR and surrounding blanks; NULL for a line to skip
+ * (blank, or a '#' comment). */
+static char *batch_clean_line(char *line)
+{
+	char *end = line + strlen(line);
+
+	while (end > line && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*end = '\0';
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '\0' || *line == '#')
+		return NULL;
+	return line;
+}
+
+struct batch;
+
+struct slot {
+	struct batch *batch;
+	rsip_result *result;
+	int done;             /* the result is here, not yet written */
+	int called;           /* the callback ran (done may be cleared since) */
+};
+
+struct batch {
+	struct app *app;
+	struct slot *slots;   /* the reorder window, a ring indexed by sequence */
+	size_t window;
+	size_t started;       /* sequence numbers handed out */
+	size_t next_write;    /* sequence of the next result to write */
+};
+
+/* Write the results that are next in input order. */
+static void batch_flush(struct batch *b)
+{
+	while (b->next_write < b->started) {
+		struct slot *slot = &b->slots[b->next_write % b->window];
+
+		if (!slot->done)
+			break;
+		if (slot->result == NULL) {
+			if (!b->app->fatal)
+				fputs(PROGRAM ": out of memory\n", stderr);
+			raise_exit(b->app, EXIT_DNS_FAILURE);
+			b->app->fatal = EXIT_DNS_FAILURE;
+		} else {
+			emit(b->app, slot->result);
+			rsip_result_free(slot->result);
+		}
+		slot->result = NULL;
+		slot->done = 0;
+		b->next_write++;
+	}
+}
+
+/* May run inside rsip_resolve_async() (malformed input), or inside
+ * rsip_ctx_process(). */
+static void batch_callback(void *arg, rsip_result *result)
+{
+	struct slot *slot = arg;
+
+	slot->result = result;
+	slot->done = 1;
+	slot->called = 1;
+	batch_flush(slot->batch);
+}
+
+/* Start one resolution in the next slot: 0, or -1 (fatal, printed). */
+static int batch_start(struct batch *b, const char *uri)
+{
+	struct slot *slot = &b->slots[b->started % b->window];
+	rsip_status st;
+
+	slot->batch = b;
+	slot->result = NULL;
+	slot->done = 0;
+	slot->called = 0;
+	/* Counted before the call: the callback may come before it returns. */
+	b->started++;
+	st = rsip_resolve_async(b->app->ctx, uri, batch_callback, slot, NULL);
+	if (st == RSIP_OK || slot->called)
+		return 0;
+	b->started--;
+	if (st == RSIP_E_CONFIG) {
+		const char *msg = rsip_ctx_errmsg(b->app->ctx);
+
+		fprintf(stderr, PROGRAM ": %s\n", msg != NULL && *msg != '\0' ? msg :
+			rsip_strerror(st));
+		b->app->fatal = EXIT_USAGE;
+	} else {
+		fprintf(stderr, PROGRAM ": %s: %s\n", uri, rsip_strerror(st));
+		b->app->fatal = EXIT_DNS_FAILURE;
+	}
+	return -1;
+}
+
+/* The next URI of the batch: the command-line ones first, then the
+ * reader's lines; NULL when none is at hand (*exhausted tells whether any
+ * will come). */
+static const char *batch_next_uri(struct app *app, size_t *arg_index,
+				  struct line_reader *r, int *exhausted)
+{
+	char *line;
+
+	*exhausted = 0;
+	if (*arg_index < app->opts->uri_count)
+		return app->opts->uris[(*arg_index)++];
+	while ((line = reader_line(r)) != NULL) {
+		line = batch_clean_line(line);
+		if (line != NULL)
+			return line;
+	}
+	*exhausted = r->eof;
+	return NULL;
+}
+
+/* Wait for input or answers (flushing what was written before blocking),
+ * read or process them.  0, or -1 (fatal, printed). */
+static int batch_wait(struct batch *b, struct line_reader *r, int want_input)
+{
+	struct pollfd fds[2];
+	nfds_t nfds = 0;
+	int ctx_fd = rsip_ctx_fd(b->app->ctx);
+	int pending = rsip_ctx_pending(b->app->ctx) > 0;
+	int input_index = -1, ctx_index = -1;
+	int rc;
+
+	if (want_input) {
+		input_index = (int)nfds;
+		fds[nfds].fd = r->fd;
+		fds[nfds].events = POLLIN;
+		nfds++;
+	}
+	if (pending && ctx_fd >= 0) {
+		ctx_index = (int)nfds;
+		fds[nfds].fd = ctx_fd;
+		fds[nfds].events = POLLIN;
+		nfds++;
+	}
+	if (nfds == 0 && !pending) {
+		/* Waiting for a result no resolution will deliver. */
+		fputs(PROGRAM ": internal error: a resolution never called back\n",
+		      stderr);
+		b->app->fatal = EXIT_DNS_FAILURE;
+		return -1;
+	}
+
+	rc = poll(fds, nfds, 0);
+	if (rc == 0) {
+		fflush(stdout); /* about to block: let the reader see the results */
+		rc = poll(fds, nfds, pending ? POLL_SAFETY_MS : -1);
+	}
+	if (rc < 0) {
+		if (errno == EINTR)
+			return 0;
+		fprintf(stderr, PROGRAM ": poll: %s\n", strerror(errno));
+		b->app->fatal = EXIT_DNS_FAILURE;
+		return -1;
+	}
+
+	if (input_index >= 0 && fds[input_index].revents != 0 && reader_fill(r) != 0) {
+		fprintf(stderr, PROGRAM ": %s: %s\n", r->name, strerror(errno));
+		raise_exit(b->app, EXIT_DNS_FAILURE);
+	}
+	/* On the descriptor, or on the safety timeout. */
+	if (pending && (ctx_index < 0 || fds[ctx_index].revents != 0 || rc == 0)) {
+		rsip_status st = rsip_ctx_process(b->app->ctx);
+
+		if (st != RSIP_OK) {
+			fprintf(stderr, PROGRAM ": %s\n", rsip_strerror(st));
+			b->app->fatal = EXIT_DNS_FAILURE;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void run_batch(struct app *app)
+{
+	const char *path = app->opts->batch;
+	struct line_reader reader;
+	struct batch b;
+	size_t arg_index = 0;
+	int exhausted = 0;
+	size_t i;
+
+	memset(&reader, 0, sizeof(reader));
+	memset(&b, 0, sizeof(b));
+	b.app = app;
+	b.window = app->opts->concurrency;
+
+	if (strcmp(path, "-") == 0) {
+		reader.fd = STDIN_FILENO;
+		reader.name = "standard input";
+	} else {
+		reader.fd = open(path, O_RDONLY | O_CLOEXEC);
+		reader.name = path;
+		if (reader.fd < 0) {
+			fprintf(stderr, PROGRAM ": --batch %s: %s\n", path, strerror(errno));
+			app->fatal = EXIT_USAGE;
+			return;
+		}
+	}
+	b.slots = calloc(b.window, sizeof(*b.slots));
+	if (b.slots == NULL) {
+		fputs(PROGRAM ": out of memory\n", stderr);
+		app->fatal = EXIT_DNS_FAILURE;
+		goto done;
+	}
+
+	while (!app->fatal) {
+		int window_full = 0;
+
+		/* Fill the window from what is at hand. */
+		while (!app->fatal) {
+			const char *uri;
+
+			if (b.started - b.next_write >= b.window) {
+				window_full = 1;
+				break;
+			}
+			uri = batch_next_uri(app, &arg_index, &reader, &exhausted);
+			if (uri == NULL || batch_start(&b, uri) != 0)
+				break;
+		}
+		if (app->fatal)
+			break;
+		if (exhausted && b.next_write == b.started)
+			break; /* all read, all written */
+		/* Read more input only when there is room for it. */
+		if (batch_wait(&b, &reader, !window_full && !exhausted) != 0)
+			break;
+	}
+
+done:
+	/* Results that came back but were not written (after a fatal error). */
+	for (i = 0; b.slots != NULL && i < b.window; i++)
+		if (b.slots[i].done)
+			rsip_result_free(b.slots[i].result);
+	free(b.slots);
+	free(reader.buf);
+	if (reader.fd != STDIN_FILENO)
+		close(reader.fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct sipresolve_options opts;
+	struct app app;
+	const char *no_color;
+	rsip_status st;
+	int status;
+
+	memset(&app, 0, sizeof(app));
+	switch (options_parse(&opts, argc, argv)) {
+	case OPTIONS_RUN:
+		break;
+	case OPTIONS_DONE:
+		options_free(&opts);
+		return fflush(stdout) == 0 ? EXIT_RESOLVED : EXIT_DNS_FAILURE;
+	case OPTIONS_USAGE:
+		options_free(&opts);
+		return EXIT_USAGE;
+	case OPTIONS_NOMEM:
+	default:
+		options_free(&opts);
+		return EXIT_DNS_FAILURE;
+	}
+	app.opts = &opts;
+	/* https://no-color.org/: set and not empty means no colour */
+	no_color = getenv("NO_COLOR");
+	app.colour = !opts.json && isatty(STDOUT_FILENO) &&
+		     (no_color == NULL || *no_color == '\0');
+
+	st = rsip_ctx_new(&app.ctx);
+	if (st != RSIP_OK) {
+		fprintf(stderr, PROGRAM ": cannot create a context: %s\n", rsip_strerror(st));
+		options_free(&opts);
+		return EXIT_DNS_FAILURE;
+	}
+	status = apply_options(&app);
+	if (status != 0) {
+		app.fatal = status;
+	} else if (opts.batch != NULL) {
+		run_batch(&app);
+	} else {
+		run_arguments(&app);
+	}
+	rsip_ctx_free(app.ctx); /* cancels what a fatal error left in flight */
+
+	raise_exit(&app, app.fatal);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, PROGRAM ": write error: %s\n", strerror(errno));
+		raise_exit(&app, EXIT_DNS_FAILURE);
+	}
+	options_free(&opts);
+	return app.exit_status;
+}
