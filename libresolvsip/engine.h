@@ -133,7 +133,7 @@ typedef void (*query_cb)(struct resolution *r, void *arg,
 
 /* Ask a question in the current wave.  The answer comes to cb; when every
  * question of the wave has been answered, r->advance runs.  Returns RSIP_OK,
- * or a status after which the caller stops (budget spent: RSIP_E_LOOP with
+ * or a status after which the caller stops (budget spent: RSIP_E_LIMIT with
  * the reason set on r; RSIP_E_NOMEM). */
 rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		      query_cb cb, void *arg);

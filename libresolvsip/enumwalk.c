@@ -375,7 +375,7 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 		return;
 	}
 	naptr_rec_set(rec, NULL, RSIP_VERDICT_NO_TARGET, why);
-	if (status == RSIP_E_NOMEM || status == RSIP_E_LOOP ||
+	if (status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
 	    w->next_uri + 1 >= w->uri_recs.n ||
 	    w->next_uri + 1 >= r->ctx->limits.max_enum_uris) {
 		resolution_finish(r, status, "%s: %s", rec->result, why ? why : "no target");

@@ -180,10 +180,10 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	int err;
 
 	if (r->res->questions >= r->ctx->limits.max_questions) {
-		resolution_finish(r, RSIP_E_LOOP, "more than %u DNS questions: the "
+		resolution_finish(r, RSIP_E_LIMIT, "more than %u DNS questions: the "
 				  "resolution was stopped at its budget",
 				  r->ctx->limits.max_questions);
-		return RSIP_E_LOOP;
+		return RSIP_E_LIMIT;
 	}
 	q = calloc(1, sizeof(*q));
 	if (q == NULL || (q->qname = rsip_strdup(qname)) == NULL) {

@@ -61,7 +61,9 @@ typedef enum rsip_status {
 	RSIP_E_TIMEOUT = 7,      /**< "timeout": no answer in time */
 	RSIP_E_NOMEM = 8,        /**< "no-memory" */
 	RSIP_E_CONFIG = 9,       /**< "config": the context setting was refused */
-	RSIP_E_INVALID = 10      /**< "invalid-call": API misuse (NULL, wrong state) */
+	RSIP_E_INVALID = 10,     /**< "invalid-call": API misuse (NULL, wrong state) */
+	RSIP_E_DNSSEC_INSECURE = 11, /**< "dnssec-insecure": the require policy refused an unsigned answer */
+	RSIP_E_LIMIT = 12        /**< "limit": a configured bound was reached (questions, hops, deadline...) */
 } rsip_status;
 
 /** Short lower-case name of a status ("ok", "bad-input", ...), as used in

@@ -19,6 +19,9 @@ static const struct {
 	[RSIP_E_NOMEM] = {"no-memory", "out of memory"},
 	[RSIP_E_CONFIG] = {"config", "the context setting was refused"},
 	[RSIP_E_INVALID] = {"invalid-call", "invalid argument or call"},
+	[RSIP_E_DNSSEC_INSECURE] = {"dnssec-insecure",
+				    "the DNSSEC policy requires signed answers, and one was not"},
+	[RSIP_E_LIMIT] = {"limit", "a configured limit was reached"},
 };
 
 const char *rsip_status_name(rsip_status status)
