@@ -45,12 +45,14 @@ static int exit_for_status(rsip_status status)
 	case RSIP_E_NOT_FOUND:
 	case RSIP_E_NO_TRANSPORT:
 	case RSIP_E_LOOP:
+	case RSIP_E_LIMIT:
 		return EXIT_NO_TARGET;
 	case RSIP_E_BAD_INPUT:
 	case RSIP_E_CONFIG:
 		return EXIT_USAGE;
 	case RSIP_E_DNS_FAILURE:
 	case RSIP_E_DNSSEC_BOGUS:
+	case RSIP_E_DNSSEC_INSECURE:
 	case RSIP_E_TIMEOUT:
 	case RSIP_E_NOMEM:
 	case RSIP_E_INVALID:
@@ -509,6 +511,21 @@ done:
 		close(reader.fd);
 }
 
+/* Open /dev/null on any of descriptors 0-2 that is closed, so that no
+ * descriptor the library opens (a pipe, a socket) is taken for one of them:
+ * "--batch -" would read it, and results could be written into it. */
+static void open_standard_descriptors(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			exit(EXIT_DNS_FAILURE); /* nowhere to say so */
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sipresolve_options opts;
@@ -517,6 +534,7 @@ int main(int argc, char **argv)
 	rsip_status st;
 	int status;
 
+	open_standard_descriptors();
 	memset(&app, 0, sizeof(app));
 	switch (options_parse(&opts, argc, argv)) {
 	case OPTIONS_RUN:
