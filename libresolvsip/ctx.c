@@ -63,6 +63,7 @@ rsip_status rsip_ctx_new(rsip_ctx **ctxp)
 	ctx->limits.max_questions = 128;
 	ctx->limits.max_srv_targets = 32;
 	ctx->limits.max_enum_uris = 8;
+	ctx->failure_memory = 32; /* 64*T1: RFC 3261 Timer B */
 	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	rsip_rng_seed(&ctx->rng, seed);
@@ -427,6 +428,106 @@ rsip_status rsip_ctx_set_transport_order(rsip_ctx *ctx, const char *list)
 bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp)
 {
 	return (ctx->transports & (unsigned)tp) != 0;
+}
+
+rsip_status rsip_ctx_set_srv_order(rsip_ctx *ctx, rsip_srv_order order)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	if (order != RSIP_SRV_ORDER_WEIGHTED && order != RSIP_SRV_ORDER_DETERMINISTIC) {
+		ctx_errmsg(ctx, "unknown SRV order %d", (int)order);
+		return RSIP_E_CONFIG;
+	}
+	ctx->srv_order = order;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_prefer_ipv4(rsip_ctx *ctx, int prefer_ipv4)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	ctx->prefer_ipv4 = prefer_ipv4 != 0;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_failure_memory(rsip_ctx *ctx, unsigned seconds)
+{
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	pthread_mutex_lock(&ctx->lock);
+	ctx->failure_memory = seconds;
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}
+
+static double now_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool same_target(const struct failed_target *f, const rsip_target *t)
+{
+	return f->transport == t->transport && f->port == t->port &&
+	       strcmp(f->address, t->address) == 0;
+}
+
+rsip_status rsip_ctx_mark_failed(rsip_ctx *ctx, const rsip_target *target)
+{
+	struct failed_target *slot = NULL;
+	double now;
+	if (ctx == NULL || target == NULL)
+		return RSIP_E_INVALID;
+	pthread_mutex_lock(&ctx->lock);
+	now = now_monotonic();
+	for (size_t i = 0; i < ctx->nfailed && slot == NULL; i++)
+		if (same_target(&ctx->failed[i], target) ||
+		    ctx->failed[i].marked + ctx->failure_memory <= now)
+			slot = &ctx->failed[i];
+	if (slot == NULL && ctx->nfailed < RSIP_FAILED_MAX)
+		slot = &ctx->failed[ctx->nfailed++];
+	if (slot == NULL) {
+		/* Full: the oldest mark makes room (a ring). */
+		slot = &ctx->failed[ctx->failed_next];
+		ctx->failed_next = (ctx->failed_next + 1) % RSIP_FAILED_MAX;
+	}
+	slot->transport = target->transport;
+	snprintf(slot->address, sizeof(slot->address), "%s", target->address);
+	slot->port = target->port;
+	slot->marked = now;
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}
+
+bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t)
+{
+	double now = now_monotonic();
+	for (size_t i = 0; i < ctx->nfailed; i++)
+		if (ctx->failed[i].marked + ctx->failure_memory > now &&
+		    same_target(&ctx->failed[i], t))
+			return true;
+	return false;
+}
+
+bool ctx_may_use_additional(const rsip_ctx *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+rsip_dnssec additional_dnssec(const rsip_ctx *ctx, rsip_dnssec answer_state)
+{
+	(void)ctx;
+	/* libunbound hands back the additional RRsets of the message it
+	 * validated; they are no more trusted than the answer they came with. */
+	return answer_state;
 }
 
 rsip_status rsip_ctx_set_families(rsip_ctx *ctx, unsigned mask)

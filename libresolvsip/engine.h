@@ -25,6 +25,15 @@ enum dns_mode {
 };
 
 #define RSIP_MAX_TRANSPORTS 7
+#define RSIP_FAILED_MAX 256 /* targets remembered as failed, per context */
+
+/* A target marked failed, remembered until a monotonic time (RFC 3263 §4.3). */
+struct failed_target {
+	rsip_transport transport;
+	char address[46];
+	uint16_t port;
+	double marked;  /* monotonic seconds; remembered for failure_memory */
+};
 
 struct resolution;
 
@@ -48,6 +57,12 @@ struct rsip_ctx {
 	bool suffixes_set;
 	struct rsip_rng rng;
 	struct rsip_limits limits;
+	rsip_srv_order srv_order;
+	bool prefer_ipv4;
+	unsigned failure_memory;     /* seconds */
+	struct failed_target failed[RSIP_FAILED_MAX];
+	size_t nfailed;              /* entries used (a ring once full) */
+	size_t failed_next;          /* the slot the next mark takes when full */
 	char errmsg[RSIP_ERRLEN];
 	/* Resolutions in flight. */
 	struct resolution *active;
@@ -60,8 +75,17 @@ struct rsip_ctx {
  * lock.  RSIP_E_CONFIG with ctx->errmsg on failure. */
 rsip_status ctx_start(rsip_ctx *ctx);
 bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp);
+/* RFC 3263 §4.2 / RFC 2782: may addresses from an SRV answer's additional
+ * section be used without asking (not when the DNSSEC policy needs validated
+ * answers for every step)? */
+bool ctx_may_use_additional(const rsip_ctx *ctx);
+/* The DNSSEC state given to records taken from the additional section of an
+ * answer whose own state is answer_state. */
+rsip_dnssec additional_dnssec(const rsip_ctx *ctx, rsip_dnssec answer_state);
 void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* True while the target is remembered as failed.  Caller holds the lock. */
+bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t);
 
 /* ------------------------------------------------------------------ */
 /* result.c: the result under construction */
@@ -98,12 +122,18 @@ struct rsip_result {
 	struct rsip_vec enum_domains; /* char * */
 	struct rsip_vec enum_records; /* struct naptr_rec * */
 	struct rsip_vec enum_uris;    /* char * */
+	struct rsip_vec notes;        /* char *: decisions not tied to a question */
 };
 
 rsip_result *result_new(const char *input);
 struct step_rec *result_add_step(rsip_result *res, const char *qname,
 				 uint16_t qtype, unsigned wave);
 int step_add_answer(struct step_rec *st, char *text); /* takes text */
+int result_note(rsip_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* RFC 3263 §4.3: move targets remembered as failed after the others (stable),
+ * flagging them.  Caller holds the context lock. */
+void result_demote_failed(rsip_result *res, rsip_ctx *ctx);
 int step_note(struct step_rec *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append a target unless the same transport, address and port is already
@@ -195,6 +225,9 @@ void resolution_settle(struct resolution *r);
 typedef void (*locate_done_fn)(struct resolution *r, rsip_status status,
 			       const char *why);
 void locate_start(struct resolution *r, const char *uri, locate_done_fn done);
+/* Start at a URI given by the caller (sip:, sips:, tel: or +E.164): ENUM for
+ * tel:, else RFC 3263 directly; the resolution finishes with its outcome. */
+void resolution_begin_uri(struct resolution *r, const char *uri);
 void locate_free(struct locate *loc);
 
 /* enumwalk.c: RFC 6116 resolution driven by DNS answers. */

@@ -116,6 +116,7 @@ struct sip_uri {
 	char *maddr;           /* ;maddr= as host above, or NULL */
 	enum sip_host_type maddr_type;
 	char *user_param;      /* ;user= lower-cased, or NULL */
+	bool lr;               /* ;lr present: a loose router (RFC 3261 §16.12) */
 };
 
 /* Parse a sip: or sips: URI (scheme case-insensitive).  RSIP_E_BAD_INPUT with
@@ -124,6 +125,18 @@ struct sip_uri {
 rsip_status sip_uri_parse(const char *in, struct sip_uri *out, char *err,
 			  size_t errlen);
 void sip_uri_clear(struct sip_uri *u);
+
+/* ------------------------------------------------------------------ */
+/* via.c: RFC 3261 §20.42 Via header, for RFC 3263 §5 responses */
+
+/* The URI that RFC 3263 §5 locates for a response, from the topmost Via
+ * header value: "sip:SENT-BY-HOST[:PORT];transport=T" (*uri malloc'd).
+ * RSIP_E_BAD_INPUT with a sentence in err when the Via is malformed. */
+rsip_status via_response_uri(const char *via, char **uri, char *err, size_t errlen);
+
+/* The URI inside a Route/Record-Route value: "<sip:...;lr>" or a bare URI,
+ * without display name and angle brackets (*uri malloc'd). */
+rsip_status route_uri(const char *value, char **uri, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* ddds.c: RFC 3401-3403 rules; knows no ENUM and asks no DNS question */

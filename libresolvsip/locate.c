@@ -15,6 +15,7 @@ struct addr_lookup {
 	char *host;              /* absolute */
 	struct rsip_vec v4, v6;  /* char *: textual addresses in DNS order */
 	rsip_dnssec dnssec;      /* weakest of its answers */
+	bool known;              /* filled from an additional section: not asked */
 };
 
 /* One SRV question and its ordered records. */
@@ -28,6 +29,7 @@ struct srv_lookup {
 	uint16_t naptr_order, naptr_pref;
 	rsip_dnssec dnssec;
 	struct step_rec *step;
+	ldns_rr_list *additional; /* A/AAAA RRs of the answer's additional section */
 };
 
 /* One future target: an address lookup and how to reach it. */
@@ -44,6 +46,7 @@ struct locate {
 	locate_done_fn done;
 	const char *target;      /* maddr, else host (RFC 3263 §4) */
 	enum sip_host_type ttype;
+	rsip_transport tp_param; /* from the transport parameter, or 0 */
 	char *target_abs;        /* target with a trailing dot */
 	rsip_dnssec naptr_dnssec;
 	bool via_naptr;
@@ -171,6 +174,7 @@ void locate_free(struct locate *loc)
 			srv_rec_clear(&loc->srvs[i].recs[j]);
 		free(loc->srvs[i].recs);
 		free(loc->srvs[i].name);
+		ldns_rr_list_deep_free(loc->srvs[i].additional);
 	}
 	free(loc->srvs);
 	for (size_t i = 0; i < loc->naddr; i++) {
@@ -267,12 +271,16 @@ static void after_addresses(struct resolution *r)
 		 * (RFC 6724's precedence for global addresses), never interleaved
 		 * with another target's. */
 		struct rsip_vec *fam[2] = {&al->v6, &al->v4};
+		if (ctx->prefer_ipv4) {
+			fam[0] = &al->v4;
+			fam[1] = &al->v6;
+		}
 		for (int f = 0; f < 2; f++) {
 			for (size_t j = 0; j < fam[f]->n; j++) {
 				rsip_target t;
 				memset(&t, 0, sizeof(t));
 				t.transport = p->tp;
-				t.family = f == 0 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4;
+				t.family = fam[f] == &al->v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4;
 				snprintf(t.address, sizeof(t.address), "%s",
 					 (char *)fam[f]->items[j]);
 				t.port = p->port;
@@ -287,7 +295,6 @@ static void after_addresses(struct resolution *r)
 			}
 		}
 	}
-	(void)ctx;
 	if (r->res->targets.n > 0)
 		loc_done(r, RSIP_OK, NULL);
 	else
@@ -300,6 +307,8 @@ static void ask_addresses(struct resolution *r)
 {
 	struct locate *loc = r->loc;
 	for (size_t i = 0; i < loc->naddr; i++) {
+		if (loc->addrs[i].known)
+			continue;
 		if ((r->ctx->families & RSIP_FAMILY_IPV6) &&
 		    query_ask(r, loc->addrs[i].host, LDNS_RR_TYPE_AAAA, on_address,
 			      (void *)(uintptr_t)i) != RSIP_OK)
@@ -359,6 +368,60 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 			sl->n++;
 	}
 	ldns_rr_list_free(rrs);
+	/* RFC 2782 ("Usage rules") and RFC 3263 §4.2: the targets' addresses
+	 * in the additional section may be used without asking again.  Kept
+	 * here; used in after_srv() when the policy allows. */
+	if (a->pkt != NULL && sl->n > 0) {
+		ldns_rr_list *add = ldns_pkt_additional(a->pkt);
+		for (size_t i = 0; i < ldns_rr_list_rr_count(add); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(add, i);
+			ldns_rr_type t = ldns_rr_get_type(rr);
+			ldns_rr *copy;
+			if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
+			    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+				continue;
+			if (sl->additional == NULL && (sl->additional = ldns_rr_list_new()) == NULL)
+				break;
+			if ((copy = ldns_rr_clone(rr)) != NULL &&
+			    !ldns_rr_list_push_rr(sl->additional, copy))
+				ldns_rr_free(copy);
+		}
+	}
+}
+
+/* Fill a new address lookup from an SRV answer's additional section, for the
+ * families the context wants.  True when it held an address of the host. */
+static bool addresses_from_additional(struct resolution *r, struct srv_lookup *sl,
+				      struct addr_lookup *al)
+{
+	size_t found = 0;
+	if (sl->additional == NULL || al->known || al->v4.n + al->v6.n > 0 ||
+	    !ctx_may_use_additional(r->ctx))
+		return false;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(sl->additional); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sl->additional, i);
+		bool v6 = ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA;
+		char *owner = rdf_to_str(ldns_rr_owner(rr)), *addr;
+		bool match = owner != NULL && rsip_strcasecmp(owner, al->host) == 0;
+		free(owner);
+		if (!match || !(r->ctx->families & (v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4)))
+			continue;
+		addr = rdf_to_str(ldns_rr_rdf(rr, 0));
+		if (addr == NULL || rsip_vec_push(v6 ? &al->v6 : &al->v4, addr) != 0) {
+			free(addr);
+			continue;
+		}
+		found++;
+	}
+	if (found == 0)
+		return false;
+	/* AMBIG: a family missing from the additional section is not asked
+	 * for (asking would cost a round trip on every IPv4-only host). */
+	al->known = true;
+	al->dnssec = additional_dnssec(r->ctx, sl->dnssec);
+	step_note(sl->step, "%s: %zu address%s from the additional section (RFC 2782), "
+		  "not asked again", al->host, found, found == 1 ? "" : "es");
+	return true;
 }
 
 /* RFC 2782: priority, then weighted random order within a priority.  Done
@@ -368,7 +431,10 @@ static void order_srv(struct resolution *r, struct srv_lookup *sl)
 {
 	if (sl->n == 0)
 		return;
-	sl->n = srv_order(sl->recs, sl->n, srv_draw_rng, &r->ctx->rng);
+	if (r->ctx->srv_order == RSIP_SRV_ORDER_DETERMINISTIC)
+		sl->n = srv_order_deterministic(sl->recs, sl->n);
+	else
+		sl->n = srv_order(sl->recs, sl->n, srv_draw_rng, &r->ctx->rng);
 	if (sl->n == 1 && strcmp(sl->recs[0].target, ".") == 0) {
 		sl->not_offered = true;
 		step_note(sl->step, "target \".\": %s is decidedly not offered here (RFC 2782)",
@@ -427,6 +493,7 @@ static void after_srv(struct resolution *r)
 				resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 				return;
 			}
+			addresses_from_additional(r, sl, &loc->addrs[p.addr]);
 			targets++;
 		}
 	}
@@ -443,7 +510,9 @@ static void after_srv(struct resolution *r)
 	 * default port.  AMBIG (REQUIREMENTS item 27): NAPTR records whose SRV
 	 * sets are all empty fall back the same way. */
 	{
-		rsip_transport tp = fallback_transport(r->ctx, loc->uri.sips);
+		/* RFC 3263 §4.2: a transport parameter keeps its transport. */
+		rsip_transport tp = loc->tp_param ? loc->tp_param :
+				    fallback_transport(r->ctx, loc->uri.sips);
 		char buf[64];
 		if (tp == 0) {
 			loc_done(r, RSIP_E_NO_TRANSPORT, "no SRV record, and no transport for %s "
@@ -616,7 +685,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 		return;
 	}
 	if (loc->uri.transport != NULL) {
-		tp = param_transport(loc->uri.transport, loc->uri.sips);
+		tp = loc->tp_param = param_transport(loc->uri.transport, loc->uri.sips);
 		if (tp == 0 || !ctx_supports(ctx, tp)) {
 			loc_done(r, RSIP_E_NO_TRANSPORT, "transport=%s is not supported here (%s)",
 				 loc->uri.transport, supported_list(ctx, buf, sizeof(buf)));

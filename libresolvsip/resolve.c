@@ -72,6 +72,7 @@ static void resolution_deliver(struct resolution *r)
 	void *arg = r->cb_arg;
 
 	query_cancel_all(r);
+	result_demote_failed(res, r->ctx);
 	res->dnssec = chain_dnssec(res);
 	if (res->status == RSIP_OK && res->targets.n == 0)
 		res->status = RSIP_E_NOT_FOUND;
@@ -113,15 +114,79 @@ static void located(struct resolution *r, rsip_status status, const char *why)
 		resolution_finish(r, status, "%s", why ? why : rsip_strerror(status));
 }
 
-rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri, rsip_callback callback,
-			       void *arg, int *idp)
+void resolution_begin_uri(struct resolution *r, const char *uri)
+{
+	if (is_tel_input(uri))
+		enum_walk_start(r, uri);
+	else if (rsip_strncasecmp(uri, "sip:", 4) == 0 || rsip_strncasecmp(uri, "sips:", 5) == 0)
+		locate_start(r, uri, located);
+	else
+		resolution_finish(r, RSIP_E_BAD_INPUT, "'%s' is not a tel:, sip: or sips: URI "
+				  "nor a +E.164 number", uri);
+}
+
+/* What a resolution starts from: a URI, a route set, or a Via header. */
+struct start {
+	const char *uri;
+	const char *const *route;
+	size_t route_count;
+	const char *via;
+};
+
+/* RFC 3261 §8.1.2 and §16.12: with a route set, the request goes to the
+ * first Route URI (loose routing), or, when that URI lacks ;lr, to the
+ * Request-URI it becomes under strict routing (§12.2.1.1): the same URI. */
+static void begin_route(struct resolution *r, const struct start *s)
+{
+	char err[RSIP_ERRLEN], *first = NULL;
+	struct sip_uri u;
+	rsip_status st;
+
+	st = route_uri(s->route[0], &first, err, sizeof(err));
+	if (st == RSIP_OK && sip_uri_parse(first, &u, err, sizeof(err)) != RSIP_OK)
+		st = RSIP_E_BAD_INPUT;
+	if (st != RSIP_OK) {
+		resolution_finish(r, st, "route %s: %s", s->route[0],
+				  st == RSIP_E_NOMEM ? "out of memory" : err);
+		free(first);
+		return;
+	}
+	if (u.lr)
+		result_note(r->res, "route set: %s is a loose router (;lr): the request goes "
+			    "there, Request-URI %s unchanged (RFC 3261 §8.1.2, §16.12)", first,
+			    s->uri);
+	else
+		result_note(r->res, "route set: %s is a strict router (no ;lr): it becomes the "
+			    "Request-URI and the request goes there (RFC 3261 §12.2.1.1)", first);
+	sip_uri_clear(&u);
+	locate_start(r, first, located);
+	free(first);
+}
+
+/* RFC 3263 §5: a response whose usual path failed goes to the sent-by of
+ * the topmost Via, located like a URI with that transport. */
+static void begin_response(struct resolution *r, const struct start *s)
+{
+	char err[RSIP_ERRLEN], *uri = NULL;
+	rsip_status st = via_response_uri(s->via, &uri, err, sizeof(err));
+	if (st != RSIP_OK) {
+		resolution_finish(r, st, "%s", st == RSIP_E_NOMEM ? "out of memory" : err);
+		return;
+	}
+	result_note(r->res, "response: Via sent-by located as %s (RFC 3263 §5)", uri);
+	locate_start(r, uri, located);
+	free(uri);
+}
+
+static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const struct start *s,
+				    rsip_callback callback, void *arg, int *idp)
 {
 	struct resolution *r;
 	rsip_status st;
 
 	if (idp != NULL)
 		*idp = 0;
-	if (ctx == NULL || uri == NULL || callback == NULL)
+	if (ctx == NULL || input == NULL || callback == NULL)
 		return RSIP_E_INVALID;
 	pthread_mutex_lock(&ctx->lock);
 	st = ctx_start(ctx);
@@ -130,7 +195,7 @@ rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri, rsip_callback cal
 		return st;
 	}
 	r = calloc(1, sizeof(*r));
-	if (r == NULL || (r->res = result_new(uri)) == NULL) {
+	if (r == NULL || (r->res = result_new(input)) == NULL) {
 		free(r);
 		pthread_mutex_unlock(&ctx->lock);
 		return RSIP_E_NOMEM;
@@ -150,16 +215,42 @@ rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri, rsip_callback cal
 	if (idp != NULL)
 		*idp = r->id;
 
-	if (is_tel_input(uri))
-		enum_walk_start(r, uri);
-	else if (rsip_strncasecmp(uri, "sip:", 4) == 0 || rsip_strncasecmp(uri, "sips:", 5) == 0)
-		locate_start(r, uri, located);
+	if (s->via != NULL)
+		begin_response(r, s);
+	else if (s->route_count > 0)
+		begin_route(r, s);
 	else
-		resolution_finish(r, RSIP_E_BAD_INPUT, "'%s' is not a tel:, sip: or sips: URI "
-				  "nor a +E.164 number", uri);
+		resolution_begin_uri(r, s->uri);
 	resolution_settle(r);
 	pthread_mutex_unlock(&ctx->lock);
 	return RSIP_OK;
+}
+
+rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri, rsip_callback callback,
+			       void *arg, int *idp)
+{
+	struct start s = {uri, NULL, 0, NULL};
+	return start_resolution(ctx, uri, &s, callback, arg, idp);
+}
+
+rsip_status rsip_resolve_route_async(rsip_ctx *ctx, const char *request_uri,
+				     const char *const *route, size_t count,
+				     rsip_callback callback, void *arg, int *idp)
+{
+	struct start s = {request_uri, route, count, NULL};
+	if (count > 0 && route == NULL)
+		return RSIP_E_INVALID;
+	for (size_t i = 0; i < count; i++)
+		if (route[i] == NULL)
+			return RSIP_E_INVALID;
+	return start_resolution(ctx, request_uri, &s, callback, arg, idp);
+}
+
+rsip_status rsip_resolve_response_async(rsip_ctx *ctx, const char *via,
+					rsip_callback callback, void *arg, int *idp)
+{
+	struct start s = {NULL, NULL, 0, via};
+	return start_resolution(ctx, via, &s, callback, arg, idp);
 }
 
 struct sync_wait {
@@ -174,19 +265,14 @@ static void sync_done(void *arg, rsip_result *res)
 	w->done = true;
 }
 
-rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri, rsip_result **resp)
+/* Wait for the resolution that start() begins; shared by the synchronous
+ * calls. */
+static rsip_status wait_for(rsip_ctx *ctx, rsip_status st, struct sync_wait *w,
+			    rsip_result **resp)
 {
-	struct sync_wait w = {NULL, false};
-	rsip_status st;
-
-	if (resp != NULL)
-		*resp = NULL;
-	if (ctx == NULL || uri == NULL || resp == NULL)
-		return RSIP_E_INVALID;
-	st = rsip_resolve_async(ctx, uri, sync_done, &w, NULL);
 	if (st != RSIP_OK)
 		return st;
-	while (!w.done) {
+	while (!w->done) {
 		struct pollfd pfd = {ub_fd(ctx->ub), POLLIN, 0};
 		/* A bounded wait: another thread sharing the context may process
 		 * our answer, and then only the flag tells. */
@@ -195,8 +281,38 @@ rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri, rsip_result **resp)
 		ub_process(ctx->ub);
 		pthread_mutex_unlock(&ctx->lock);
 	}
-	*resp = w.res;
-	return w.res->status;
+	*resp = w->res;
+	return w->res->status;
+}
+
+rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri, rsip_result **resp)
+{
+	struct sync_wait w = {NULL, false};
+	if (resp == NULL)
+		return RSIP_E_INVALID;
+	*resp = NULL;
+	return wait_for(ctx, rsip_resolve_async(ctx, uri, sync_done, &w, NULL), &w, resp);
+}
+
+rsip_status rsip_resolve_route(rsip_ctx *ctx, const char *request_uri,
+			       const char *const *route, size_t count, rsip_result **resp)
+{
+	struct sync_wait w = {NULL, false};
+	if (resp == NULL)
+		return RSIP_E_INVALID;
+	*resp = NULL;
+	return wait_for(ctx, rsip_resolve_route_async(ctx, request_uri, route, count,
+						      sync_done, &w, NULL), &w, resp);
+}
+
+rsip_status rsip_resolve_response(rsip_ctx *ctx, const char *via, rsip_result **resp)
+{
+	struct sync_wait w = {NULL, false};
+	if (resp == NULL)
+		return RSIP_E_INVALID;
+	*resp = NULL;
+	return wait_for(ctx, rsip_resolve_response_async(ctx, via, sync_done, &w, NULL), &w,
+			resp);
 }
 
 int rsip_ctx_fd(rsip_ctx *ctx)

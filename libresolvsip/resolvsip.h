@@ -49,6 +49,9 @@ typedef struct rsip_ctx rsip_ctx;
  * caller. */
 typedef struct rsip_result rsip_result;
 
+/** One next hop of a result (defined below). */
+typedef struct rsip_target rsip_target;
+
 /** Status codes.  0 is success; values are only ever appended. */
 typedef enum rsip_status {
 	RSIP_OK = 0,             /**< "ok": at least one target */
@@ -177,6 +180,41 @@ RSIP_API rsip_status rsip_ctx_add_enum_suffix(rsip_ctx *ctx,
  * reproducible orders.  Unseeded contexts draw a seed from the system. */
 RSIP_API rsip_status rsip_ctx_set_seed(rsip_ctx *ctx, uint64_t seed);
 
+/** Order of SRV records within one priority (RFC 2782). */
+typedef enum rsip_srv_order {
+	RSIP_SRV_ORDER_WEIGHTED = 0,     /**< RFC 2782 weighted random (default) */
+	RSIP_SRV_ORDER_DETERMINISTIC = 1 /**< RFC 3263 §4.4, for stateless proxies:
+					      weight descending, then target, then port */
+} rsip_srv_order;
+
+/** How SRV records of equal priority are ordered. */
+RSIP_API rsip_status rsip_ctx_set_srv_order(rsip_ctx *ctx, rsip_srv_order order);
+
+/** Within one SRV target, IPv6 addresses come first (the default, RFC 6724
+ * precedence for global addresses) or, with a non-zero @p prefer_ipv4, IPv4
+ * first.  Addresses of different targets are never interleaved (RFC 7984 §4). */
+RSIP_API rsip_status rsip_ctx_set_prefer_ipv4(rsip_ctx *ctx, int prefer_ipv4);
+
+/* ------------------------------------------------------------------ */
+/* Failover (RFC 3263 §4.3)                                           */
+
+/** How long a target marked failed is remembered (default 32 seconds, the
+ * 64*T1 of RFC 3261's Timer B; 0 forgets at once).  While remembered, a
+ * target is put after the others in later results. */
+RSIP_API rsip_status rsip_ctx_set_failure_memory(rsip_ctx *ctx, unsigned seconds);
+
+/** Remember that a target failed: a 503, a transport error, or a timeout with
+ * no response at all (RFC 3263 §4.3).  Thread-safe.  The target may belong
+ * to any result; it is matched by transport, address and port. */
+RSIP_API rsip_status rsip_ctx_mark_failed(rsip_ctx *ctx, const rsip_target *target);
+
+/** Failover in one call: mark @p failed (a target of @p res) failed and return
+ * the target to try next, the one after it in @p res, or NULL when none is
+ * left.  With @p failed NULL, returns the first target.  The client retries
+ * with a new Via branch (RFC 3263 §4.3).  Owned by @p res. */
+RSIP_API const rsip_target *rsip_result_next_target(rsip_ctx *ctx, const rsip_result *res,
+						    const rsip_target *failed);
+
 /* ------------------------------------------------------------------ */
 /* Resolution                                                         */
 
@@ -215,6 +253,33 @@ RSIP_API rsip_status rsip_ctx_wait(rsip_ctx *ctx);
 /** Number of resolutions started and not yet called back. */
 RSIP_API size_t rsip_ctx_pending(const rsip_ctx *ctx);
 
+/** Where a request goes when it has a route set (RFC 3261 §8.1.2, §16.12;
+ * RFC 3608 Service-Route): the first Route URI when it is a loose router
+ * (;lr), else, per strict routing (RFC 3261 §12.2.1.1), the Request-URI it
+ * becomes, which is that same first Route URI.  With no route (count 0),
+ * @p request_uri is resolved as by rsip_resolve().  An outbound proxy is a
+ * route set of one URI, placed first.  Route entries may be bare URIs or
+ * name-addr forms ("<sip:p1.example.com;lr>").
+ * @return the result's status; *resp as for rsip_resolve(). */
+RSIP_API rsip_status rsip_resolve_route(rsip_ctx *ctx, const char *request_uri,
+					const char *const *route, size_t count,
+					rsip_result **resp);
+/** The asynchronous form of rsip_resolve_route(). */
+RSIP_API rsip_status rsip_resolve_route_async(rsip_ctx *ctx, const char *request_uri,
+					      const char *const *route, size_t count,
+					      rsip_callback callback, void *arg, int *idp);
+
+/** Where to send a response when sending it the usual way failed (RFC 3263
+ * §5): from the topmost Via header value ("SIP/2.0/UDP host:port;branch=..."):
+ * a numeric sent-by: that address, the Via transport, the sent-by port or the
+ * transport's default; a name with a port: its A/AAAA; a name without a port:
+ * SRV _sips._tcp for TLS, else _sip._<transport>, in RFC 2782 order.
+ * @return the result's status; *resp as for rsip_resolve(). */
+RSIP_API rsip_status rsip_resolve_response(rsip_ctx *ctx, const char *via, rsip_result **resp);
+/** The asynchronous form of rsip_resolve_response(). */
+RSIP_API rsip_status rsip_resolve_response_async(rsip_ctx *ctx, const char *via,
+						 rsip_callback callback, void *arg, int *idp);
+
 /** Cancel a resolution; its callback will not be called.
  * @return RSIP_OK, RSIP_E_INVALID (no such id). */
 RSIP_API rsip_status rsip_cancel(rsip_ctx *ctx, int id);
@@ -230,7 +295,7 @@ typedef enum rsip_source {
 } rsip_source;
 
 /** One next hop.  Owned by its result. */
-typedef struct rsip_target {
+struct rsip_target {
 	rsip_transport transport;
 	unsigned family;      /**< RSIP_FAMILY_IPV4 or RSIP_FAMILY_IPV6 */
 	char address[46];     /**< textual address, no brackets */
@@ -241,7 +306,9 @@ typedef struct rsip_target {
 	uint16_t weight;      /**< SRV weight (0 without SRV) */
 	rsip_dnssec dnssec;   /**< weakest link of the path to this target */
 	rsip_source source;
-} rsip_target;
+	int recently_failed;  /**< marked failed (rsip_ctx_mark_failed()) within
+				   the context's failure memory: moved last */
+};
 
 /** One DNS question asked for a resolution, with its answer and the
  * decisions taken on it.  Owned by its result. */
@@ -311,6 +378,11 @@ RSIP_API size_t rsip_result_target_count(const rsip_result *res);
 /** The i-th target, in the order a client must try them; NULL past the end. */
 RSIP_API const rsip_target *rsip_result_target(const rsip_result *res,
 					       size_t i);
+
+/** Decisions not tied to one DNS question (route set, failover memory,
+ * ENUM dip indicator...), for a person, in order. */
+RSIP_API size_t rsip_result_note_count(const rsip_result *res);
+RSIP_API const char *rsip_result_note(const rsip_result *res, size_t i);
 
 RSIP_API size_t rsip_result_step_count(const rsip_result *res);
 RSIP_API const rsip_step *rsip_result_step(const rsip_result *res, size_t i);

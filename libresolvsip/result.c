@@ -64,6 +64,7 @@ void rsip_result_free(rsip_result *res)
 	rsip_vec_clear(&res->enum_domains, free);
 	rsip_vec_clear(&res->enum_records, naptr_free);
 	rsip_vec_clear(&res->enum_uris, free);
+	rsip_vec_clear(&res->notes, free);
 	free(res);
 }
 
@@ -112,6 +113,52 @@ int step_add_answer(struct step_rec *st, char *text)
 	st->pub.answers = (const char *const *)st->answers.items;
 	st->pub.answer_count = st->answers.n;
 	return 0;
+}
+
+int result_note(rsip_result *res, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if (rsip_vec_push(&res->notes, text) != 0) {
+		free(text);
+		return -1;
+	}
+	return 0;
+}
+
+void result_demote_failed(rsip_result *res, rsip_ctx *ctx)
+{
+	size_t n = res->targets.n, k = 0, demoted = 0;
+	void **sorted;
+	if (n < 1 || ctx->nfailed == 0)
+		return;
+	sorted = malloc(n * sizeof(*sorted));
+	if (sorted == NULL)
+		return; /* the order stays as resolved: still correct, just not demoted */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			struct target_rec *t = res->targets.items[i];
+			bool failed = ctx_target_failed(ctx, &t->pub);
+			if (failed != (pass == 1))
+				continue;
+			t->pub.recently_failed = failed;
+			if (failed)
+				demoted++;
+			sorted[k++] = t;
+		}
+	}
+	memcpy(res->targets.items, sorted, n * sizeof(*sorted));
+	free(sorted);
+	if (demoted > 0)
+		result_note(res, "%zu target%s marked failed within the last %u s: tried last "
+			    "(RFC 3263 §4.3)", demoted, demoted == 1 ? "" : "s",
+			    ctx->failure_memory);
 }
 
 int step_note(struct step_rec *st, const char *fmt, ...)
@@ -251,6 +298,34 @@ const rsip_target *rsip_result_target(const rsip_result *res, size_t i)
 	if (res == NULL || i >= res->targets.n)
 		return NULL;
 	return &((struct target_rec *)res->targets.items[i])->pub;
+}
+
+size_t rsip_result_note_count(const rsip_result *res)
+{
+	return res ? res->notes.n : 0;
+}
+
+const char *rsip_result_note(const rsip_result *res, size_t i)
+{
+	if (res == NULL || i >= res->notes.n)
+		return NULL;
+	return res->notes.items[i];
+}
+
+const rsip_target *rsip_result_next_target(rsip_ctx *ctx, const rsip_result *res,
+					   const rsip_target *failed)
+{
+	size_t i;
+	if (res == NULL)
+		return NULL;
+	if (failed == NULL)
+		return rsip_result_target(res, 0);
+	if (ctx != NULL)
+		rsip_ctx_mark_failed(ctx, failed);
+	for (i = 0; i < res->targets.n; i++)
+		if (&((struct target_rec *)res->targets.items[i])->pub == failed)
+			return rsip_result_target(res, i + 1);
+	return NULL; /* not a target of this result */
 }
 
 size_t rsip_result_step_count(const rsip_result *res)

@@ -429,7 +429,10 @@ static rsip_status parse_params(struct sip_ctx *c, const char *p, struct sip_uri
 			field = &out->user_param;
 		else if (nlen == 5 && rsip_strncasecmp(name, "maddr", 5) == 0)
 			field = &out->maddr;
-		/* RFC 3261 §19.1.1: other parameters (lr, ttl, method, unknown
+		/* RFC 3261 §16.12: lr marks a loose router (route sets). */
+		if (nlen == 2 && rsip_strncasecmp(name, "lr", 2) == 0)
+			out->lr = true;
+		/* RFC 3261 §19.1.1: other parameters (ttl, method, unknown
 		 * ones) do not change where the request goes; ignored. */
 		if (field != NULL && v == NULL) {
 			rsip_seterr(c->err, c->errlen,
