@@ -675,6 +675,19 @@ static rsip_status ub_check(rsip_ctx *ctx, int err, const char *what)
 	return err == UB_NOMEM ? RSIP_E_NOMEM : RSIP_E_CONFIG;
 }
 
+/* RFC 6761 §6.2 and RFC 8375: names under test. and home.arpa. are for
+ * private and test deployments; the servers the user named answer for them,
+ * rather than libunbound's built-in NXDOMAIN.  ("nodefault" is not honoured
+ * through ub_ctx_set_option(); an empty transparent zone passes all on.) */
+static rsip_status lift_private_use_zones(rsip_ctx *ctx, struct ub_ctx *ub)
+{
+	static const char *const zones[] = {"test. transparent", "home.arpa. transparent"};
+	rsip_status st = RSIP_OK;
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]) && st == RSIP_OK; i++)
+		st = ub_check(ctx, ub_ctx_set_option(ub, "local-zone:", zones[i]), zones[i]);
+	return st;
+}
+
 rsip_status ctx_start(rsip_ctx *ctx)
 {
 	struct ub_ctx *ub;
@@ -714,6 +727,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 		if (st == RSIP_OK)
 			st = ub_check(ctx, ub_ctx_set_option(ub, "do-not-query-localhost:",
 							     "no"), "servers");
+		if (st == RSIP_OK)
+			st = lift_private_use_zones(ctx, ub);
 		for (size_t i = 0; i < ctx->servers.n && st == RSIP_OK; i++)
 			st = ub_check(ctx, ub_ctx_set_fwd(ub, ctx->servers.items[i]),
 				      ctx->servers.items[i]);
@@ -722,6 +737,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 		if (st == RSIP_OK)
 			st = ub_check(ctx, ub_ctx_set_option(ub, "do-not-query-localhost:",
 							     "no"), "resolv.conf");
+		if (st == RSIP_OK)
+			st = lift_private_use_zones(ctx, ub);
 		if (st == RSIP_OK)
 			st = ub_check(ctx, ub_ctx_resolvconf(ub, ctx->resolvconf ?
 							     ctx->resolvconf :
