@@ -104,10 +104,12 @@ static void usage(FILE *out)
 	      "\n"
 	      "Exit status (with several URIs, the highest that applies):\n"
 	      "  0  every URI resolved to at least one target\n"
-	      "  1  some URI resolved to no target (not-found, no-transport, loop)\n"
+	      "  1  some URI resolved to no target (not-found, no-transport, loop,\n"
+	      "     limit)\n"
 	      "  2  usage error, or malformed input (bad-input)\n"
-	      "  3  a DNS failure (dns-failure, dnssec-bogus, timeout), or another\n"
-	      "     failure (out of memory, unreadable batch input), prevented an answer\n",
+	      "  3  a DNS failure (dns-failure, dnssec-bogus, dnssec-insecure, timeout),\n"
+	      "     or another failure (out of memory, a read error on the batch input),\n"
+	      "     prevented an answer\n",
 	      out);
 }
 

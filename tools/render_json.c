@@ -65,8 +65,8 @@ static json_t *json_text(const char *s)
 		}
 		p += len;
 	}
-	if (valid)
-		return json_string(s);
+	if (valid) /* checked above: no need for json_string() to check again */
+		return json_stringn_nocheck(s, (size_t)(p - (const unsigned char *)s));
 
 	/* Each bad byte becomes three bytes at most. */
 	clean = malloc(strlen(s) * 3 + 1);
@@ -326,6 +326,19 @@ static json_t *result_json(const rsip_result *res)
 	if (put(obj, "dnssec", json_text(rsip_dnssec_name(rsip_result_dnssec(res)))) != 0 ||
 	    put(obj, "waves", json_integer(rsip_result_waves(res))) != 0 ||
 	    put(obj, "questions", json_integer(rsip_result_questions(res))) != 0)
+		goto fail;
+
+	/* Added after DESIGN §5's fields: decisions not tied to one question. */
+	array = json_array();
+	if (array == NULL)
+		goto fail;
+	n = rsip_result_note_count(res);
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(array, json_text(rsip_result_note(res, i))) != 0)
+			goto fail;
+	rc = put(obj, "notes", array);
+	array = NULL;
+	if (rc != 0)
 		goto fail;
 	return obj;
 fail:

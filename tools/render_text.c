@@ -214,7 +214,8 @@ void render_text(FILE *out, const rsip_result *res, int colour)
 	put_safe(out, rsip_result_input(res));
 	fputc('\n', out);
 
-	if (rsip_result_has_enum(res))
+	/* Without an AUS (malformed tel: input) ENUM never started. */
+	if (rsip_result_has_enum(res) && rsip_result_enum_aus(res) != NULL)
 		render_enum(out, res, colour);
 
 	n = rsip_result_step_count(res);
@@ -223,6 +224,13 @@ void render_text(FILE *out, const rsip_result *res, int colour)
 
 		if (step != NULL)
 			render_step(out, step);
+	}
+	/* Decisions not tied to one question (route set, failover memory...) */
+	n = rsip_result_note_count(res);
+	for (i = 0; i < n; i++) {
+		fputs("=> ", out);
+		put_safe(out, rsip_result_note(res, i));
+		fputc('\n', out);
 	}
 
 	if (rsip_result_uri(res) != NULL) {
