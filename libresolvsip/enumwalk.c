@@ -428,10 +428,20 @@ void enum_walk_start(struct resolution *r, const char *input)
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
-	r->res->has_enum = true;
 	st = tel_parse(input, &w->tel, err, sizeof(err));
 	if (st != RSIP_OK) {
 		resolution_finish(r, st, "%s", st == RSIP_E_NOMEM ? "out of memory" : err);
+		return;
+	}
+	if (tel_to_aus(&w->tel, w->aus, sizeof(w->aus), err, sizeof(err)) != RSIP_OK) {
+		resolution_finish(r, RSIP_E_BAD_INPUT, "%s", err);
+		return;
+	}
+	/* ENUM applies from here on: the result carries its details. */
+	r->res->has_enum = true;
+	r->res->enum_aus = rsip_strdup(w->aus);
+	if (r->res->enum_aus == NULL) {
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	if (w->tel.enumdi) {
@@ -440,13 +450,8 @@ void enum_walk_start(struct resolution *r, const char *input)
 				  "already done (RFC 4759), so no ENUM question is asked", input);
 		return;
 	}
-	if (tel_to_aus(&w->tel, w->aus, sizeof(w->aus), err, sizeof(err)) != RSIP_OK) {
-		resolution_finish(r, RSIP_E_BAD_INPUT, "%s", err);
-		return;
-	}
-	r->res->enum_aus = rsip_strdup(w->aus);
 	w->sfx = calloc(ctx->suffixes.n, sizeof(*w->sfx));
-	if (r->res->enum_aus == NULL || w->sfx == NULL) {
+	if (w->sfx == NULL) {
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}

@@ -671,12 +671,13 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	}
 	loc->done = done;
 	loc->naptr_dnssec = RSIP_DNSSEC_SECURE;
-	free(r->res->uri);
-	r->res->uri = rsip_strdup(uri);
 	if (sip_uri_parse(uri, &loc->uri, err, sizeof(err)) != RSIP_OK) {
 		loc_done(r, RSIP_E_BAD_INPUT, "%s", err);
 		return;
 	}
+	/* The URI being located; a malformed one is never "located". */
+	free(r->res->uri);
+	r->res->uri = rsip_strdup(uri);
 	/* RFC 3263 §4: the TARGET is maddr when present, else the host. */
 	loc->target = loc->uri.maddr ? loc->uri.maddr : loc->uri.host;
 	loc->ttype = loc->uri.maddr ? loc->uri.maddr_type : loc->uri.host_type;
