@@ -64,6 +64,8 @@ rsip_status rsip_ctx_new(rsip_ctx **ctxp)
 	ctx->limits.max_srv_targets = 32;
 	ctx->limits.max_enum_uris = 8;
 	ctx->failure_memory = 32; /* 64*T1: RFC 3261 Timer B */
+	ctx->cache_size = 10000;
+	ctx->trace = true;
 	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	rsip_rng_seed(&ctx->rng, seed);
@@ -102,6 +104,7 @@ void rsip_ctx_free(rsip_ctx *ctx)
 	pthread_mutex_unlock(&ctx->lock);
 	if (ctx->ub != NULL)
 		ub_ctx_delete(ctx->ub);
+	cache_free(ctx->cache);
 	rsip_vec_clear(&ctx->zone_names, free);
 	rsip_vec_clear(&ctx->zone_files, free);
 	rsip_vec_clear(&ctx->servers, free);
@@ -445,6 +448,27 @@ rsip_status rsip_ctx_set_srv_order(rsip_ctx *ctx, rsip_srv_order order)
 	return RSIP_OK;
 }
 
+rsip_status rsip_ctx_set_cache_size(rsip_ctx *ctx, size_t entries)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	ctx->cache_size = entries;
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_trace(rsip_ctx *ctx, int trace)
+{
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	pthread_mutex_lock(&ctx->lock);
+	ctx->trace = trace != 0;
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}
+
 rsip_status rsip_ctx_set_prefer_ipv4(rsip_ctx *ctx, int prefer_ipv4)
 {
 	rsip_status st;
@@ -754,6 +778,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 		st = ub_check(ctx, ub_ctx_add_ta_file(ub, ctx->ta_files.items[i]),
 			      ctx->ta_files.items[i]);
 	free(conf);
+	if (st == RSIP_OK && ctx->cache_size > 0 && (ctx->cache = cache_new(ctx->cache_size)) == NULL)
+		st = RSIP_E_NOMEM;
 	if (st != RSIP_OK) {
 		ub_ctx_delete(ub);
 		return st;

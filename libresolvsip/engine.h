@@ -36,6 +36,31 @@ struct failed_target {
 };
 
 struct resolution;
+struct answer_cache;
+
+/* cache.c: answers kept by the context (RFC 1035 §3.2.1, RFC 2308 §5). */
+struct cached_answer {
+	ldns_pkt *pkt;         /* parsed once; read-only for its users */
+	int rcode;
+	rsip_dnssec dnssec;
+	char *why_bogus;
+	char **answers;        /* the answer RRs in presentation format */
+	size_t nanswers;
+};
+struct answer_cache *cache_new(size_t max_entries);
+void cache_free(struct answer_cache *c);
+/* A live entry for the question, held for the caller (cache_release() it),
+ * or NULL. */
+const struct cached_answer *cache_lookup(struct answer_cache *c, const char *qname,
+					 uint16_t qtype);
+/* Keep an answer when it may be kept (not a failure, not bogus, TTL > 0): the
+ * cache takes pkt and answers (an array of n malloc'd strings) and returns the
+ * entry held for the caller; NULL when not kept (the caller still owns them). */
+const struct cached_answer *cache_store(struct answer_cache *c, const char *qname,
+					uint16_t qtype, ldns_pkt *pkt, int rcode,
+					rsip_dnssec dnssec, const char *why_bogus,
+					char **answers, size_t nanswers);
+void cache_release(const struct cached_answer *ca);
 
 struct rsip_ctx {
 	pthread_mutex_t lock;        /* recursive: guards everything below */
@@ -57,6 +82,9 @@ struct rsip_ctx {
 	bool suffixes_set;
 	struct rsip_rng rng;
 	struct rsip_limits limits;
+	struct answer_cache *cache;  /* NULL when disabled */
+	size_t cache_size;           /* entries; 0 disables */
+	bool trace;                  /* record answers and notes in the steps */
 	rsip_srv_order srv_order;
 	bool prefer_ipv4;
 	unsigned failure_memory;     /* seconds */
@@ -92,6 +120,7 @@ bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t);
 
 struct step_rec {
 	rsip_step pub;
+	bool quiet;              /* trace off: no answers, no notes */
 	struct rsip_vec answers; /* char * */
 	struct rsip_vec notes;   /* char * */
 	char *qname, *why_bogus;
@@ -123,6 +152,7 @@ struct rsip_result {
 	struct rsip_vec enum_records; /* struct naptr_rec * */
 	struct rsip_vec enum_uris;    /* char * */
 	struct rsip_vec notes;        /* char *: decisions not tied to a question */
+	bool trace;                   /* steps carry answers and notes */
 };
 
 rsip_result *result_new(const char *input);
@@ -167,6 +197,9 @@ typedef void (*query_cb)(struct resolution *r, void *arg,
  * the reason set on r; RSIP_E_NOMEM). */
 rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		      query_cb cb, void *arg);
+/* Deliver one answer that came from the context's cache, if one is waiting:
+ * true when one was delivered.  Run by resolution_settle(). */
+bool query_deliver_cached(struct resolution *r);
 /* Cancel every question of r still in flight. */
 void query_cancel_all(struct resolution *r);
 /* The RRs of type in the answer section (any owner: CNAME chains followed by

@@ -14,6 +14,7 @@ struct query {
 	uint16_t qtype;
 	unsigned wave;
 	struct step_rec *step; /* made when asked, so the trace is in ask order */
+	const struct cached_answer *cached; /* answered from the cache: not asked */
 	query_cb cb;
 	void *arg;
 };
@@ -78,27 +79,40 @@ char *rdf_to_str(const ldns_rdf *rdf)
 	return ldns_rdf2str(rdf);
 }
 
-/* Every answer RR of the reply, in presentation format, into the step. */
-static void record_answers(struct step_rec *st, ldns_pkt *pkt)
+/* The answer RRs of a reply in presentation format (tabs as spaces), for the
+ * trace: a malloc'd array of *n malloc'd strings. */
+static char **answer_strings(ldns_pkt *pkt, size_t *n)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		char *s = ldns_rr2str(ldns_rr_list_rr(an, i));
+	size_t count = ldns_rr_list_rr_count(an);
+	char **out = count ? calloc(count, sizeof(*out)) : NULL;
+	*n = 0;
+	for (size_t i = 0; out != NULL && i < count; i++) {
+		char *str = ldns_rr2str(ldns_rr_list_rr(an, i));
 		size_t len;
-		if (s == NULL)
+		if (str == NULL)
 			continue;
-		len = strlen(s);
-		while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' '))
-			s[--len] = '\0';
-		for (char *p = s; *p; p++)
+		len = strlen(str);
+		while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == ' '))
+			str[--len] = '\0';
+		for (char *p = str; *p; p++)
 			if (*p == '\t')
 				*p = ' ';
-		step_add_answer(st, s);
+		out[(*n)++] = str;
 	}
+	return out;
+}
+
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void query_free(struct query *q)
 {
+	cache_release(q->cached);
 	free(q->qname);
 	free(q);
 }
@@ -113,12 +127,47 @@ static void forget_inflight(struct resolution *r, struct query *q)
 	}
 }
 
+/* Hand an answer to the resolution: fill its trace step, account for
+ * failures, run the phase's callback.  Caller holds the lock. */
+static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus,
+		    char *const *answers, size_t nanswers)
+{
+	struct resolution *r = q->r;
+	struct step_rec *st = a->step;
+
+	st->pub.rcode = a->rcode;
+	st->pub.rcode_name = rcode_name(a->rcode);
+	st->pub.dnssec = a->dnssec;
+	st->pub.from_cache = q->cached != NULL;
+	if (a->dnssec == RSIP_DNSSEC_BOGUS && why_bogus != NULL) {
+		st->why_bogus = rsip_strdup(why_bogus);
+		st->pub.why_bogus = st->why_bogus;
+	}
+	if (a->ub_err != 0)
+		step_note(st, "no answer: %s", ub_strerror(a->ub_err));
+	else if (a->pkt == NULL)
+		step_note(st, "the reply could not be parsed");
+	for (size_t i = 0; !st->quiet && i < nanswers; i++)
+		step_add_answer(st, rsip_strdup(answers[i]));
+	if (answer_failed(a))
+		r->dns_failed = true;
+	if (a->dnssec == RSIP_DNSSEC_BOGUS)
+		r->bogus = true;
+	r->pending--;
+	forget_inflight(r, q);
+	if (!r->finished)
+		q->cb(r, q->arg, a);
+}
+
 static void on_answer(void *arg, int err, struct ub_result *ubr)
 {
 	struct query *q = arg;
 	struct resolution *r = q->r;
 	rsip_ctx *ctx = r->ctx;
 	struct dns_answer a;
+	char **answers = NULL;
+	size_t nanswers = 0;
+	const struct cached_answer *kept = NULL;
 
 	pthread_mutex_lock(&ctx->lock);
 	memset(&a, 0, sizeof(a));
@@ -141,36 +190,47 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 			    LDNS_STATUS_OK)
 			a.pkt = NULL;
 	}
-	if (a.step != NULL) {
-		a.step->pub.rcode = a.rcode;
-		a.step->pub.rcode_name = rcode_name(a.rcode);
-		a.step->pub.dnssec = a.dnssec;
-		if (ubr != NULL && ubr->bogus && ubr->why_bogus != NULL) {
-			a.step->why_bogus = rsip_strdup(ubr->why_bogus);
-			a.step->pub.why_bogus = a.step->why_bogus;
-		}
-		if (err != 0)
-			step_note(a.step, "no answer: %s", ub_strerror(err));
-		else if (a.pkt == NULL)
-			step_note(a.step, "the reply could not be parsed");
-		else
-			record_answers(a.step, a.pkt);
+	if (a.pkt != NULL && (ctx->cache != NULL || !a.step->quiet))
+		answers = answer_strings(a.pkt, &nanswers);
+	/* Keep what may be kept; the cache then owns the packet and strings. */
+	if (a.pkt != NULL && ctx->cache != NULL)
+		kept = cache_store(ctx->cache, q->qname, q->qtype, a.pkt, a.rcode, a.dnssec,
+				   ubr ? ubr->why_bogus : NULL, answers, nanswers);
+	deliver(q, &a, ubr ? ubr->why_bogus : NULL, answers, nanswers);
+	if (kept != NULL) {
+		cache_release(kept);
+	} else {
+		free_strings(answers, nanswers);
+		if (a.pkt != NULL)
+			ldns_pkt_free(a.pkt);
 	}
-	if (answer_failed(&a))
-		r->dns_failed = true;
-	if (a.dnssec == RSIP_DNSSEC_BOGUS)
-		r->bogus = true;
-	r->pending--;
-	forget_inflight(r, q);
-	if (!r->finished)
-		q->cb(r, q->arg, &a);
-	if (a.pkt != NULL)
-		ldns_pkt_free(a.pkt);
 	if (ubr != NULL)
 		ub_resolve_free(ubr);
 	query_free(q);
 	resolution_settle(r);
 	pthread_mutex_unlock(&ctx->lock);
+}
+
+bool query_deliver_cached(struct resolution *r)
+{
+	for (size_t i = 0; i < r->inflight.n; i++) {
+		struct query *q = r->inflight.items[i];
+		const struct cached_answer *ca = q->cached;
+		struct dns_answer a;
+		if (ca == NULL)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.qname = q->qname;
+		a.qtype = q->qtype;
+		a.rcode = ca->rcode;
+		a.pkt = ca->pkt;
+		a.dnssec = ca->dnssec;
+		a.step = q->step;
+		deliver(q, &a, ca->why_bogus, ca->answers, ca->nanswers);
+		query_free(q);
+		return true;
+	}
+	return false;
 }
 
 rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
@@ -194,14 +254,26 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	q->r = r;
 	q->qtype = qtype;
 	q->wave = r->wave;
+	q->cb = cb;
+	q->arg = arg;
 	q->step = result_add_step(r->res, qname, qtype, r->wave);
 	if (q->step == NULL) {
 		query_free(q);
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return RSIP_E_NOMEM;
 	}
-	q->cb = cb;
-	q->arg = arg;
+	/* What the context already knows is not asked again (TTL-respecting);
+	 * resolution_settle() delivers it. */
+	q->cached = cache_lookup(r->ctx->cache, qname, qtype);
+	if (q->cached != NULL) {
+		if (rsip_vec_push(&r->inflight, q) != 0) {
+			query_free(q);
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			return RSIP_E_NOMEM;
+		}
+		r->pending++;
+		return RSIP_OK;
+	}
 	if (rsip_vec_push(&r->inflight, q) != 0) {
 		query_free(q);
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
@@ -225,7 +297,8 @@ void query_cancel_all(struct resolution *r)
 {
 	for (size_t i = 0; i < r->inflight.n; i++) {
 		struct query *q = r->inflight.items[i];
-		ub_cancel(r->ctx->ub, q->ub_id);
+		if (q->cached == NULL)
+			ub_cancel(r->ctx->ub, q->ub_id);
 		query_free(q);
 	}
 	r->inflight.n = 0;

@@ -86,8 +86,15 @@ static void resolution_deliver(struct resolution *r)
 
 void resolution_settle(struct resolution *r)
 {
-	while (!r->finished && r->pending == 0) {
-		void (*next)(struct resolution *) = r->advance;
+	while (!r->finished) {
+		void (*next)(struct resolution *);
+		/* Answers the context already held come first, one by one, as if
+		 * they had just arrived. */
+		if (query_deliver_cached(r))
+			continue;
+		if (r->pending > 0)
+			break;
+		next = r->advance;
 		r->advance = NULL;
 		if (next == NULL) {
 			resolution_finish(r, RSIP_E_NOT_FOUND, NULL);
@@ -204,6 +211,7 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	r->cb = callback;
 	r->cb_arg = arg;
 	r->wave = 1;
+	r->res->trace = ctx->trace;
 	if (++ctx->next_id <= 0)
 		ctx->next_id = 1;
 	r->id = ctx->next_id;

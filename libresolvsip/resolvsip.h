@@ -195,6 +195,15 @@ RSIP_API rsip_status rsip_ctx_set_srv_order(rsip_ctx *ctx, rsip_srv_order order)
  * first.  Addresses of different targets are never interleaved (RFC 7984 §4). */
 RSIP_API rsip_status rsip_ctx_set_prefer_ipv4(rsip_ctx *ctx, int prefer_ipv4);
 
+/** How many answers the context keeps, so that what it already knows is not
+ * asked again while the TTLs last (default 10000; 0 turns the cache off). */
+RSIP_API rsip_status rsip_ctx_set_cache_size(rsip_ctx *ctx, size_t entries);
+
+/** Whether results carry the answers and the decisions of every step (1, the
+ * default) or only the questions, their rcodes and DNSSEC states (0: faster,
+ * for callers that need only the targets). */
+RSIP_API rsip_status rsip_ctx_set_trace(rsip_ctx *ctx, int trace);
+
 /* ------------------------------------------------------------------ */
 /* Failover (RFC 3263 §4.3)                                           */
 
@@ -228,8 +237,9 @@ RSIP_API rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri,
 				  rsip_result **resp);
 
 /** Called once per asynchronous resolution, from rsip_ctx_process() or
- * rsip_ctx_wait() (or from rsip_resolve_async() itself when the input is
- * malformed).  @p result belongs to the callee: rsip_result_free() it. */
+ * rsip_ctx_wait(), or from rsip_resolve_async() itself when the input is
+ * malformed or every answer needed was in the context's cache.  @p result
+ * belongs to the callee: rsip_result_free() it. */
 typedef void (*rsip_callback)(void *arg, rsip_result *result);
 
 /** Start a resolution; @p callback receives the result.
@@ -325,6 +335,7 @@ typedef struct rsip_step {
 	const char *const *answers; /**< the answer RRs in presentation format */
 	size_t note_count;
 	const char *const *notes;   /**< decisions, for a person */
+	int from_cache;          /**< answered from the context's cache, not asked */
 } rsip_step;
 
 /** Verdict on one ENUM NAPTR record. */

@@ -98,6 +98,7 @@ struct step_rec *result_add_step(rsip_result *res, const char *qname,
 	st->pub.rcode_name = "NONE";
 	st->pub.dnssec = RSIP_DNSSEC_INDETERMINATE;
 	st->pub.wave = wave;
+	st->quiet = !res->trace;
 	if (wave > res->waves)
 		res->waves = wave;
 	res->questions++;
@@ -106,6 +107,10 @@ struct step_rec *result_add_step(rsip_result *res, const char *qname,
 
 int step_add_answer(struct step_rec *st, char *text)
 {
+	if (st->quiet) {
+		free(text);
+		return 0;
+	}
 	if (text == NULL || rsip_vec_push(&st->answers, text) != 0) {
 		free(text);
 		return -1;
@@ -166,8 +171,8 @@ int step_note(struct step_rec *st, const char *fmt, ...)
 	va_list ap;
 	char *text;
 	int n;
-	if (st == NULL)
-		return -1;
+	if (st == NULL || st->quiet)
+		return st == NULL ? -1 : 0;
 	va_start(ap, fmt);
 	n = vasprintf(&text, fmt, ap);
 	va_end(ap);

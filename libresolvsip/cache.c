@@ -1,0 +1,242 @@
+/* cache.c - the context's answer cache: an answer the context already holds
+ * is not asked of libunbound again while its TTLs last (RFC 1035 §3.2.1;
+ * negative answers for the SOA's TTL and MINIMUM, RFC 2308 §5).  Failures are
+ * never cached ("could not ask" is no answer). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+
+struct cache_entry {
+	struct cached_answer pub;
+	char *key;                     /* "<qtype>/<qname in lower case>" */
+	uint32_t hash;
+	double expires;                /* monotonic seconds */
+	unsigned refs;                 /* users: the cache itself, and queries */
+	struct cache_entry *chain;     /* hash bucket */
+	struct cache_entry *older, *newer; /* LRU list */
+};
+
+struct answer_cache {
+	struct cache_entry **buckets;
+	size_t nbuckets, count, max;
+	struct cache_entry *oldest, *newest;
+	unsigned long hits, misses;
+};
+
+static double now_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* FNV-1a over the key. */
+static uint32_t key_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+	for (; *key; key++)
+		h = (h ^ (uint8_t)*key) * 16777619u;
+	return h;
+}
+
+static char *make_key(const char *qname, uint16_t qtype)
+{
+	size_t len = strlen(qname);
+	char *key = malloc(len + 8);
+	if (key == NULL)
+		return NULL;
+	snprintf(key, len + 8, "%u/%s", qtype, qname);
+	rsip_strlower(key);
+	return key;
+}
+
+struct answer_cache *cache_new(size_t max_entries)
+{
+	struct answer_cache *c = calloc(1, sizeof(*c));
+	size_t n = 64;
+	if (c == NULL)
+		return NULL;
+	while (n < max_entries && n < ((size_t)1 << 24))
+		n *= 2;
+	c->buckets = calloc(n, sizeof(*c->buckets));
+	if (c->buckets == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->nbuckets = n;
+	c->max = max_entries;
+	return c;
+}
+
+static void entry_free(struct cache_entry *e)
+{
+	for (size_t i = 0; i < e->pub.nanswers; i++)
+		free(e->pub.answers[i]);
+	free(e->pub.answers);
+	if (e->pub.pkt != NULL)
+		ldns_pkt_free(e->pub.pkt);
+	free(e->pub.why_bogus);
+	free(e->key);
+	free(e);
+}
+
+void cache_release(const struct cached_answer *ca)
+{
+	struct cache_entry *e = (struct cache_entry *)ca;
+	if (e != NULL && --e->refs == 0)
+		entry_free(e);
+}
+
+/* Take an entry out of the table and the LRU list (users may still hold it). */
+static void entry_unlink(struct answer_cache *c, struct cache_entry *e)
+{
+	struct cache_entry **pp = &c->buckets[e->hash & (c->nbuckets - 1)];
+	while (*pp != NULL && *pp != e)
+		pp = &(*pp)->chain;
+	if (*pp == e)
+		*pp = e->chain;
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else
+		c->oldest = e->newer;
+	if (e->newer != NULL)
+		e->newer->older = e->older;
+	else
+		c->newest = e->older;
+	c->count--;
+	cache_release(&e->pub);
+}
+
+void cache_free(struct answer_cache *c)
+{
+	if (c == NULL)
+		return;
+	while (c->oldest != NULL)
+		entry_unlink(c, c->oldest);
+	free(c->buckets);
+	free(c);
+}
+
+const struct cached_answer *cache_lookup(struct answer_cache *c, const char *qname,
+					 uint16_t qtype)
+{
+	struct cache_entry *e;
+	char *key;
+	uint32_t h;
+	if (c == NULL || (key = make_key(qname, qtype)) == NULL)
+		return NULL;
+	h = key_hash(key);
+	for (e = c->buckets[h & (c->nbuckets - 1)]; e != NULL; e = e->chain)
+		if (e->hash == h && strcmp(e->key, key) == 0)
+			break;
+	free(key);
+	if (e == NULL) {
+		c->misses++;
+		return NULL;
+	}
+	if (e->expires <= now_monotonic()) {
+		entry_unlink(c, e);
+		c->misses++;
+		return NULL;
+	}
+	/* Most recently used goes to the new end. */
+	if (c->newest != e) {
+		if (e->older != NULL)
+			e->older->newer = e->newer;
+		else
+			c->oldest = e->newer;
+		e->newer->older = e->older;
+		e->older = c->newest;
+		e->newer = NULL;
+		c->newest->newer = e;
+		c->newest = e;
+	}
+	c->hits++;
+	e->refs++;
+	return &e->pub;
+}
+
+/* How long an answer may be kept: the smallest TTL of its records; for a
+ * negative answer, the SOA's TTL bounded by its MINIMUM (RFC 2308 §5).  0 for
+ * an answer that must not be kept. */
+static uint32_t answer_ttl(const ldns_pkt *pkt, int rcode)
+{
+	ldns_rr_list *sections[3] = {ldns_pkt_answer(pkt), ldns_pkt_authority(pkt),
+				     ldns_pkt_additional(pkt)};
+	uint32_t ttl = UINT32_MAX;
+	bool negative = rcode == LDNS_RCODE_NXDOMAIN ||
+			ldns_rr_list_rr_count(sections[0]) == 0;
+	bool have_soa = false;
+	for (int s = 0; s < 3; s++) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(sections[s]); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(sections[s], i);
+			uint32_t t = ldns_rr_ttl(rr);
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT)
+				continue;
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && s == 1) {
+				have_soa = true;
+				if (ldns_rr_rd_count(rr) == 7) {
+					uint32_t min = ldns_rdf2native_int32(ldns_rr_rdf(rr, 6));
+					if (min < t)
+						t = min;
+				}
+			}
+			if (t < ttl)
+				ttl = t;
+		}
+	}
+	if (negative && !have_soa)
+		return 0; /* RFC 2308 §5: no SOA, no negative caching */
+	if (ttl == UINT32_MAX)
+		return 0;
+	return ttl > 86400 ? 86400 : ttl;
+}
+
+const struct cached_answer *cache_store(struct answer_cache *c, const char *qname,
+					uint16_t qtype, ldns_pkt *pkt, int rcode,
+					rsip_dnssec dnssec, const char *why_bogus,
+					char **answers, size_t nanswers)
+{
+	struct cache_entry *e;
+	uint32_t ttl;
+	if (c == NULL || c->max == 0 || pkt == NULL || dnssec == RSIP_DNSSEC_BOGUS ||
+	    (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) ||
+	    ldns_pkt_tc(pkt) || (ttl = answer_ttl(pkt, rcode)) == 0)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL || (e->key = make_key(qname, qtype)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	/* Replace an older entry of the same question. */
+	e->hash = key_hash(e->key);
+	for (struct cache_entry *o = c->buckets[e->hash & (c->nbuckets - 1)]; o; o = o->chain) {
+		if (o->hash == e->hash && strcmp(o->key, e->key) == 0) {
+			entry_unlink(c, o);
+			break;
+		}
+	}
+	while (c->count >= c->max && c->oldest != NULL)
+		entry_unlink(c, c->oldest);
+	e->pub.pkt = pkt;
+	e->pub.rcode = rcode;
+	e->pub.dnssec = dnssec;
+	e->pub.why_bogus = why_bogus ? rsip_strdup(why_bogus) : NULL;
+	e->pub.answers = answers;
+	e->pub.nanswers = nanswers;
+	e->expires = now_monotonic() + ttl;
+	e->refs = 2; /* the cache, and the caller */
+	e->chain = c->buckets[e->hash & (c->nbuckets - 1)];
+	c->buckets[e->hash & (c->nbuckets - 1)] = e;
+	e->older = c->newest;
+	if (c->newest != NULL)
+		c->newest->newer = e;
+	else
+		c->oldest = e;
+	c->newest = e;
+	c->count++;
+	return &e->pub;
+}
