@@ -602,6 +602,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	}
 	loc->done = done;
 	loc->naptr_dnssec = RSIP_DNSSEC_SECURE;
+	r->uri_first_step = r->res->steps.n; /* issue 5: resolve.c targets_dnssec() */
 	free(r->res->uri);
 	r->res->uri = rsip_strdup(uri);
 	if (sip_uri_parse(uri, &loc->uri, err, sizeof(err)) != RSIP_OK) {

@@ -77,8 +77,9 @@ static void test_demo(void)
 	is_str(tgt(res, 2), "tls 134.102.218.65:5061", "RFC 7984 §4: then damn's IPv4 address");
 	is_int(rsip_result_target_count(res), 3, "seed demo: three targets");
 	is_int(rsip_result_waves(res), 4, "seed demo: ENUM, NAPTR, SRV, A/AAAA = 4 waves");
-	is_int(rsip_result_dnssec(res), RSIP_DNSSEC_INSECURE,
-	       "seed demo: unsigned zones without anchors are insecure");
+	is_int(rsip_result_dnssec(res), RSIP_DNSSEC_SECURE,
+	       "seed demo: signed zones with their anchors in zones/trust-anchors are "
+	       "secure (RFC 4035 §4.3)");
 	ok(rsip_result_error(res) == NULL, "seed demo: no error sentence on success");
 	rsip_result_free(res);
 
