@@ -688,6 +688,10 @@ static rsip_status write_zones_config(rsip_ctx *ctx, char **conf_path)
 	else
 		fprintf(fp, "server:\n\tmodule-config: \"validator iterator\"\n"
 			"\tval-clean-additional: yes\n");
+	/* QNAME minimisation hides nothing in process; it would only make the
+	 * AAAA question of a name ask its A first, and take that answer's
+	 * DNSSEC failure for its own. */
+	fprintf(fp, "\tqname-minimisation: no\n");
 	for (const char *const *sz = special_use_zones; *sz; sz++) {
 		for (size_t i = 0; i < ctx->zone_names.n; i++) {
 			if (name_under(ctx->zone_names.items[i], *sz)) {
