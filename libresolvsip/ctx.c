@@ -1,5 +1,6 @@
 /* ctx.c - the context: DNS mode (zones, servers, resolv.conf, recursion),
- * trust anchors, transports, families, ENUM suffixes, RNG, limits. */
+ * trust anchors and DNSSEC policy (RFC 4035 §4.3, §5), transports, families,
+ * ENUM suffixes, RNG, limits. */
 #define _GNU_SOURCE /* vasprintf, mkdtemp */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -17,6 +18,9 @@
 #include "engine.h"
 
 #define ROOT_KEY_FILE "/usr/share/dns/root.key"
+/* The trust anchors of a zones directory (rsip_ctx_set_zones()). */
+#define ZONES_ANCHOR_FILE "trust-anchors"
+#define MAX_ANCHOR_RRS 1024 /* records read from one trust anchor file */
 
 /* Names that libunbound answers itself before any zone is consulted (its
  * default local-zones, RFC 6761 and friends).  A zone given with --zones at or
@@ -109,6 +113,7 @@ void rsip_ctx_free(rsip_ctx *ctx)
 	rsip_vec_clear(&ctx->zone_files, free);
 	rsip_vec_clear(&ctx->servers, free);
 	rsip_vec_clear(&ctx->ta_files, free);
+	rsip_vec_clear(&ctx->ta_names, free);
 	rsip_vec_clear(&ctx->suffixes, free);
 	free(ctx->resolvconf);
 	remove_tmpdir(ctx->tmpdir);
@@ -195,6 +200,21 @@ static rsip_status zone_file_apex(rsip_ctx *ctx, const char *path, char **apex)
 	return RSIP_OK;
 }
 
+static rsip_status anchor_file_add(rsip_ctx *ctx, const char *path);
+
+/* The anchors of a zones directory: DIR/trust-anchors, when it exists. */
+static rsip_status zones_dir_anchors(rsip_ctx *ctx, const char *dir)
+{
+	char *path;
+	rsip_status st = RSIP_OK;
+	if (asprintf(&path, "%s/%s", dir, ZONES_ANCHOR_FILE) < 0)
+		return RSIP_E_NOMEM;
+	if (access(path, F_OK) == 0)
+		st = anchor_file_add(ctx, path);
+	free(path);
+	return st;
+}
+
 rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir)
 {
 	DIR *d;
@@ -263,6 +283,8 @@ rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir)
 		}
 	}
 	rsip_vec_clear(&names, free);
+	if (st == RSIP_OK)
+		st = zones_dir_anchors(ctx, real);
 	free(real);
 	if (st != RSIP_OK) {
 		rsip_vec_clear(&ctx->zone_names, free);
@@ -365,10 +387,101 @@ rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx)
 	return RSIP_OK;
 }
 
+/* Read a trust anchor file with ldns (the zone-file syntax libunbound reads
+ * with ub_ctx_add_ta_file(): $ORIGIN, $TTL, comments): every record must be
+ * a DS or a DNSKEY of class IN (RFC 4035 §4.3: the anchors validation starts
+ * from).  Their owners go to ctx->ta_names, the file to ctx->ta_files. */
+static rsip_status anchor_file_add(rsip_ctx *ctx, const char *path)
+{
+	FILE *fp;
+	ldns_rdf *origin = NULL, *prev = NULL;
+	uint32_t ttl = 3600;
+	int line = 0;
+	size_t count = 0, names_before = ctx->ta_names.n;
+	rsip_status st = RSIP_OK;
+	char *copy;
+
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		ctx_errmsg(ctx, "trust anchor file %s: %s", path, strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	while (st == RSIP_OK && !feof(fp)) {
+		ldns_rr *rr = NULL;
+		ldns_status ls = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
+		char *owner;
+		bool seen = false;
+		if (ls == LDNS_STATUS_SYNTAX_EMPTY || ls == LDNS_STATUS_SYNTAX_TTL ||
+		    ls == LDNS_STATUS_SYNTAX_ORIGIN)
+			continue;
+		if (ls == LDNS_STATUS_SYNTAX_INCLUDE) {
+			ctx_errmsg(ctx, "trust anchor file %s: line %d: $INCLUDE is not "
+				   "supported", path, line);
+			st = RSIP_E_CONFIG;
+			break;
+		}
+		if (ls != LDNS_STATUS_OK) {
+			ctx_errmsg(ctx, "trust anchor file %s: line %d: %s", path, line,
+				   ldns_get_errorstr_by_id(ls));
+			st = RSIP_E_CONFIG;
+			break;
+		}
+		if ((ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS &&
+		     ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) ||
+		    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
+			ctx_errmsg(ctx, "trust anchor file %s: line %d: a trust anchor is a DS "
+				   "or DNSKEY record of class IN", path, line);
+			ldns_rr_free(rr);
+			st = RSIP_E_CONFIG;
+			break;
+		}
+		if (++count > MAX_ANCHOR_RRS) {
+			ctx_errmsg(ctx, "trust anchor file %s: more than %d records", path,
+				   MAX_ANCHOR_RRS);
+			ldns_rr_free(rr);
+			st = RSIP_E_CONFIG;
+			break;
+		}
+		owner = ldns_rdf2str(ldns_rr_owner(rr));
+		ldns_rr_free(rr);
+		if (owner == NULL) {
+			st = RSIP_E_NOMEM;
+			break;
+		}
+		rsip_strlower(owner);
+		for (size_t i = 0; i < ctx->ta_names.n && !seen; i++)
+			seen = strcmp(ctx->ta_names.items[i], owner) == 0;
+		if (seen)
+			free(owner);
+		else if (rsip_vec_push(&ctx->ta_names, owner) != 0) {
+			free(owner);
+			st = RSIP_E_NOMEM;
+		}
+	}
+	fclose(fp);
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
+	if (st == RSIP_OK && count == 0) {
+		ctx_errmsg(ctx, "trust anchor file %s holds no DS or DNSKEY record", path);
+		st = RSIP_E_CONFIG;
+	}
+	if (st == RSIP_OK) {
+		copy = realpath(path, NULL);
+		if (copy == NULL || rsip_vec_push(&ctx->ta_files, copy) != 0) {
+			free(copy);
+			st = RSIP_E_NOMEM;
+		}
+	}
+	if (st != RSIP_OK) {
+		while (ctx->ta_names.n > names_before)
+			free(ctx->ta_names.items[--ctx->ta_names.n]);
+	}
+	return st;
+}
+
 rsip_status rsip_ctx_add_trust_anchor_file(rsip_ctx *ctx, const char *path)
 {
 	rsip_status st;
-	char *copy;
 	if (ctx == NULL || path == NULL)
 		return RSIP_E_INVALID;
 	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
@@ -377,12 +490,31 @@ rsip_status rsip_ctx_add_trust_anchor_file(rsip_ctx *ctx, const char *path)
 		ctx_errmsg(ctx, "trust anchor file %s: %s", path, strerror(errno));
 		return RSIP_E_CONFIG;
 	}
-	copy = realpath(path, NULL);
-	if (copy == NULL || rsip_vec_push(&ctx->ta_files, copy) != 0) {
-		free(copy);
-		return RSIP_E_NOMEM;
+	return anchor_file_add(ctx, path);
+}
+
+rsip_status rsip_ctx_set_dnssec_policy(rsip_ctx *ctx, rsip_dnssec_policy policy)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	if (policy != RSIP_DNSSEC_POLICY_VALIDATE && policy != RSIP_DNSSEC_POLICY_REQUIRE &&
+	    policy != RSIP_DNSSEC_POLICY_OFF) {
+		ctx_errmsg(ctx, "%d is not a DNSSEC policy (validate, require, off)",
+			   (int)policy);
+		return RSIP_E_CONFIG;
 	}
+	ctx->dnssec_policy = policy;
 	return RSIP_OK;
+}
+
+bool ctx_may_use_additional(const rsip_ctx *ctx)
+{
+	/* Issue 5 item 3: under require every address is asked for and
+	 * validated on its own. */
+	return ctx->dnssec_policy != RSIP_DNSSEC_POLICY_REQUIRE;
 }
 
 rsip_status rsip_ctx_set_transports(rsip_ctx *ctx, unsigned mask)
@@ -540,20 +672,6 @@ bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t)
 	return false;
 }
 
-bool ctx_may_use_additional(const rsip_ctx *ctx)
-{
-	(void)ctx;
-	return true;
-}
-
-rsip_dnssec additional_dnssec(const rsip_ctx *ctx, rsip_dnssec answer_state)
-{
-	(void)ctx;
-	/* libunbound hands back the additional RRsets of the message it
-	 * validated; they are no more trusted than the answer they came with. */
-	return answer_state;
-}
-
 rsip_status rsip_ctx_set_families(rsip_ctx *ctx, unsigned mask)
 {
 	rsip_status st;
@@ -624,6 +742,17 @@ static bool name_under(const char *name, const char *zone)
 	return ln == lz || name[ln - lz - 1] == '.';
 }
 
+bool ctx_under_anchor(const rsip_ctx *ctx, const char *name)
+{
+	char lower[LDNS_MAX_DOMAINLEN + 2];
+	snprintf(lower, sizeof(lower), "%s", name);
+	rsip_strlower(lower);
+	for (size_t i = 0; i < ctx->ta_names.n; i++)
+		if (name_under(lower, ctx->ta_names.items[i]))
+			return true;
+	return false;
+}
+
 /* Write the unbound configuration for zones mode: one auth-zone per file,
  * served for upstream only, and a root stub (SOA and NS only) so that a name
  * outside every zone is NXDOMAIN at once instead of a query to the root
@@ -661,7 +790,19 @@ static rsip_status write_zones_config(rsip_ctx *ctx, char **conf_path)
 	fp = fopen(path, "w");
 	if (fp == NULL)
 		goto io_error;
-	fprintf(fp, "server:\n\tmodule-config: \"validator iterator\"\n");
+	/* DESIGN.md §6: validation works on auth-zones with the validator
+	 * module; the off policy runs the iterator alone.  val-clean-additional
+	 * is libunbound's default, written out because
+	 * answer_additional_dnssec() relies on it. */
+	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF)
+		fprintf(fp, "server:\n\tmodule-config: \"iterator\"\n");
+	else
+		fprintf(fp, "server:\n\tmodule-config: \"validator iterator\"\n"
+			"\tval-clean-additional: yes\n");
+	/* QNAME minimisation hides nothing in process; it would only make the
+	 * AAAA question of a name ask its A first, and take that answer's
+	 * DNSSEC failure for its own. */
+	fprintf(fp, "\tqname-minimisation: no\n");
 	for (const char *const *sz = special_use_zones; *sz; sz++) {
 		for (size_t i = 0; i < ctx->zone_names.n; i++) {
 			if (name_under(ctx->zone_names.items[i], *sz)) {
@@ -739,6 +880,15 @@ rsip_status ctx_start(rsip_ctx *ctx)
 	if (st == RSIP_OK)
 		st = ub_check(ctx, ub_ctx_set_option(ub, "rrset-roundrobin:", "no"),
 			      "rrset-roundrobin");
+	/* Other modes: the same modules as in zones mode (above). */
+	if (st == RSIP_OK && ctx->mode != DNS_MODE_ZONES) {
+		bool off = ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF;
+		st = ub_check(ctx, ub_ctx_set_option(ub, "module-config:", off ? "iterator" :
+						     "validator iterator"), "module-config");
+		if (st == RSIP_OK && !off)
+			st = ub_check(ctx, ub_ctx_set_option(ub, "val-clean-additional:", "yes"),
+				      "val-clean-additional");
+	}
 	switch (ctx->mode) {
 	case DNS_MODE_ZONES:
 		if (st == RSIP_OK)
@@ -770,11 +920,13 @@ rsip_status ctx_start(rsip_ctx *ctx)
 				      ctx->resolvconf ? ctx->resolvconf : "/etc/resolv.conf");
 		break;
 	case DNS_MODE_RECURSIVE:
-		if (st == RSIP_OK)
+		if (st == RSIP_OK && ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF)
 			st = ub_check(ctx, ub_ctx_add_ta_file(ub, ROOT_KEY_FILE), ROOT_KEY_FILE);
 		break;
 	}
-	for (size_t i = 0; i < ctx->ta_files.n && st == RSIP_OK; i++)
+	/* Under the off policy there is no validator to give anchors to. */
+	for (size_t i = 0; i < ctx->ta_files.n && st == RSIP_OK &&
+	     ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF; i++)
 		st = ub_check(ctx, ub_ctx_add_ta_file(ub, ctx->ta_files.items[i]),
 			      ctx->ta_files.items[i]);
 	free(conf);

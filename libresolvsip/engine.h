@@ -72,6 +72,8 @@ struct rsip_ctx {
 	struct rsip_vec servers;     /* char *: "addr@port" for libunbound */
 	char *resolvconf;            /* NULL: /etc/resolv.conf */
 	struct rsip_vec ta_files;    /* char * */
+	struct rsip_vec ta_names;    /* char *: owners of the anchors, absolute, lower case */
+	rsip_dnssec_policy dnssec_policy;
 	char *tmpdir;                /* generated unbound config and root stub */
 	/* Transport preference order and the supported mask. */
 	rsip_transport tp_order[RSIP_MAX_TRANSPORTS];
@@ -103,13 +105,13 @@ struct rsip_ctx {
  * lock.  RSIP_E_CONFIG with ctx->errmsg on failure. */
 rsip_status ctx_start(rsip_ctx *ctx);
 bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp);
-/* RFC 3263 §4.2 / RFC 2782: may addresses from an SRV answer's additional
- * section be used without asking (not when the DNSSEC policy needs validated
- * answers for every step)? */
+/* DNSSEC (issue 5).  Records of an answer's additional section may stand in
+ * for the answers to their own questions only where this is true: never
+ * under the require policy, whose addresses are all asked for and validated
+ * (their state: answer_additional_dnssec() in query.c). */
 bool ctx_may_use_additional(const rsip_ctx *ctx);
-/* The DNSSEC state given to records taken from the additional section of an
- * answer whose own state is answer_state. */
-rsip_dnssec additional_dnssec(const rsip_ctx *ctx, rsip_dnssec answer_state);
+/* True when a trust anchor of the context is at or above name (absolute). */
+bool ctx_under_anchor(const rsip_ctx *ctx, const char *name);
 void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* True while the target is remembered as failed.  Caller holds the lock. */
@@ -206,6 +208,26 @@ void query_cancel_all(struct resolution *r);
  * the server).  Caller frees the list with ldns_rr_list_free (the RRs belong
  * to the packet). */
 ldns_rr_list *answer_rrs(const struct dns_answer *a, ldns_rr_type type);
+/* The RRs of type owned by owner (absolute; case-insensitive) in the
+ * additional section, or an empty list; ldns_rr_list_free as above.  Use
+ * them only when ctx_may_use_additional(), and give them the state of
+ * answer_additional_dnssec(). */
+ldns_rr_list *answer_additional_rrs(const struct dns_answer *a, const char *owner,
+				    ldns_rr_type type);
+/* The DNSSEC state of the additional section's records: SECURE when the
+ * answer is secure, the answer's own state otherwise (the caller must not use
+ * them, but ask, when their owner is under a trust anchor: see
+ * addresses_from_additional() in locate.c).  Why: libunbound's validator
+ * (validator.c validate_msg_signatures, val_utils.c val_check_nonsecure, with
+ * val-clean-additional: yes, which ctx.c sets) checks every additional RRset
+ * signed by the answer's own zone key and, in a secure answer, removes each
+ * RRset that is not secure: an A record changed after signing, or one whose
+ * RRSIG is missing, is dropped from the SRV answer (tests/dnssec checks this
+ * on zones signed at test time).  In an insecure answer nothing in the
+ * additional section is validated: a record there for a name no anchor covers
+ * is as insecure as the answer; one for a name under an anchor could be a
+ * forgery that the validator never saw.  A bogus answer is never used. */
+rsip_dnssec answer_additional_dnssec(const struct dns_answer *a);
 /* True when the answer says the name does not exist (NXDOMAIN). */
 bool answer_nxdomain(const struct dns_answer *a);
 /* True when no answer came, or the server failed (SERVFAIL, REFUSED...). */
@@ -240,6 +262,14 @@ struct resolution {
 	bool finished;
 	bool dns_failed;      /* some question failed (SERVFAIL, timeout...) */
 	bool bogus;           /* some answer was DNSSEC-bogus */
+	/* An answer the DNSSEC policy refused (issue 5): the wave's other
+	 * answers still come in, then the resolution ends with this status
+	 * (bogus before insecure, then the earliest question asked). */
+	rsip_status refusal;  /* RSIP_OK, RSIP_E_DNSSEC_BOGUS or _INSECURE */
+	size_t refusal_seq;   /* index of the refused question's step */
+	char *refusal_why;
+	size_t uri_first_step; /* first step of the URI being located: the steps
+				  before it (ENUM, earlier URIs) chose that URI */
 	struct locate *loc;
 	struct enum_walk *walk;
 	struct resolution *prev, *next;

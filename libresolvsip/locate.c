@@ -30,6 +30,7 @@ struct srv_lookup {
 	rsip_dnssec dnssec;
 	struct step_rec *step;
 	ldns_rr_list *additional; /* A/AAAA RRs of the answer's additional section */
+	rsip_dnssec additional_dnssec; /* their state (answer_additional_dnssec()) */
 };
 
 /* One future target: an address lookup and how to reach it. */
@@ -351,6 +352,7 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0;
 
 	sl->dnssec = a->dnssec;
+	sl->additional_dnssec = answer_additional_dnssec(a);
 	sl->step = a->step;
 	if (n > 0 && (sl->recs = calloc(n, sizeof(*sl->recs))) == NULL)
 		n = 0;
@@ -398,6 +400,10 @@ static bool addresses_from_additional(struct resolution *r, struct srv_lookup *s
 	if (sl->additional == NULL || al->known || al->v4.n + al->v6.n > 0 ||
 	    !ctx_may_use_additional(r->ctx))
 		return false;
+	/* Unvalidated data for a name a trust anchor covers is asked for and
+	 * validated instead (see answer_additional_dnssec() in engine.h). */
+	if (sl->additional_dnssec != RSIP_DNSSEC_SECURE && ctx_under_anchor(r->ctx, al->host))
+		return false;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(sl->additional); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(sl->additional, i);
 		bool v6 = ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA;
@@ -418,7 +424,7 @@ static bool addresses_from_additional(struct resolution *r, struct srv_lookup *s
 	/* AMBIG: a family missing from the additional section is not asked
 	 * for (asking would cost a round trip on every IPv4-only host). */
 	al->known = true;
-	al->dnssec = additional_dnssec(r->ctx, sl->dnssec);
+	al->dnssec = sl->additional_dnssec;
 	step_note(sl->step, "%s: %zu address%s from the additional section (RFC 2782), "
 		  "not asked again", al->host, found, found == 1 ? "" : "es");
 	return true;
@@ -671,6 +677,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	}
 	loc->done = done;
 	loc->naptr_dnssec = RSIP_DNSSEC_SECURE;
+	r->uri_first_step = r->res->steps.n; /* issue 5: resolve.c targets_dnssec() */
 	if (sip_uri_parse(uri, &loc->uri, err, sizeof(err)) != RSIP_OK) {
 		loc_done(r, RSIP_E_BAD_INPUT, "%s", err);
 		return;

@@ -1,7 +1,10 @@
 /* query.c - the query engine: every DNS question goes through
  * ub_resolve_async() on a threaded libunbound context; answers are parsed with
- * ldns, recorded as trace steps, and handed to the resolution's state machine.
+ * ldns, recorded as trace steps, given their DNSSEC state (RFC 4035 §4.3) and
+ * judged by the DNSSEC policy, and handed to the resolution's state machine.
  */
+#define _GNU_SOURCE /* asprintf */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +16,7 @@ struct query {
 	char *qname;
 	uint16_t qtype;
 	unsigned wave;
+	size_t seq;            /* index of its step: the order it was asked in */
 	struct step_rec *step; /* made when asked, so the trace is in ask order */
 	const struct cached_answer *cached; /* answered from the cache: not asked */
 	query_cb cb;
@@ -79,8 +83,38 @@ char *rdf_to_str(const ldns_rdf *rdf)
 	return ldns_rdf2str(rdf);
 }
 
+ldns_rr_list *answer_additional_rrs(const struct dns_answer *a, const char *owner,
+				    ldns_rr_type type)
+{
+	ldns_rr_list *out = ldns_rr_list_new();
+	ldns_rr_list *ar;
+	ldns_rdf *name = NULL;
+	if (out == NULL || a->pkt == NULL)
+		return out;
+	if (ldns_str2rdf_dname(&name, owner) != LDNS_STATUS_OK)
+		return out;
+	ar = ldns_pkt_additional(a->pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ar); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(ar, i);
+		if (ldns_rr_get_type(rr) == type &&
+		    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
+		    ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
+			ldns_rr_list_push_rr(out, rr);
+	}
+	ldns_rdf_deep_free(name);
+	return out;
+}
+
+rsip_dnssec answer_additional_dnssec(const struct dns_answer *a)
+{
+	/* See engine.h: what libunbound leaves in a secure answer's
+	 * additional section it has validated; nothing else is. */
+	return a->dnssec;
+}
+
 /* The answer RRs of a reply in presentation format (tabs as spaces), for the
- * trace: a malloc'd array of *n malloc'd strings. */
+ * trace: a malloc'd array of *n malloc'd strings.  RRSIGs are left out: the
+ * step's DNSSEC state says what they proved. */
 static char **answer_strings(ldns_pkt *pkt, size_t *n)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
@@ -88,8 +122,11 @@ static char **answer_strings(ldns_pkt *pkt, size_t *n)
 	char **out = count ? calloc(count, sizeof(*out)) : NULL;
 	*n = 0;
 	for (size_t i = 0; out != NULL && i < count; i++) {
-		char *str = ldns_rr2str(ldns_rr_list_rr(an, i));
+		char *str;
 		size_t len;
+		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG)
+			continue;
+		str = ldns_rr2str(ldns_rr_list_rr(an, i));
 		if (str == NULL)
 			continue;
 		len = strlen(str);
@@ -127,6 +164,89 @@ static void forget_inflight(struct resolution *r, struct query *q)
 	}
 }
 
+/* RFC 4035 §4.3: the DNSSEC state of one answer, from libunbound's verdict.
+ * *why receives a malloc'd reason when the state is bogus (may stay NULL). */
+static rsip_dnssec answer_state(const rsip_ctx *ctx, const char *qname, int err,
+				const struct ub_result *ubr, char **why)
+{
+	*why = NULL;
+	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF || err != 0 || ubr == NULL)
+		return RSIP_DNSSEC_INDETERMINATE; /* no validator, or no answer */
+	if (ubr->bogus) {
+		*why = rsip_strdup(ubr->why_bogus ? ubr->why_bogus :
+				   "libunbound gave no reason");
+		return RSIP_DNSSEC_BOGUS;
+	}
+	if (ubr->secure)
+		return RSIP_DNSSEC_SECURE;
+	if (ubr->rcode == LDNS_RCODE_NOERROR || ubr->rcode == LDNS_RCODE_NXDOMAIN)
+		return RSIP_DNSSEC_INSECURE; /* no anchor covers it, or provably unsigned */
+	/* A failure.  In zones mode every answer comes from a zone file in
+	 * process, and libunbound answers SERVFAIL without a verdict when a
+	 * zone under a trust anchor gives data without signatures (its
+	 * iterator takes the server as "DNSSEC-lame": an unsigned zone served
+	 * under an anchor, or an RRSIG removed): RFC 4035 §5 calls that bogus,
+	 * and so do we, lest stripped signatures pass for a DNS failure. */
+	if (ctx->mode == DNS_MODE_ZONES && ubr->rcode == LDNS_RCODE_SERVFAIL &&
+	    ctx_under_anchor(ctx, qname)) {
+		if (asprintf(why, "no valid signature where a trust anchor requires one: "
+			     "the zone is served unsigned or the RRSIG is missing "
+			     "(libunbound answered SERVFAIL%s%s)",
+			     ubr->why_bogus ? ": " : "",
+			     ubr->why_bogus ? ubr->why_bogus : "") < 0)
+			*why = NULL;
+		return RSIP_DNSSEC_BOGUS;
+	}
+	return RSIP_DNSSEC_INDETERMINATE;
+}
+
+/* The DNSSEC policy's verdict on one answer (RFC 4035 §5.5: bogus data is not
+ * used; issue 5): RSIP_OK to use it, else the status that ends the
+ * resolution.  A failed answer (SERVFAIL, timeout) holds no data to refuse;
+ * it goes on as a DNS failure. */
+static rsip_status policy_verdict(const rsip_ctx *ctx, const struct dns_answer *a)
+{
+	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF)
+		return RSIP_OK;
+	if (a->dnssec == RSIP_DNSSEC_BOGUS)
+		return RSIP_E_DNSSEC_BOGUS;
+	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_REQUIRE && !answer_failed(a) &&
+	    a->dnssec != RSIP_DNSSEC_SECURE)
+		return RSIP_E_DNSSEC_INSECURE;
+	return RSIP_OK;
+}
+
+/* Record a refused answer on the resolution: bogus wins over insecure, then
+ * the question asked first, so that the outcome does not depend on the
+ * order in which the answers of a wave arrive. */
+static void refuse(struct resolution *r, const struct query *q, rsip_status status,
+		   const char *why)
+{
+	const char *qtype = q->step ? q->step->pub.qtype_name : NULL;
+	char *msg = NULL;
+	int n;
+
+	if (r->refusal == RSIP_E_DNSSEC_BOGUS && status != RSIP_E_DNSSEC_BOGUS)
+		return;
+	if (r->refusal == status && q->seq > r->refusal_seq)
+		return;
+	if (status == RSIP_E_DNSSEC_BOGUS)
+		n = asprintf(&msg, "DNSSEC validation failed for %s %s (%s): a bogus answer "
+			     "is never used, and no fallback is tried", q->qname,
+			     qtype ? qtype : "?", why ? why : "no reason given");
+	else
+		n = asprintf(&msg, "%s %s is not DNSSEC-secure (%s), and the require "
+			     "policy refuses it", q->qname, qtype ? qtype : "?",
+			     rsip_dnssec_name(q->step ? q->step->pub.dnssec :
+					      RSIP_DNSSEC_INDETERMINATE));
+	if (n < 0)
+		msg = NULL;
+	free(r->refusal_why);
+	r->refusal_why = msg;
+	r->refusal = status;
+	r->refusal_seq = q->seq;
+}
+
 /* Hand an answer to the resolution: fill its trace step, account for
  * failures, run the phase's callback.  Caller holds the lock. */
 static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus,
@@ -134,6 +254,7 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 {
 	struct resolution *r = q->r;
 	struct step_rec *st = a->step;
+	rsip_status verdict;
 
 	st->pub.rcode = a->rcode;
 	st->pub.rcode_name = rcode_name(a->rcode);
@@ -155,8 +276,18 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 		r->bogus = true;
 	r->pending--;
 	forget_inflight(r, q);
-	if (!r->finished)
+	verdict = policy_verdict(r->ctx, a);
+	if (verdict != RSIP_OK) {
+		/* Not handed on: the answer decides nothing; the resolution ends
+		 * once the wave is in (resolution_settle). */
+		step_note(st, verdict == RSIP_E_DNSSEC_BOGUS ?
+			  "refused: DNSSEC bogus; never used, and no fallback is tried "
+			  "(RFC 4035 §5.5)" :
+			  "refused: not DNSSEC-secure, and the policy is require");
+		refuse(r, q, verdict, st->pub.why_bogus);
+	} else if (!r->finished) {
 		q->cb(r, q->arg, a);
+	}
 }
 
 static void on_answer(void *arg, int err, struct ub_result *ubr)
@@ -168,6 +299,7 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	char **answers = NULL;
 	size_t nanswers = 0;
 	const struct cached_answer *kept = NULL;
+	char *why = NULL;
 
 	pthread_mutex_lock(&ctx->lock);
 	memset(&a, 0, sizeof(a));
@@ -175,16 +307,10 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	a.qtype = q->qtype;
 	a.ub_err = err;
 	a.rcode = -1;
-	a.dnssec = RSIP_DNSSEC_INDETERMINATE;
 	a.step = q->step;
+	a.dnssec = answer_state(ctx, q->qname, err, ubr, &why);
 	if (err == 0 && ubr != NULL) {
 		a.rcode = ubr->rcode;
-		if (ubr->bogus)
-			a.dnssec = RSIP_DNSSEC_BOGUS;
-		else if (ubr->secure)
-			a.dnssec = RSIP_DNSSEC_SECURE;
-		else
-			a.dnssec = RSIP_DNSSEC_INSECURE;
 		if (ubr->answer_packet != NULL &&
 		    ldns_wire2pkt(&a.pkt, ubr->answer_packet, (size_t)ubr->answer_len) !=
 			    LDNS_STATUS_OK)
@@ -195,8 +321,9 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	/* Keep what may be kept; the cache then owns the packet and strings. */
 	if (a.pkt != NULL && ctx->cache != NULL)
 		kept = cache_store(ctx->cache, q->qname, q->qtype, a.pkt, a.rcode, a.dnssec,
-				   ubr ? ubr->why_bogus : NULL, answers, nanswers);
-	deliver(q, &a, ubr ? ubr->why_bogus : NULL, answers, nanswers);
+				   why, answers, nanswers);
+	deliver(q, &a, why, answers, nanswers);
+	free(why);
 	if (kept != NULL) {
 		cache_release(kept);
 	} else {
@@ -257,6 +384,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	q->cb = cb;
 	q->arg = arg;
 	q->step = result_add_step(r->res, qname, qtype, r->wave);
+	q->seq = r->res->steps.n - 1;
 	if (q->step == NULL) {
 		query_free(q);
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");

@@ -15,6 +15,15 @@ void resolution_finish(struct resolution *r, rsip_status status, const char *fmt
 	if (r->finished)
 		return;
 	r->finished = true;
+	if (r->refusal != RSIP_OK && status != RSIP_E_NOMEM) {
+		/* Issue 5: an answer the DNSSEC policy refused decides the
+		 * outcome, whatever else the wave led to. */
+		r->res->status = r->refusal;
+		free(r->res->error);
+		r->res->error = r->refusal_why;
+		r->refusal_why = NULL;
+		return;
+	}
 	r->res->status = status;
 	if (fmt != NULL && status != RSIP_OK) {
 		char *msg = NULL;
@@ -41,6 +50,32 @@ static rsip_dnssec chain_dnssec(const rsip_result *res)
 	return weakest;
 }
 
+/* Each target's DNSSEC state is the weakest link of its path (RFC 4035
+ * §4.3): locate.c gives the NAPTR, SRV and address answers of its URI; the
+ * answers asked before that URI was located (ENUM, URIs that gave no target)
+ * chose the URI, so they count too.  A numeric host adds no answer: its
+ * target has the state of the answers that led to it, and indeterminate when
+ * no DNS answer did (a sip: URI with an IP address). */
+static void targets_dnssec(struct resolution *r)
+{
+	rsip_result *res = r->res;
+	rsip_dnssec before = RSIP_DNSSEC_SECURE;
+	size_t n = r->uri_first_step < res->steps.n ? r->uri_first_step : res->steps.n;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct step_rec *st = res->steps.items[i];
+		if (st->pub.dnssec < before)
+			before = st->pub.dnssec;
+	}
+	for (size_t i = 0; i < res->targets.n; i++) {
+		struct target_rec *t = res->targets.items[i];
+		if (t->pub.source == RSIP_SOURCE_NUMERIC)
+			t->pub.dnssec = n > 0 ? before : RSIP_DNSSEC_INDETERMINATE;
+		else if (before < t->pub.dnssec)
+			t->pub.dnssec = before;
+	}
+}
+
 static void resolution_unlink(struct resolution *r)
 {
 	rsip_ctx *ctx = r->ctx;
@@ -61,6 +96,7 @@ static void resolution_free(struct resolution *r)
 	locate_free(r->loc);
 	enum_walk_free(r->walk);
 	rsip_result_free(r->res);
+	free(r->refusal_why);
 	free(r);
 }
 
@@ -72,6 +108,17 @@ static void resolution_deliver(struct resolution *r)
 	void *arg = r->cb_arg;
 
 	query_cancel_all(r);
+	if (res->status == RSIP_E_DNSSEC_BOGUS || res->status == RSIP_E_DNSSEC_INSECURE) {
+		/* A refused answer never yields a target (none is made after
+		 * one; this keeps it so). */
+		for (size_t i = 0; i < res->targets.n; i++) {
+			struct target_rec *t = res->targets.items[i];
+			free(t->host);
+			free(t);
+		}
+		res->targets.n = 0;
+	}
+	targets_dnssec(r);
 	result_demote_failed(res, r->ctx);
 	res->dnssec = chain_dnssec(res);
 	if (res->status == RSIP_OK && res->targets.n == 0)
@@ -96,6 +143,11 @@ void resolution_settle(struct resolution *r)
 			break;
 		next = r->advance;
 		r->advance = NULL;
+		if (r->refusal != RSIP_OK) {
+			/* resolution_finish() reports the refusal. */
+			resolution_finish(r, r->refusal, NULL);
+			break;
+		}
 		if (next == NULL) {
 			resolution_finish(r, RSIP_E_NOT_FOUND, NULL);
 			break;

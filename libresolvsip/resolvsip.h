@@ -132,10 +132,13 @@ RSIP_API void rsip_ctx_free(rsip_ctx *ctx);
 RSIP_API const char *rsip_ctx_errmsg(const rsip_ctx *ctx);
 
 /** DNS mode: serve every zone file in @p dir in process; nothing leaves the
- * machine, and names outside the zones are NXDOMAIN at once.  Each file must
- * hold one zone with its SOA record.
- * @return RSIP_OK, RSIP_E_CONFIG (unreadable directory, bad zone file, mode
- *         already chosen; see rsip_ctx_errmsg()), RSIP_E_INVALID. */
+ * machine, and names outside the zones are NXDOMAIN at once.  Each *.zone
+ * file must hold one zone with its SOA record.  When @p dir holds a file
+ * named "trust-anchors", its DS/DNSKEY records are trust anchors, as if
+ * given to rsip_ctx_add_trust_anchor_file() (signed zones then validate).
+ * @return RSIP_OK, RSIP_E_CONFIG (unreadable directory, bad zone file, bad
+ *         trust-anchors file, mode already chosen; see rsip_ctx_errmsg()),
+ *         RSIP_E_INVALID. */
 RSIP_API rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir);
 
 /** DNS mode: ask this server, "ADDR" or "ADDR#PORT" (repeatable, in order).
@@ -151,9 +154,38 @@ RSIP_API rsip_status rsip_ctx_set_resolvconf(rsip_ctx *ctx, const char *path);
 RSIP_API rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx);
 
 /** Add DNSSEC trust anchors from a file of DS or DNSKEY records in zone-file
- * syntax (repeatable). */
+ * syntax (repeatable).  The file is read now: every record must be a DS or a
+ * DNSKEY of class IN.  Answers at or below an anchor's owner validate to
+ * secure or bogus (RFC 4035 §4.3); others are insecure.
+ * @return RSIP_OK, RSIP_E_CONFIG (unreadable file, a line that is not a DS or
+ *         DNSKEY record, no record; see rsip_ctx_errmsg()), RSIP_E_NOMEM,
+ *         RSIP_E_INVALID. */
 RSIP_API rsip_status rsip_ctx_add_trust_anchor_file(rsip_ctx *ctx,
 						    const char *path);
+
+/** What a resolution does with the DNSSEC state of each answer (RFC 4035
+ * §4.3 states; RFC 3263 §7 and RFC 6116 §7 name spoofing as the threat). */
+typedef enum rsip_dnssec_policy {
+	/** The default.  A bogus answer is never used: the resolution ends
+	 * with RSIP_E_DNSSEC_BOGUS and no target, without trying any fallback
+	 * (another transport, suffix or URI), so that an attacker who can
+	 * only break answers cannot steer the choice. */
+	RSIP_DNSSEC_POLICY_VALIDATE = 0,
+	/** As validate, and an answer that is not secure (insecure, or no
+	 * trust anchor covers it) ends the resolution with
+	 * RSIP_E_DNSSEC_INSECURE.  Additional-section records are not used:
+	 * every address is asked for and validated. */
+	RSIP_DNSSEC_POLICY_REQUIRE = 1,
+	/** No validation (libunbound runs without its validator module):
+	 * every answer is used and every state is RSIP_DNSSEC_INDETERMINATE. */
+	RSIP_DNSSEC_POLICY_OFF = 2
+} rsip_dnssec_policy;
+
+/** Set the DNSSEC policy (default RSIP_DNSSEC_POLICY_VALIDATE).
+ * @return RSIP_OK, RSIP_E_CONFIG (not a policy), RSIP_E_INVALID (NULL, or
+ *         the context is already in use). */
+RSIP_API rsip_status rsip_ctx_set_dnssec_policy(rsip_ctx *ctx,
+						rsip_dnssec_policy policy);
 
 /** Supported transports (a mask of rsip_transport; default
  * RSIP_TRANSPORTS_DEFAULT).  RFC 3263 §4.1 drops the others.  Their order of

@@ -77,9 +77,12 @@ static void usage(FILE *out)
 	      "\n"
 	      "Resolution:\n"
 	      "  --trust-anchor FILE    DS/DNSKEY records (zone-file syntax) to validate\n"
-	      "                         with (repeatable)\n"
-	      "  --dnssec POLICY        validate (default: bogus answers are refused);\n"
-	      "                         require and off are not supported yet\n"
+	      "                         with (repeatable); --zones DIR also reads\n"
+	      "                         DIR/trust-anchors when it exists\n"
+	      "  --dnssec POLICY        validate (default): a bogus answer is refused and\n"
+	      "                         ends the resolution (dnssec-bogus); require:\n"
+	      "                         an answer that is not secure is refused too\n"
+	      "                         (dnssec-insecure); off: no validation\n"
 	      "  --transports LIST      supported transports in order of preference, a\n"
 	      "                         comma list of udp,tcp,tls,sctp,tls-sctp,ws,wss\n"
 	      "                         (default udp,tcp,tls)\n"
@@ -268,15 +271,15 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 		return OPTIONS_RUN;
 	case OPT_DNSSEC:
 		if (strcmp(arg, "validate") == 0)
-			return OPTIONS_RUN;
-		if (strcmp(arg, "require") == 0 || strcmp(arg, "off") == 0) {
-			/* TODO: a DNSSEC policy setter in the library. */
-			fprintf(stderr, PROGRAM ": --dnssec %s is not supported yet\n",
-				arg);
-			return OPTIONS_USAGE;
-		}
-		return usage_error("--dnssec: '%s' is not one of validate, require, off",
-				   arg);
+			opts->dnssec_policy = RSIP_DNSSEC_POLICY_VALIDATE;
+		else if (strcmp(arg, "require") == 0)
+			opts->dnssec_policy = RSIP_DNSSEC_POLICY_REQUIRE;
+		else if (strcmp(arg, "off") == 0)
+			opts->dnssec_policy = RSIP_DNSSEC_POLICY_OFF;
+		else
+			return usage_error("--dnssec: '%s' is not one of validate, require, "
+					   "off", arg);
+		return OPTIONS_RUN;
 	case OPT_JSON:
 		opts->json = 1;
 		return OPTIONS_RUN;
@@ -342,6 +345,7 @@ enum options_outcome options_parse(struct sipresolve_options *opts, int argc,
 
 	memset(opts, 0, sizeof(*opts));
 	opts->concurrency = OPTIONS_CONCURRENCY_DEFAULT;
+	opts->dnssec_policy = -1;
 	/* At most argc URIs: one array, sized once. */
 	opts->uris = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*opts->uris));
 	if (opts->uris == NULL) {

@@ -35,6 +35,7 @@ struct sipresolve_options {
 	const char *mode_spelling;   /* the first mode option given, for errors */
 
 	struct option_list trust_anchors;
+	int dnssec_policy;           /* rsip_dnssec_policy, or -1 when not given */
 	const char *transports;      /* comma list in order of preference, or NULL */
 	struct option_list suffixes;
 	int have_seed;

@@ -116,8 +116,8 @@ static void render_enum(FILE *out, const rsip_result *res, int colour)
 	}
 }
 
-/* ";; wave 1  tzi.org. NAPTR -> NOERROR (insecure)", its answers indented,
- * its decisions marked "=>". */
+/* ";; wave 1  tzi.org. NAPTR -> NOERROR (secure)", why it is bogus marked
+ * "!!", its answers indented, its decisions marked "=>". */
 static void render_step(FILE *out, const rsip_step *step)
 {
 	size_t i;
@@ -134,12 +134,13 @@ static void render_step(FILE *out, const rsip_step *step)
 		fprintf(out, " -> %s", step->rcode_name);
 	else
 		fprintf(out, " -> RCODE%d", step->rcode);
-	fprintf(out, " (%s", rsip_dnssec_name(step->dnssec));
-	if (step->why_bogus != NULL) {
-		fputs(": ", out);
-		put_safe(out, step->why_bogus);
+	fprintf(out, " (%s)\n", rsip_dnssec_name(step->dnssec));
+	/* Issue 5: why validation failed, on a line of its own. */
+	if (step->dnssec == RSIP_DNSSEC_BOGUS) {
+		fputs("    !! DNSSEC bogus: ", out);
+		put_safe(out, step->why_bogus != NULL ? step->why_bogus : "no reason given");
+		fputc('\n', out);
 	}
-	fputs(")\n", out);
 
 	for (i = 0; step->answers != NULL && i < step->answer_count; i++) {
 		fputs("    ", out);

@@ -142,6 +142,10 @@ static int apply_options(struct app *app)
 		if (st != RSIP_OK)
 			return setting_failed(app, "--trust-anchor", path, st);
 	}
+	if (o->dnssec_policy >= 0 &&
+	    (st = rsip_ctx_set_dnssec_policy(app->ctx,
+					     (rsip_dnssec_policy)o->dnssec_policy)) != RSIP_OK)
+		return setting_failed(app, "--dnssec", NULL, st);
 	if (o->transports != NULL &&
 	    (st = rsip_ctx_set_transport_order(app->ctx, o->transports)) != RSIP_OK)
 		return setting_failed(app, "--transports", o->transports, st);

@@ -78,8 +78,9 @@ static void test_demo(void)
 	is_int(rsip_result_target_count(res), 3, "seed demo: three targets");
 	is_int(rsip_result_waves(res), 3, "seed demo: ENUM, NAPTR, SRV carrying the addresses "
 	       "in its additional section (RFC 2782) = 3 waves");
-	is_int(rsip_result_dnssec(res), RSIP_DNSSEC_INSECURE,
-	       "seed demo: unsigned zones without anchors are insecure");
+	is_int(rsip_result_dnssec(res), RSIP_DNSSEC_SECURE,
+	       "seed demo: signed zones with their anchors in zones/trust-anchors are "
+	       "secure (RFC 4035 §4.3)");
 	ok(rsip_result_error(res) == NULL, "seed demo: no error sentence on success");
 	rsip_result_free(res);
 
