@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,11 +64,54 @@ ldns_rr_list *answer_rrs(const struct dns_answer *a, ldns_rr_type type)
 	return out;
 }
 
+/* A domain name from wire format to presentation format, lower case, with a
+ * trailing dot; special and non-printable octets escaped as RFC 1035 §5.1
+ * says.  (Faster than ldns_rdf2str(), which runs printf per label.) */
+static char *dname_to_str(const uint8_t *d, size_t size)
+{
+	/* Each octet takes at most 4 characters (\DDD). */
+	char *out = malloc(size * 4 + 2), *o = out;
+	size_t i = 0;
+	if (out == NULL)
+		return NULL;
+	while (i < size && d[i] != 0) {
+		size_t len = d[i++];
+		if (len > 63 || i + len > size) {
+			free(out);
+			return NULL;
+		}
+		for (size_t j = 0; j < len; j++, i++) {
+			uint8_t c = d[i];
+			if (c >= 'A' && c <= 'Z') {
+				*o++ = (char)(c + 'a' - 'A');
+			} else if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' ||
+				   c == ';' || c == '@' || c == '$') {
+				*o++ = '\\';
+				*o++ = (char)c;
+			} else if (c < 0x21 || c > 0x7e) {
+				*o++ = '\\';
+				*o++ = (char)('0' + c / 100);
+				*o++ = (char)('0' + c / 10 % 10);
+				*o++ = (char)('0' + c % 10);
+			} else {
+				*o++ = (char)c;
+			}
+		}
+		*o++ = '.';
+	}
+	if (o == out)
+		*o++ = '.'; /* the root */
+	*o = '\0';
+	return out;
+}
+
 char *rdf_to_str(const ldns_rdf *rdf)
 {
+	char buf[INET6_ADDRSTRLEN];
 	if (rdf == NULL)
 		return NULL;
-	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_STR) {
+	switch (ldns_rdf_get_type(rdf)) {
+	case LDNS_RDF_TYPE_STR: {
 		/* A character-string: a length octet, then the bytes. */
 		const uint8_t *d = ldns_rdf_data(rdf);
 		size_t len = ldns_rdf_size(rdf);
@@ -75,12 +119,21 @@ char *rdf_to_str(const ldns_rdf *rdf)
 			return NULL;
 		return rsip_strndup((const char *)d + 1, d[0]);
 	}
-	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME) {
-		char *s = ldns_rdf2str(rdf);
-		rsip_strlower(s);
-		return s;
+	case LDNS_RDF_TYPE_DNAME:
+		return dname_to_str(ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+	case LDNS_RDF_TYPE_A:
+		if (ldns_rdf_size(rdf) == 4 && inet_ntop(AF_INET, ldns_rdf_data(rdf), buf,
+							 sizeof(buf)) != NULL)
+			return rsip_strdup(buf);
+		return NULL;
+	case LDNS_RDF_TYPE_AAAA:
+		if (ldns_rdf_size(rdf) == 16 && inet_ntop(AF_INET6, ldns_rdf_data(rdf), buf,
+							  sizeof(buf)) != NULL)
+			return rsip_strdup(buf);
+		return NULL;
+	default:
+		return ldns_rdf2str(rdf);
 	}
-	return ldns_rdf2str(rdf);
 }
 
 ldns_rr_list *answer_additional_rrs(const struct dns_answer *a, const char *owner,
@@ -112,9 +165,89 @@ rsip_dnssec answer_additional_dnssec(const struct dns_answer *a)
 	return a->dnssec;
 }
 
-/* The answer RRs of a reply in presentation format (tabs as spaces), for the
- * trace: a malloc'd array of *n malloc'd strings.  RRSIGs are left out: the
- * step's DNSSEC state says what they proved. */
+/* A character-string in presentation format, quoted, with '"' and '\\'
+ * escaped and non-printable octets as \DDD (RFC 1035 §5.1). */
+static void put_charstr(ldns_buffer *b, const ldns_rdf *rdf)
+{
+	const uint8_t *d = ldns_rdf_data(rdf);
+	size_t len = ldns_rdf_size(rdf), n = len ? d[0] : 0;
+	ldns_buffer_write_u8(b, '"');
+	for (size_t i = 1; i <= n && i < len; i++) {
+		uint8_t c = d[i];
+		if (c == '"' || c == '\\') {
+			ldns_buffer_write_u8(b, '\\');
+			ldns_buffer_write_u8(b, c);
+		} else if (c < 0x20 || c > 0x7e) {
+			char esc[5] = {'\\', (char)('0' + c / 100), (char)('0' + c / 10 % 10),
+				       (char)('0' + c % 10), 0};
+			ldns_buffer_write(b, esc, 4);
+		} else {
+			ldns_buffer_write_u8(b, c);
+		}
+	}
+	ldns_buffer_write_u8(b, '"');
+}
+
+static void put_str(ldns_buffer *b, char *str)
+{
+	if (str != NULL)
+		ldns_buffer_write(b, str, strlen(str));
+	free(str);
+}
+
+/* One RR in presentation format, "owner TTL IN TYPE rdata" with single
+ * spaces, for the trace.  The types resolution meets are written here (the
+ * trace of a busy batch is dominated by this); others go through ldns. */
+static char *rr_to_str(const ldns_rr *rr)
+{
+	ldns_rr_type type = ldns_rr_get_type(rr);
+	const ldns_rr_descriptor *desc = ldns_rr_descript(type);
+	ldns_buffer *b;
+	char num[16], *out;
+	size_t n = ldns_rr_rd_count(rr);
+	bool known = (type == LDNS_RR_TYPE_A && n == 1) || (type == LDNS_RR_TYPE_AAAA && n == 1) ||
+		     (type == LDNS_RR_TYPE_CNAME && n == 1) || (type == LDNS_RR_TYPE_SRV && n == 4) ||
+		     (type == LDNS_RR_TYPE_NAPTR && n == 6);
+	if (!known || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN || desc == NULL) {
+		char *str = ldns_rr2str(rr), *p;
+		size_t len;
+		if (str == NULL)
+			return NULL;
+		len = strlen(str);
+		while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == ' '))
+			str[--len] = '\0';
+		for (p = str; *p; p++)
+			if (*p == '\t')
+				*p = ' ';
+		return str;
+	}
+	b = ldns_buffer_new(256);
+	if (b == NULL)
+		return NULL;
+	put_str(b, rdf_to_str(ldns_rr_owner(rr)));
+	snprintf(num, sizeof(num), " %u IN ", ldns_rr_ttl(rr));
+	ldns_buffer_write(b, num, strlen(num));
+	ldns_buffer_write(b, desc->_name, strlen(desc->_name));
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
+		ldns_buffer_write_u8(b, ' ');
+		if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_STR)
+			put_charstr(b, rdf);
+		else if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_INT16)
+			ldns_buffer_write(b, num, (size_t)snprintf(num, sizeof(num), "%u",
+								   ldns_rdf2native_int16(rdf)));
+		else
+			put_str(b, rdf_to_str(rdf));
+	}
+	ldns_buffer_write_u8(b, 0);
+	out = ldns_buffer_status_ok(b) ? rsip_strdup((char *)ldns_buffer_begin(b)) : NULL;
+	ldns_buffer_free(b);
+	return out;
+}
+
+/* The answer RRs of a reply in presentation format, for the trace: a malloc'd
+ * array of *n malloc'd strings.  RRSIGs are left out: the step's DNSSEC state
+ * says what they proved. */
 static char **answer_strings(ldns_pkt *pkt, size_t *n)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
@@ -123,19 +256,10 @@ static char **answer_strings(ldns_pkt *pkt, size_t *n)
 	*n = 0;
 	for (size_t i = 0; out != NULL && i < count; i++) {
 		char *str;
-		size_t len;
 		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG)
 			continue;
-		str = ldns_rr2str(ldns_rr_list_rr(an, i));
-		if (str == NULL)
-			continue;
-		len = strlen(str);
-		while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == ' '))
-			str[--len] = '\0';
-		for (char *p = str; *p; p++)
-			if (*p == '\t')
-				*p = ' ';
-		out[(*n)++] = str;
+		if ((str = rr_to_str(ldns_rr_list_rr(an, i))) != NULL)
+			out[(*n)++] = str;
 	}
 	return out;
 }
@@ -316,7 +440,8 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 			    LDNS_STATUS_OK)
 			a.pkt = NULL;
 	}
-	if (a.pkt != NULL && (ctx->cache != NULL || !a.step->quiet))
+	/* The trace's text of the answer, made once: the cache keeps it. */
+	if (a.pkt != NULL && !a.step->quiet)
 		answers = answer_strings(a.pkt, &nanswers);
 	/* Keep what may be kept; the cache then owns the packet and strings. */
 	if (a.pkt != NULL && ctx->cache != NULL)
