@@ -31,6 +31,9 @@ struct srv_lookup {
 	struct step_rec *step;
 	ldns_rr_list *additional; /* A/AAAA RRs of the answer's additional section */
 	rsip_dnssec additional_dnssec; /* their state (answer_additional_dnssec()) */
+	bool asked;              /* its question was asked (a NAPTR set is asked
+				    one ORDER at a time) */
+	bool ordered;            /* srv_order() ran on it */
 };
 
 /* One future target: an address lookup and how to reach it. */
@@ -453,6 +456,8 @@ static void order_srv(struct resolution *r, struct srv_lookup *sl)
 			  sl->recs[i].weight);
 }
 
+static void ask_srvs(struct resolution *r);
+
 static void after_srv(struct resolution *r)
 {
 	struct locate *loc = r->loc;
@@ -460,10 +465,24 @@ static void after_srv(struct resolution *r)
 	bool not_offered = false;
 	size_t targets = 0;
 
-	for (size_t i = 0; i < loc->nsrv; i++)
-		order_srv(r, &loc->srvs[i]);
+	for (size_t i = 0; i < loc->nsrv; i++) {
+		if (loc->srvs[i].asked && !loc->srvs[i].ordered) {
+			order_srv(r, &loc->srvs[i]);
+			loc->srvs[i].ordered = true;
+		}
+	}
 	for (size_t i = 0; i < loc->nsrv; i++) {
 		struct srv_lookup *sl = &loc->srvs[i];
+		if (!sl->asked) {
+			/* RFC 3403 §4.1: an ORDER after the one used is not
+			 * considered; its SRV question is not even asked. */
+			if (first != NULL)
+				break;
+			/* Nothing usable yet: the next ORDER's SRV sets (the
+			 * next usable NAPTR records, RFC 3263 §4.1). */
+			ask_srvs(r);
+			return;
+		}
 		if (sl->not_offered)
 			not_offered = true;
 		if (sl->n == 0 || sl->not_offered)
@@ -550,13 +569,29 @@ static int add_srv_lookup(struct locate *loc, const char *name, rsip_transport t
 	return 0;
 }
 
+/* Ask the SRV questions not asked yet: all of them for the SRV sets of the
+ * supported transports (no NAPTR), or, from a NAPTR set, those of the next
+ * ORDER only: once a record of one ORDER is used, the others are not
+ * considered (RFC 3403 §4.1), so asking them would cost questions for
+ * nothing, and a further wave only when a whole ORDER gives no SRV record. */
 static void ask_srvs(struct resolution *r)
 {
 	struct locate *loc = r->loc;
-	for (size_t i = 0; i < loc->nsrv; i++)
-		if (query_ask(r, loc->srvs[i].name, LDNS_RR_TYPE_SRV, on_srv,
-			      (void *)(uintptr_t)i) != RSIP_OK)
+	bool have_order = false;
+	uint16_t order = 0;
+	for (size_t i = 0; i < loc->nsrv; i++) {
+		struct srv_lookup *sl = &loc->srvs[i];
+		if (sl->asked)
+			continue;
+		if (sl->from_naptr && have_order && sl->naptr_order != order)
+			break;
+		have_order = true;
+		order = sl->naptr_order;
+		sl->asked = true;
+		if (query_ask(r, sl->name, LDNS_RR_TYPE_SRV, on_srv, (void *)(uintptr_t)i) !=
+		    RSIP_OK)
 			return;
+	}
 	r->advance = after_srv;
 }
 
