@@ -247,8 +247,24 @@ static void test_sips_naptr(void)
 	rsip_ctx_free(ctx);
 }
 
+static void test_next_order(void)
+{
+	rsip_ctx *ctx = new_ctx("tests/zones");
+	rsip_result *res = resolve(ctx, "sip:a@nextorder.sip.test");
+	is_str(tgt(res, 0), "udp 192.0.2.60:5062",
+	       "RFC 3263 §4.1: the first ORDER has no SRV record, so the next ORDER is used");
+	is_int(rsip_result_target_count(res), 1,
+	       "RFC 3403 §4.1: the ORDER after the one used is not considered");
+	is_int(rsip_result_questions(res), 3, "NAPTR, then one SRV per ORDER until one "
+	       "answers: 3 questions (the target's address came as additional data)");
+	is_int(rsip_result_step(res, 2)->wave, 3, "the next ORDER's SRV is a wave of its own");
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+}
+
 int main(void)
 {
+	test_next_order();
 	test_additional();
 	test_deterministic();
 	test_prefer_ipv4();
