@@ -2,7 +2,11 @@
  * one NAPTR question per suffix, every record validated before ordering
  * (§3.4.2, §3.4.3, §5.2), the DDDS rules of ddds.c applied in order (RFC 3403
  * §4.1), non-terminal rules followed (§5.2.1), then the SIP URIs located in
- * turn through RFC 3263 (locate.c). */
+ * turn through RFC 3263 (locate.c).
+ *
+ * AMBIG (REQUIREMENTS.md item 10): ;npdi, ;rn and ;cic (RFC 4694) are number
+ * portability and carrier data for the PSTN side; ENUM's AUS is the number
+ * itself (RFC 6116 §3.1), and no number-portability dip is made here. */
 #define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
 #include <stdlib.h>
@@ -631,7 +635,6 @@ static void locate_next_uri(struct resolution *r)
 static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *a)
 {
 	struct suffix_answer *sa = &r->walk->sfx[(size_t)(uintptr_t)arg];
-
 	sa->answered = true;
 	sa->nxdomain = answer_nxdomain(a);
 	sa->failed = answer_failed(a);
@@ -645,7 +648,6 @@ static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *
 static void after_suffixes(struct resolution *r)
 {
 	struct enum_walk *w = r->walk;
-
 	w->cur_sfx = (size_t)-1;
 	w->depth = 0;
 	/* walk_rules' "next suffix" step starts at cur_sfx + 1 = 0. */
@@ -676,9 +678,6 @@ void enum_walk_start(struct resolution *r, const char *input)
 				  "already done (RFC 4759), so no ENUM question is asked", input);
 		return;
 	}
-	/* AMBIG (REQUIREMENTS.md item 10): ;npdi, ;rn and ;cic (RFC 4694) are
-	 * number-portability and carrier data for the PSTN side; ENUM's AUS is
-	 * the number itself (RFC 6116 §3.1), and no NP dip is made here. */
 	if (tel_to_aus(&w->tel, w->aus, sizeof(w->aus), err, sizeof(err)) != RSIP_OK) {
 		resolution_finish(r, RSIP_E_BAD_INPUT, "%s", err);
 		return;
@@ -694,8 +693,6 @@ void enum_walk_start(struct resolution *r, const char *input)
 	 * order that gives a SIP URI wins. */
 	for (size_t i = 0; i < w->nsfx; i++) {
 		char domain[512];
-		char *copy;
-
 		if (enum_domain(w->aus, ctx->suffixes.items[i], domain, sizeof(domain)) !=
 		    RSIP_OK) {
 			resolution_finish(r, RSIP_E_BAD_INPUT, "%s under %s is not a domain name",
@@ -703,10 +700,8 @@ void enum_walk_start(struct resolution *r, const char *input)
 			return;
 		}
 		w->sfx[i].domain = rsip_strdup(domain);
-		copy = rsip_strdup(domain);
-		if (w->sfx[i].domain == NULL || copy == NULL ||
-		    rsip_vec_push(&r->res->enum_domains, copy) != 0) {
-			free(copy);
+		if (w->sfx[i].domain == NULL ||
+		    rsip_vec_push(&r->res->enum_domains, rsip_strdup(domain)) != 0) {
 			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
