@@ -37,6 +37,7 @@ struct frame {
 	uint16_t matched_order;    /* ...with this ORDER */
 	size_t uris_before;        /* SIP URIs collected when this set started */
 	struct naptr_rec *via;     /* the non-terminal record that led here */
+	bool looped;               /* a rule here or below looped or hopped too far */
 };
 
 struct suffix_answer {
@@ -232,6 +233,31 @@ static void shuffle_ties(struct rsip_rng *rng, struct ddds_rule *rules, size_t n
 	}
 }
 
+/* The records of a non-terminal key are reported right after the record
+ * that led there (which is followed once, so nothing of its own is there
+ * yet), and the result lists the records in the order they were considered,
+ * depth first.  They were appended: move them into place.  -1 when out of
+ * memory. */
+static int place_after(rsip_result *res, const struct naptr_rec *via, size_t n)
+{
+	struct rsip_vec *v = &res->enum_records;
+	size_t at = 0, first = v->n - n;
+	void **moved;
+
+	while (at < first && v->items[at] != via)
+		at++;
+	if (++at >= first)
+		return 0; /* via is the last of the older records, or absent */
+	moved = malloc(n * sizeof(*moved));
+	if (moved == NULL)
+		return -1;
+	memcpy(moved, &v->items[first], n * sizeof(*moved));
+	memmove(&v->items[at + n], &v->items[at], (first - at) * sizeof(*v->items));
+	memcpy(&v->items[at], moved, n * sizeof(*moved));
+	free(moved);
+	return 0;
+}
+
 /* Push the rules found at key as a new frame (taking rules).  Every record
  * is validated first, in DNS order, before ordering (RFC 6116 §3.4.2,
  * §5.2: a bad record is dropped and reported, the others go on); then they
@@ -285,6 +311,8 @@ static int push_frame(struct resolution *r, const char *key, struct ddds_rule *r
 			s->reason = NULL;
 		}
 	}
+	if (via != NULL && place_after(r->res, via, n) != 0)
+		goto done;
 	rc = 0;
 done:
 	if (by_dns != NULL) {
@@ -417,7 +445,7 @@ static void frame_done(struct resolution *r)
 {
 	struct enum_walk *w = r->walk;
 	struct frame *f = &w->stack[w->depth - 1];
-	bool gave_sip = w->uris.n > f->uris_before, matched = f->matched;
+	bool gave_sip = w->uris.n > f->uris_before, matched = f->matched, looped = f->looped;
 	size_t nvalid = f->nvalid;
 	char key[RSIP_ERRLEN], why[2 * RSIP_ERRLEN];
 	rsip_verdict verdict;
@@ -442,6 +470,13 @@ static void frame_done(struct resolution *r)
 		verdict = RSIP_VERDICT_NOT_SIP;
 		snprintf(why, sizeof(why), "non-terminal: the rules at %s give no SIP URI",
 			 key);
+	} else if (looped) {
+		/* RFC 6116 §5.2.1: on a loop, skip the record and continue in
+		 * the referring set */
+		p->looped = true;
+		verdict = RSIP_VERDICT_INVALID;
+		snprintf(why, sizeof(why), "non-terminal: the rules at %s loop or hop too far; "
+			 "the walk goes on in this set (RFC 6116 §5.2.1)", key);
 	} else if (nvalid == 0) {
 		verdict = RSIP_VERDICT_INVALID;
 		snprintf(why, sizeof(why), "non-terminal: every record at %s was discarded; "
@@ -548,6 +583,7 @@ static void walk_rules(struct resolution *r)
 			 * next key; Regexp and Services are ignored. */
 			if (key_on_path(w, rule->replacement)) {
 				w->loop_seen = true;
+				f->looped = true;
 				naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_INVALID,
 					      "non-terminal rule loops back to a key already "
 					      "on the path; the walk goes on in this set "
@@ -556,6 +592,7 @@ static void walk_rules(struct resolution *r)
 			}
 			if (w->depth > MAX_NONTERMINAL_HOPS) {
 				w->loop_seen = true;
+				f->looped = true;
 				naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_INVALID,
 					      "more than 5 non-terminal hops: taken as a loop "
 					      "(RFC 6116 §5.2.1)");

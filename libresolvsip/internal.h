@@ -94,6 +94,13 @@ void tel_uri_clear(struct tel_uri *t);
  * parameter present in only one -> unequal, case-insensitive). */
 bool tel_equal(const struct tel_uri *a, const struct tel_uri *b);
 
+/* The URI in RFC 3966 §3's emitting order: "tel:", the number without
+ * separators, isub or ext, phone-context, then every other parameter sorted
+ * by name; names lower-case, values percent-encoded where they hold more than
+ * paramchar.  tel_parse() of the result gives an equal URI (RFC 3966 §4).
+ * malloc'd; NULL when out of memory or t holds no number. */
+char *tel_format(const struct tel_uri *t);
+
 /* The ENUM AUS of a tel: URI: "+" and digits (RFC 6116 §3.1).  A local number
  * is refused (RFC 6116 §3.7) with an error naming its phone-context.
  * aus must have room for 64 bytes. */
