@@ -1171,14 +1171,13 @@ rsip_status ddds_rule_check(const struct ddds_rule *r, const char *terminal_flag
 	/* RFC 3403 §4.1: "The fields are also mutually exclusive.  If a
 	 * record is returned that has values for both fields then it is
 	 * considered to be in error". */
-	if (regexp_set(r) && replacement_set(r)) {
-		rsip_seterr(err, errlen, "regexp and replacement are both set; they are "
-			    "mutually exclusive (RFC 3403 §4.1)");
-		return RSIP_E_BAD_INPUT;
-	}
-	if (!regexp_set(r) && !replacement_set(r)) {
-		rsip_seterr(err, errlen, "neither a regexp nor a replacement: the rule "
-			    "rewrites to nothing (RFC 3403 §4.1)");
+	if (!ddds_rule_has_one_rewrite(r)) {
+		if (regexp_set(r))
+			rsip_seterr(err, errlen, "regexp and replacement are both set; they "
+				    "are mutually exclusive (RFC 3403 §4.1)");
+		else
+			rsip_seterr(err, errlen, "neither a regexp nor a replacement: the rule "
+				    "rewrites to nothing (RFC 3403 §4.1)");
 		return RSIP_E_BAD_INPUT;
 	}
 	/* RFC 3403 §4.1: the replacement "MUST be a fully qualified domain-name" */

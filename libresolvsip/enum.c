@@ -206,6 +206,8 @@ static bool rewrite_set(const char *field, bool replacement)
 rsip_status enum_rule_check(const struct ddds_rule *r, enum enum_service_kind *kind,
 			    struct ddds_subst **subst, char *err, size_t errlen)
 {
+	rsip_status st;
+
 	if (subst != NULL)
 		*subst = NULL;
 	if (kind != NULL)
@@ -257,8 +259,9 @@ rsip_status enum_rule_check(const struct ddds_rule *r, enum enum_service_kind *k
 			return RSIP_E_BAD_INPUT;
 		}
 	}
-	if (ddds_rule_check(r, "u", subst, err, errlen) != RSIP_OK)
-		return RSIP_E_BAD_INPUT;
+	st = ddds_rule_check(r, "u", subst, err, errlen);
+	if (st != RSIP_OK)
+		return st;
 	/* RFC 6116 §3.4.2: "u" means the Regexp yields a URI; a replacement
 	 * alone is a domain name (RFC 3764 §4: no Replacement with E2U+sip). */
 	if (r->flags[0] != '\0' && !rewrite_set(r->regexp, false)) {

@@ -223,6 +223,14 @@ static void test_nonterminal(void)
 	is_str(rsip_result_uri(res), "sip:15550200014@aonly.sip.test",
 	       "RFC 3402 §3: the rule at the next key applies to the original AUS");
 	rsip_result_free(res);
+
+	/* RFC 3402 §3.3 note 2 (AMBIG): rules live for one resolution only */
+	res = resolve(ctx, "tel:+1-555-020-0014");
+	ok(rsip_result_step_count(res) > 1 &&
+	   strcmp(rsip_result_step(res, 0)->qname, "4.1.0.0.0.2.0.5.5.5.1.e164.arpa.") == 0 &&
+	   strcmp(rsip_result_step(res, 1)->qname, "aus.enum.test.") == 0,
+	   "RFC 3402 §3.3 note 2: a new resolution asks for the rules again (TTLs apply)");
+	rsip_result_free(res);
 	rsip_ctx_free(ctx);
 }
 
