@@ -175,6 +175,10 @@ static void test_nonterminal(void)
 	       "RFC 6116 §5.2.1: ...to the terminal rule at c6");
 	rec_is(res, 0, RSIP_VERDICT_SELECTED, "c2.enum.test.", "followed",
 	       "issue 3 item 8: the non-terminal record that led to the URI is selected");
+	ok(rsip_result_step_count(res) > 5 &&
+	   strcmp(rsip_result_step(res, 5)->qname, "c6.enum.test.") == 0 &&
+	   rsip_result_step(res, 5)->qtype == 35,
+	   "RFC 3403 §4.2: each next key is asked; the additional section is never required");
 	is_int(rsip_result_enum_record_count(res), 6,
 	       "issue 3 item 8: every record on the path is listed (5 non-terminal, 1 terminal)");
 	rsip_result_free(res);
@@ -286,6 +290,28 @@ static void test_malformed(void)
 	       "REQUIREMENTS §5: ORDER 0 PREFERENCE 65535 second");
 	rec_is(res, 2, RSIP_VERDICT_NOT_REACHED, NULL, NULL,
 	       "REQUIREMENTS §5: ORDER 65535 is not reached (RFC 3403 §4.1)");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-020-0023");
+	is_str(rsip_result_uri(res), "sip:order20@aonly.sip.test",
+	       "RFC 6116 §5.2: no rule of ORDER 10 matched: ORDER 20 is considered");
+	rec_is(res, 0, RSIP_VERDICT_NO_MATCH, NULL, NULL,
+	       "RFC 3402 §3.3: the ORDER 10 rule did not match the AUS");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-020-0024");
+	is_str(rsip_result_uri(res), "sip:+15550200024@aonly.sip.test;user=phone",
+	       "RFC 3764 §4: E2U+sip gives a SIP AOR with the number in it");
+	{
+		int enum_questions = 0;
+
+		for (size_t i = 0; i < rsip_result_step_count(res); i++)
+			if (strstr(rsip_result_step(res, i)->qname, "e164.arpa.") != NULL)
+				enum_questions++;
+		ok(rsip_result_status(res) == RSIP_OK && enum_questions == 1,
+		   "RFC 3824 (REQUIREMENTS item 49): a user=phone SIP URI is located, the ENUM "
+		   "query is not repeated (%d ENUM question)", enum_questions);
+	}
 	rsip_result_free(res);
 
 	res = resolve(ctx, "tel:+1-555-020-0015");
