@@ -126,6 +126,7 @@ struct ddds_subst {
 	struct repl_piece *pieces;
 	size_t npieces;
 	char *lit;                 /* the literal text of Repl, unescaped */
+	size_t bytes;              /* memory held, for the cache's budget */
 };
 
 /* A byte for an error message: itself when printable, else \xNN. */
@@ -744,6 +745,12 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out, char *
 			errlen);
 	if (st != RSIP_OK)
 		goto done;
+	{
+		size_t code_size = 0;
+
+		pcre2_pattern_info(s->code, PCRE2_INFO_SIZE, &code_size);
+		s->bytes = sizeof(*s) + code_size + len * (sizeof(struct repl_piece) + 1);
+	}
 	*out = s;
 	s = NULL;
 done:
@@ -894,12 +901,18 @@ done:
  * it is keyed by the expression string alone (the AUS is not part of a
  * compiled expression), holds refusals too, so that a hostile record seen
  * again is not compiled again, and is bounded: at most DDDS_CACHE_MAX
- * entries, the least recently used one is dropped for a new one.  Entries
+ * entries and DDDS_CACHE_BYTES of memory, the least recently used ones
+ * dropped for a new one.  Entries
  * are reference-counted, so dropping one never frees an expression that a
  * resolution still holds. */
 #define DDDS_CACHE_MAX 256
+/* ...and at most this much memory: a 255-octet ERE can compile to 50 KB and
+ * more ("(a|b){255}" repeated), so the entry count alone does not bound it.
+ * An expression bigger than a sixteenth of the budget is not kept. */
+#define DDDS_CACHE_BYTES (4u << 20)
 
 struct cache_entry {
+	size_t bytes;              /* charged to the budget */
 	char *expr;
 	uint64_t hash;
 	uint64_t used;             /* cache tick of the last lookup */
@@ -912,6 +925,7 @@ static struct {
 	pthread_mutex_t lock;
 	struct cache_entry entries[DDDS_CACHE_MAX];
 	size_t n;
+	size_t bytes;              /* sum of the entries' bytes */
 	uint64_t tick;
 	uint64_t hits, misses, evictions;
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -946,6 +960,21 @@ static struct cache_entry *cache_find(const char *expr, uint64_t hash)
 			return e;
 	}
 	return NULL;
+}
+
+/* Caller holds the lock.  Drop the least recently used entry. */
+static void cache_evict_one(void)
+{
+	size_t lru = 0;
+
+	for (size_t i = 1; i < cache.n; i++)
+		if (cache.entries[i].used < cache.entries[lru].used)
+			lru = i;
+	cache.bytes -= cache.entries[lru].bytes;
+	cache_entry_clear(&cache.entries[lru]);
+	cache.entries[lru] = cache.entries[--cache.n];
+	memset(&cache.entries[cache.n], 0, sizeof(cache.entries[cache.n]));
+	cache.evictions++;
 }
 
 /* Caller holds the lock.  Hand out what the entry holds. */
@@ -1012,21 +1041,25 @@ rsip_status ddds_subst_get(const char *expr, struct ddds_subst **out, char *err,
 	fresh.hash = hash;
 	fresh.subst = s;
 	fresh.st = st;
+	fresh.bytes = sizeof(fresh) + 2 * (strlen(expr) + 1) + (s != NULL ? s->bytes : 0);
+	if (fresh.bytes > DDDS_CACHE_BYTES / 16) {
+		/* too big to keep: this caller alone gets it */
+		free(fresh.expr);
+		free(fresh.err);
+		rsip_seterr(err, errlen, "%s", reason);
+		*out = s;
+		return st;
+	}
 
 	pthread_mutex_lock(&cache.lock);
 	e = cache_find(expr, hash); /* another thread may have been faster */
 	if (e == NULL) {
-		if (cache.n < DDDS_CACHE_MAX) {
-			e = &cache.entries[cache.n++];
-		} else {
-			e = &cache.entries[0];
-			for (size_t i = 1; i < cache.n; i++)
-				if (cache.entries[i].used < e->used)
-					e = &cache.entries[i];
-			cache_entry_clear(e);
-			cache.evictions++;
-		}
+		while (cache.n > 0 && (cache.n == DDDS_CACHE_MAX ||
+				       cache.bytes + fresh.bytes > DDDS_CACHE_BYTES))
+			cache_evict_one();
+		e = &cache.entries[cache.n++];
 		*e = fresh;
+		cache.bytes += fresh.bytes;
 		memset(&fresh, 0, sizeof(fresh));
 	}
 	st = cache_give(e, out, err, errlen);
@@ -1045,6 +1078,8 @@ void ddds_cache_stats(struct ddds_cache_stats *stats)
 	stats->evictions = cache.evictions;
 	stats->entries = cache.n;
 	stats->capacity = DDDS_CACHE_MAX;
+	stats->bytes = cache.bytes;
+	stats->bytes_max = DDDS_CACHE_BYTES;
 	pthread_mutex_unlock(&cache.lock);
 }
 
@@ -1054,6 +1089,7 @@ void ddds_cache_clear(void)
 	for (size_t i = 0; i < cache.n; i++)
 		cache_entry_clear(&cache.entries[i]);
 	cache.n = 0;
+	cache.bytes = 0;
 	cache.hits = cache.misses = cache.evictions = 0;
 	pthread_mutex_unlock(&cache.lock);
 }

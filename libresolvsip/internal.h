@@ -180,7 +180,8 @@ rsip_status ddds_subst_get(const char *expr, struct ddds_subst **out, char *err,
 			   size_t errlen);
 struct ddds_cache_stats {
 	uint64_t hits, misses, evictions;
-	size_t entries, capacity;
+	size_t entries, capacity;  /* expressions kept, and at most */
+	size_t bytes, bytes_max;   /* memory they hold, and at most */
 };
 void ddds_cache_stats(struct ddds_cache_stats *stats);
 /* Empty the cache and zero its counters (for tests). */

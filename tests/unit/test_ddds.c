@@ -667,6 +667,28 @@ static void test_cache(void)
 	   "issue 3 item 2: an evicted expression still held stays usable");
 	free(out);
 	ddds_subst_free(keep);
+	/* bounded in memory too: big compiled expressions */
+	ddds_cache_clear();
+	{
+		char big[256];
+		size_t n = 0;
+		int compiled = 0;
+
+		/* about 45 KB each once compiled; 100 of them would be 4.5 MB */
+		for (int i = 0; i < 100; i++) {
+			n = (size_t)snprintf(big, sizeof(big), "!^%d", i);
+			for (int k = 0; k < 12; k++)
+				n += (size_t)snprintf(big + n, sizeof(big) - n, "(a|b){255}");
+			snprintf(big + n, sizeof(big) - n, "$!x!");
+			compiled += ddds_subst_get(big, &a, err, sizeof(err)) == RSIP_OK;
+			ddds_subst_free(a);
+		}
+		ddds_cache_stats(&st);
+		ok(compiled == 100 && st.bytes <= st.bytes_max && st.entries < 100 &&
+		   st.evictions > 0,
+		   "issue 3 item 2: 100 big expressions stay within %zu bytes (%zu bytes, %zu "
+		   "entries)", st.bytes_max, st.bytes, st.entries);
+	}
 	ok(ddds_subst_get(NULL, &a, err, sizeof(err)) == RSIP_E_INVALID &&
 	   ddds_subst_get("!a!b!", NULL, err, sizeof(err)) == RSIP_E_INVALID,
 	   "API: ddds_subst_get with NULL is an invalid call");
