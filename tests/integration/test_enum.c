@@ -170,7 +170,8 @@ static void test_nonterminal(void)
 	rsip_result_free(res);
 
 	res = resolve(ctx, "tel:+1-555-020-0004");
-	is_int(rsip_result_status(res), RSIP_OK, "RFC 6116 §5.2.1: 5 non-terminal hops are followed");
+	is_int(rsip_result_status(res), RSIP_OK,
+	       "RFC 6116 §5.2.1: 5 non-terminal hops are followed");
 	is_str(rsip_result_uri(res), "sip:chain@aonly.sip.test",
 	       "RFC 6116 §5.2.1: ...to the terminal rule at c6");
 	rec_is(res, 0, RSIP_VERDICT_SELECTED, "c2.enum.test.", "followed",
@@ -364,7 +365,8 @@ static void test_random_ties(void)
 		if (rsip_result_enum_uri_count(ra) != 3 || rsip_result_enum_uri_count(rb) != 3)
 			same = 0;
 		for (size_t i = 0; same && i < 3; i++)
-			same = strcmp(rsip_result_enum_uri(ra, i), rsip_result_enum_uri(rb, i)) == 0;
+			same = strcmp(rsip_result_enum_uri(ra, i),
+				      rsip_result_enum_uri(rb, i)) == 0;
 		if (same)
 			same = strcmp(rsip_result_uri(ra), rsip_result_enum_uri(ra, 0)) == 0;
 		rsip_result_free(ra);

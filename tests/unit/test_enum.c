@@ -325,8 +325,8 @@ static void test_records(void)
 	is_int(enum_result_check(ENUM_SERVICE_SIP, "tel:+441632960083", err, sizeof(err)),
 	       RSIP_E_BAD_INPUT, "RFC 3764 §4: E2U+sip giving tel: is refused");
 	ok(strstr(err, "RFC 3764") != NULL, "RFC 3764 §4: ...naming the RFC");
-	is_int(enum_result_check(ENUM_SERVICE_SIP, "sip:a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-				 "aaaaaaaaaaaaaaaaaaaaaa.example", err, sizeof(err)),
+	is_int(enum_result_check(ENUM_SERVICE_SIP, "sip:a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				 "aaaaaaaaaaaaaaaaaaaaaaaaaa.example", err, sizeof(err)),
 	       RSIP_E_BAD_INPUT, "REQUIREMENTS §5: a SIP result with a 64-character label");
 	ok(strstr(err, "63") != NULL, "RFC 1035 §2.3.4: ...is refused by the label limit");
 	is_int(enum_result_check(ENUM_SERVICE_SIP, NULL, err, sizeof(err)), RSIP_E_INVALID,
