@@ -110,6 +110,19 @@ static void locate_next_uri(struct resolution *r);
 /* ------------------------------------------------------------------ */
 /* Reading the records                                                 */
 
+/* Mark a record defective, keeping the first reason.  -1 when out of
+ * memory (a defect must never be lost: the record would pass for good). */
+static int set_defect(struct ddds_rule *d, const char *what, const char *why)
+{
+	if (d->defect != NULL)
+		return 0;
+	if (asprintf(&d->defect, "the %s %s", what, why) < 0) {
+		d->defect = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* A <character-string> field as text.  RFC 6116 §5.2: a record must never
  * crash the client nor be read as something it is not; a NUL octet would cut
  * a C string short (a regexp "...!\0junk" read as "..."), so it is shown as
@@ -121,16 +134,15 @@ static char *field_text(const ldns_rdf *rdf, const char *what, struct ddds_rule 
 	char *s, *o;
 
 	if (rdf == NULL || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_STR ||
-	    ldns_rdf_size(rdf) == 0 || ldns_rdf_data(rdf)[0] > ldns_rdf_size(rdf) - 1) {
-		if (d->defect == NULL &&
-		    asprintf(&d->defect, "the %s field cannot be read", what) < 0)
-			d->defect = NULL;
-		return rsip_strdup("");
-	}
+	    ldns_rdf_size(rdf) == 0 || ldns_rdf_data(rdf)[0] > ldns_rdf_size(rdf) - 1)
+		return set_defect(d, what, "field cannot be read") == 0 ? rsip_strdup("") : NULL;
 	p = ldns_rdf_data(rdf) + 1;
 	len = ldns_rdf_data(rdf)[0];
 	for (size_t i = 0; i < len; i++)
 		nul += p[i] == '\0';
+	if (nul > 0 && set_defect(d, what, "field holds a NUL octet (RFC 6116 §5.2: "
+				  "discarded)") != 0)
+		return NULL;
 	s = malloc(len + 3 * nul + 1);
 	if (s == NULL)
 		return NULL;
@@ -144,10 +156,6 @@ static char *field_text(const ldns_rdf *rdf, const char *what, struct ddds_rule 
 		}
 	}
 	*o = '\0';
-	if (nul > 0 && d->defect == NULL &&
-	    asprintf(&d->defect, "the %s field holds a NUL octet (RFC 6116 §5.2: "
-		     "discarded)", what) < 0)
-		d->defect = NULL;
 	return s;
 }
 
@@ -175,9 +183,11 @@ static rsip_status naptr_rules(const struct dns_answer *a, struct ddds_rule **ru
 		d->dns_index = i;
 		d->owner = rdf_to_str(ldns_rr_owner(rr));
 		if (ldns_rr_rd_count(rr) != 6) {
-			if (asprintf(&d->defect, "the NAPTR record has %zu fields, not 6",
-				     ldns_rr_rd_count(rr)) < 0)
-				d->defect = NULL;
+			if (set_defect(d, "NAPTR record", "does not have the 6 fields of "
+				       "RFC 3403 §4.1") != 0) {
+				free(d->owner); /* out of memory, caught below */
+				d->owner = NULL;
+			}
 			d->flags = rsip_strdup("");
 			d->services = rsip_strdup("");
 			d->regexp = rsip_strdup("");
