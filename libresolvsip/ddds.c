@@ -1,4 +1,7 @@
-/* ddds.c - DDDS rules: RFC 3402 §3 (substitution expressions), RFC 3403 §4.1 (NAPTR order). */
+/* ddds.c - DDDS rules: RFC 3402 §3 (substitution expressions, cached), RFC 3403 §4.1
+ * (NAPTR validation and order). */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +40,7 @@ void ddds_rule_clear(struct ddds_rule *r)
 	free(r->services);
 	free(r->regexp);
 	free(r->replacement);
+	free(r->defect);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -115,12 +119,14 @@ struct repl_piece {
 };
 
 struct ddds_subst {
+	atomic_uint refs;          /* holders: the compiler's caller, the cache */
 	pcre2_code *code;
 	pcre2_match_context *mctx; /* the limits; only read by pcre2_match() */
 	uint32_t ngroups;          /* capturing groups in the ERE */
 	struct repl_piece *pieces;
 	size_t npieces;
 	char *lit;                 /* the literal text of Repl, unescaped */
+	size_t bytes;              /* memory held, for the cache's budget */
 };
 
 /* A byte for an error message: itself when printable, else \xNN. */
@@ -699,6 +705,8 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out, char *
 
 	s = calloc(1, sizeof(*s));
 	pattern = malloc(2 * (delims[1] - 1) + 1);
+	if (s != NULL)
+		atomic_init(&s->refs, 1);
 	if (s == NULL || pattern == NULL) {
 		rsip_seterr(err, errlen, "out of memory");
 		st = RSIP_E_NOMEM;
@@ -737,6 +745,12 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out, char *
 			errlen);
 	if (st != RSIP_OK)
 		goto done;
+	{
+		size_t code_size = 0;
+
+		pcre2_pattern_info(s->code, PCRE2_INFO_SIZE, &code_size);
+		s->bytes = sizeof(*s) + code_size + len * (sizeof(struct repl_piece) + 1);
+	}
 	*out = s;
 	s = NULL;
 done:
@@ -745,9 +759,12 @@ done:
 	return st;
 }
 
+/* Drop one reference; the last one frees.  A compiled expression is only
+ * read once built (pcre2_match() with a shared code and match context is
+ * thread-safe), so holders in several threads need no lock. */
 void ddds_subst_free(struct ddds_subst *s)
 {
-	if (s == NULL)
+	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	pcre2_code_free(s->code);
 	pcre2_match_context_free(s->mctx);
@@ -873,4 +890,381 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 done:
 	pcre2_match_data_free(md);
 	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* The cache of compiled expressions (issue 3 item 2)                  */
+
+/* ENUM and S-NAPTR zones repeat a few expressions ("!^.*$!sip:...!") over and
+ * over, and a PCRE2 compile costs tens of microseconds where a lookup costs
+ * well under one.  One cache serves every context and thread of the process:
+ * it is keyed by the expression string alone (the AUS is not part of a
+ * compiled expression), holds refusals too, so that a hostile record seen
+ * again is not compiled again, and is bounded: at most DDDS_CACHE_MAX
+ * entries and DDDS_CACHE_BYTES of memory, the least recently used ones
+ * dropped for a new one.  Entries
+ * are reference-counted, so dropping one never frees an expression that a
+ * resolution still holds. */
+#define DDDS_CACHE_MAX 256
+/* ...and at most this much memory: a 255-octet ERE can compile to 50 KB and
+ * more ("(a|b){255}" repeated), so the entry count alone does not bound it.
+ * An expression bigger than a sixteenth of the budget is not kept. */
+#define DDDS_CACHE_BYTES (4u << 20)
+
+struct cache_entry {
+	size_t bytes;              /* charged to the budget */
+	char *expr;
+	uint64_t hash;
+	uint64_t used;             /* cache tick of the last lookup */
+	struct ddds_subst *subst;  /* NULL for a refusal */
+	rsip_status st;            /* RSIP_OK or RSIP_E_BAD_INPUT */
+	char *err;                 /* the reason of a refusal */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct cache_entry entries[DDDS_CACHE_MAX];
+	size_t n;
+	size_t bytes;              /* sum of the entries' bytes */
+	uint64_t tick;
+	uint64_t hits, misses, evictions;
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* FNV-1a, 64 bits: a cheap filter before strcmp(). */
+static uint64_t expr_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+static void cache_entry_clear(struct cache_entry *e)
+{
+	free(e->expr);
+	free(e->err);
+	ddds_subst_free(e->subst);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Caller holds the lock.  The entry for expr, or NULL. */
+static struct cache_entry *cache_find(const char *expr, uint64_t hash)
+{
+	for (size_t i = 0; i < cache.n; i++) {
+		struct cache_entry *e = &cache.entries[i];
+
+		if (e->hash == hash && strcmp(e->expr, expr) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Caller holds the lock.  Drop the least recently used entry. */
+static void cache_evict_one(void)
+{
+	size_t lru = 0;
+
+	for (size_t i = 1; i < cache.n; i++)
+		if (cache.entries[i].used < cache.entries[lru].used)
+			lru = i;
+	cache.bytes -= cache.entries[lru].bytes;
+	cache_entry_clear(&cache.entries[lru]);
+	cache.entries[lru] = cache.entries[--cache.n];
+	memset(&cache.entries[cache.n], 0, sizeof(cache.entries[cache.n]));
+	cache.evictions++;
+}
+
+/* Caller holds the lock.  Hand out what the entry holds. */
+static rsip_status cache_give(struct cache_entry *e, struct ddds_subst **out, char *err,
+			      size_t errlen)
+{
+	e->used = ++cache.tick;
+	if (e->subst == NULL) {
+		rsip_seterr(err, errlen, "%s", e->err);
+		return e->st;
+	}
+	atomic_fetch_add(&e->subst->refs, 1);
+	*out = e->subst;
+	return RSIP_OK;
+}
+
+rsip_status ddds_subst_get(const char *expr, struct ddds_subst **out, char *err,
+			   size_t errlen)
+{
+	struct ddds_subst *s = NULL;
+	struct cache_entry *e, fresh;
+	char reason[RSIP_ERRLEN] = "";
+	uint64_t hash;
+	rsip_status st;
+
+	if (out != NULL)
+		*out = NULL;
+	if (expr == NULL || out == NULL) {
+		rsip_seterr(err, errlen, "no substitution expression");
+		return RSIP_E_INVALID;
+	}
+	/* Longer ones cannot come from DNS and are refused without a trace. */
+	if (strlen(expr) > DDDS_EXPR_MAX)
+		return ddds_subst_compile(expr, out, err, errlen);
+	hash = expr_hash(expr);
+	pthread_mutex_lock(&cache.lock);
+	e = cache_find(expr, hash);
+	if (e != NULL) {
+		cache.hits++;
+		st = cache_give(e, out, err, errlen);
+		pthread_mutex_unlock(&cache.lock);
+		return st;
+	}
+	cache.misses++;
+	pthread_mutex_unlock(&cache.lock);
+
+	/* Compile outside the lock: other threads' lookups go on meanwhile. */
+	st = ddds_subst_compile(expr, &s, reason, sizeof(reason));
+	if (st != RSIP_OK && st != RSIP_E_BAD_INPUT) { /* out of memory: not cached */
+		rsip_seterr(err, errlen, "%s", reason);
+		return st;
+	}
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.expr = rsip_strdup(expr);
+	fresh.err = st == RSIP_OK ? NULL : rsip_strdup(reason);
+	if (fresh.expr == NULL || (st != RSIP_OK && fresh.err == NULL)) {
+		/* No room to remember it: still a valid answer for this caller. */
+		free(fresh.expr);
+		free(fresh.err);
+		rsip_seterr(err, errlen, "%s", reason);
+		*out = s;
+		return st;
+	}
+	fresh.hash = hash;
+	fresh.subst = s;
+	fresh.st = st;
+	fresh.bytes = sizeof(fresh) + 2 * (strlen(expr) + 1) + (s != NULL ? s->bytes : 0);
+	if (fresh.bytes > DDDS_CACHE_BYTES / 16) {
+		/* too big to keep: this caller alone gets it */
+		free(fresh.expr);
+		free(fresh.err);
+		rsip_seterr(err, errlen, "%s", reason);
+		*out = s;
+		return st;
+	}
+
+	pthread_mutex_lock(&cache.lock);
+	e = cache_find(expr, hash); /* another thread may have been faster */
+	if (e == NULL) {
+		while (cache.n > 0 && (cache.n == DDDS_CACHE_MAX ||
+				       cache.bytes + fresh.bytes > DDDS_CACHE_BYTES))
+			cache_evict_one();
+		e = &cache.entries[cache.n++];
+		*e = fresh;
+		cache.bytes += fresh.bytes;
+		memset(&fresh, 0, sizeof(fresh));
+	}
+	st = cache_give(e, out, err, errlen);
+	pthread_mutex_unlock(&cache.lock);
+	cache_entry_clear(&fresh); /* the loser of a race drops its copy */
+	return st;
+}
+
+void ddds_cache_stats(struct ddds_cache_stats *stats)
+{
+	if (stats == NULL)
+		return;
+	pthread_mutex_lock(&cache.lock);
+	stats->hits = cache.hits;
+	stats->misses = cache.misses;
+	stats->evictions = cache.evictions;
+	stats->entries = cache.n;
+	stats->capacity = DDDS_CACHE_MAX;
+	stats->bytes = cache.bytes;
+	stats->bytes_max = DDDS_CACHE_BYTES;
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void ddds_cache_clear(void)
+{
+	pthread_mutex_lock(&cache.lock);
+	for (size_t i = 0; i < cache.n; i++)
+		cache_entry_clear(&cache.entries[i]);
+	cache.n = 0;
+	cache.bytes = 0;
+	cache.hits = cache.misses = cache.evictions = 0;
+	pthread_mutex_unlock(&cache.lock);
+}
+
+/* Free the cache when the library is unloaded (or the program ends), so
+ * that leak checkers see nothing left behind. */
+__attribute__((destructor)) static void ddds_cache_unload(void)
+{
+	ddds_cache_clear();
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules: validation before ordering, application (RFC 3403 §4.1)       */
+
+/* RFC 1035 §2.3.4 and §3.1: a domain name in presentation form (as ldns
+ * prints it, "\." and "\DDD" escapes counting as one octet), with or without
+ * its trailing dot: labels of 1 to 63 octets, at most 255 octets in wire
+ * form; printable ASCII only (a name from a regexp with a space or a control
+ * character in it is no key).  The root alone is not a key. */
+bool ddds_key_valid(const char *name)
+{
+	size_t wire = 1, label = 0; /* the root octet */
+	const char *p;
+
+	if (name == NULL || name[0] == '\0' || strcmp(name, ".") == 0)
+		return false;
+	for (p = name; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= 0x20 || c >= 0x7f)
+			return false;
+		if (c == '.') {
+			if (label == 0)
+				return false; /* ".x", "x..y" */
+			wire += label + 1;
+			label = 0;
+			continue;
+		}
+		if (c == '\\') {
+			if (rsip_is_digit((unsigned char)p[1])) {
+				if (!rsip_is_digit((unsigned char)p[2]) ||
+				    !rsip_is_digit((unsigned char)p[3]) ||
+				    (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0') > 255)
+					return false;
+				p += 3;
+			} else if (p[1] > 0x20 && p[1] < 0x7f) {
+				p++;
+			} else {
+				return false;
+			}
+		}
+		if (++label > 63)
+			return false;
+	}
+	if (label > 0)
+		wire += label + 1; /* a last label without its trailing dot */
+	return wire <= 255;
+}
+
+bool ddds_rule_terminal(const struct ddds_rule *r)
+{
+	return r != NULL && r->flags != NULL && r->flags[0] != '\0';
+}
+
+/* A field is "set" when it is not empty (and, for the replacement, not "."). */
+static bool regexp_set(const struct ddds_rule *r)
+{
+	return r->regexp != NULL && r->regexp[0] != '\0';
+}
+
+static bool replacement_set(const struct ddds_rule *r)
+{
+	return r->replacement != NULL && r->replacement[0] != '\0' &&
+	       strcmp(r->replacement, ".") != 0;
+}
+
+rsip_status ddds_rule_check(const struct ddds_rule *r, const char *terminal_flags,
+			    struct ddds_subst **subst, char *err, size_t errlen)
+{
+	char cb[8];
+
+	if (subst != NULL)
+		*subst = NULL;
+	if (r == NULL || subst == NULL) {
+		rsip_seterr(err, errlen, "no rule");
+		return RSIP_E_INVALID;
+	}
+	if (r->defect != NULL) {
+		rsip_seterr(err, errlen, "%s", r->defect);
+		return RSIP_E_BAD_INPUT;
+	}
+	if (!ddds_flags_valid(r->flags)) {
+		rsip_seterr(err, errlen, "flags \"%s\" are not letters and digits "
+			    "(RFC 3403 §4.1)", r->flags ? r->flags : "");
+		return RSIP_E_BAD_INPUT;
+	}
+	/* RFC 3403 §4.1: "It is up to the Application ... to define the Flags";
+	 * a flag it does not define makes the record unusable. */
+	if (terminal_flags != NULL) {
+		for (const char *f = r->flags; *f != '\0'; f++) {
+			const char *t = terminal_flags;
+
+			while (*t != '\0' && rsip_lower((unsigned char)*t) !=
+			       rsip_lower((unsigned char)*f))
+				t++;
+			if (*t == '\0') {
+				rsip_seterr(err, errlen, "unknown flag '%s' (the application "
+					    "defines \"%s\"; RFC 3403 §4.1)",
+					    show_byte((unsigned char)*f, cb, sizeof(cb)),
+					    terminal_flags);
+				return RSIP_E_BAD_INPUT;
+			}
+		}
+	}
+	/* RFC 3403 §4.1: "The fields are also mutually exclusive.  If a
+	 * record is returned that has values for both fields then it is
+	 * considered to be in error". */
+	if (!ddds_rule_has_one_rewrite(r)) {
+		if (regexp_set(r))
+			rsip_seterr(err, errlen, "regexp and replacement are both set; they "
+				    "are mutually exclusive (RFC 3403 §4.1)");
+		else
+			rsip_seterr(err, errlen, "neither a regexp nor a replacement: the rule "
+				    "rewrites to nothing (RFC 3403 §4.1)");
+		return RSIP_E_BAD_INPUT;
+	}
+	/* RFC 3403 §4.1: the replacement "MUST be a fully qualified domain-name" */
+	if (replacement_set(r)) {
+		if (!ddds_key_valid(r->replacement)) {
+			rsip_seterr(err, errlen, "the replacement \"%s\" is not a domain name "
+				    "(RFC 3403 §4.1)", r->replacement);
+			return RSIP_E_BAD_INPUT;
+		}
+		return RSIP_OK;
+	}
+	return ddds_subst_get(r->regexp, subst, err, errlen);
+}
+
+rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *subst,
+			    const char *aus, char **out, char *err, size_t errlen)
+{
+	rsip_status st;
+
+	if (out != NULL)
+		*out = NULL;
+	if (r == NULL || aus == NULL || out == NULL) {
+		rsip_seterr(err, errlen, "no rule or no AUS");
+		return RSIP_E_INVALID;
+	}
+	if (subst == NULL) {
+		/* RFC 3403 §4.1: the replacement "is used when the regular
+		 * expression is a simple replacement operation". */
+		if (!replacement_set(r)) {
+			rsip_seterr(err, errlen, "the rule was not checked");
+			return RSIP_E_INVALID;
+		}
+		*out = rsip_strdup(r->replacement);
+		if (*out == NULL) {
+			rsip_seterr(err, errlen, "out of memory");
+			return RSIP_E_NOMEM;
+		}
+		return RSIP_OK;
+	}
+	/* RFC 3402 §3: always applied to the original AUS */
+	st = ddds_subst_apply(subst, aus, out, err, errlen);
+	if (st != RSIP_OK || ddds_rule_terminal(r))
+		return st;
+	/* RFC 3402 §3.3 step 5: a non-terminal result is the next key; RFC 3403
+	 * §4.1 (REQUIREMENTS.md item 38): check that it is a legal one. */
+	if (!ddds_key_valid(*out)) {
+		rsip_seterr(err, errlen, "the rule gave \"%.64s\", which is no legal domain "
+			    "name for the next key (RFC 3403 §4.1)", *out);
+		free(*out);
+		*out = NULL;
+		return RSIP_E_BAD_INPUT;
+	}
+	return RSIP_OK;
 }

@@ -1,4 +1,6 @@
-/* enum.c - ENUM keys and enumservices: RFC 6116 §3.1-3.2, §3.4.3, RFC 3764 §4, RFC 3824 §7. */
+/* enum.c - ENUM keys, enumservices and record checks: RFC 6116 §3.1-3.4, §5.2,
+ * RFC 3764 §4, RFC 3824 §7. */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -190,4 +192,141 @@ enum enum_service_kind enum_service_classify(const char *services)
 	}
 	return services_generic_valid(services) ? ENUM_SERVICE_NOT_E2U :
 	       ENUM_SERVICE_INVALID;
+}
+
+/* ------------------------------------------------------------------ */
+/* ENUM records: validation before ordering, results                    */
+
+static bool rewrite_set(const char *field, bool replacement)
+{
+	return field != NULL && field[0] != '\0' &&
+	       !(replacement && strcmp(field, ".") == 0);
+}
+
+rsip_status enum_rule_check(const struct ddds_rule *r, enum enum_service_kind *kind,
+			    struct ddds_subst **subst, char *err, size_t errlen)
+{
+	rsip_status st;
+
+	if (subst != NULL)
+		*subst = NULL;
+	if (kind != NULL)
+		*kind = ENUM_SERVICE_INVALID;
+	if (r == NULL || subst == NULL || kind == NULL) {
+		rsip_seterr(err, errlen, "no rule");
+		return RSIP_E_INVALID;
+	}
+	if (r->defect != NULL) {
+		rsip_seterr(err, errlen, "%s", r->defect);
+		return RSIP_E_BAD_INPUT;
+	}
+	/* RFC 3403 §4.1: flags are letters and digits (the reason comes from
+	 * ddds_rule_check, which checks them first) */
+	if (!ddds_flags_valid(r->flags))
+		return ddds_rule_check(r, "u", subst, err, errlen);
+	/* RFC 6116 §3.4.2 (REQUIREMENTS.md item 41): "u" is ENUM's only flag,
+	 * any case (RFC 3403 §4.1); a record with another one is ignored,
+	 * which is decided here, before ordering. */
+	if (r->flags[0] != '\0' && rsip_strcasecmp(r->flags, "u") != 0) {
+		rsip_seterr(err, errlen, "flags \"%s\" are not ENUM's (only \"u\" or none, "
+			    "RFC 6116 §3.4.2)", r->flags);
+		return RSIP_E_BAD_INPUT;
+	}
+	if (r->flags[0] == '\0') {
+		/* RFC 6116 §5.2.1: non-terminal; the Replacement is the next key,
+		 * Regexp and Services are ignored (the regexp must still not be
+		 * set beside the replacement: RFC 3403 §4.1, checked below). */
+		if (!rewrite_set(r->replacement, true)) {
+			rsip_seterr(err, errlen, "non-terminal rule (empty flags) without a "
+				    "replacement to follow (RFC 6116 §5.2.1)");
+			return RSIP_E_BAD_INPUT;
+		}
+		*kind = ENUM_SERVICE_NOT_E2U;
+	} else {
+		/* RFC 6116 §3.4.3, §3.7: a terminal record must name E2U
+		 * enumservices, in their syntax. */
+		*kind = enum_service_classify(r->services);
+		if (*kind == ENUM_SERVICE_INVALID) {
+			rsip_seterr(err, errlen, "services \"%s\" do not follow \"E2U\" "
+				    "1*(\"+\" type *(\":\" subtype)), each part 1 to 32 "
+				    "letters, digits or '-' (RFC 6116 §3.4.3)",
+				    r->services ? r->services : "");
+			return RSIP_E_BAD_INPUT;
+		}
+		if (*kind == ENUM_SERVICE_NOT_E2U) {
+			rsip_seterr(err, errlen, "services \"%s\" is not an E2U enumservice, so "
+				    "the record is not ENUM's (RFC 6116 §3.7)", r->services);
+			return RSIP_E_BAD_INPUT;
+		}
+	}
+	st = ddds_rule_check(r, "u", subst, err, errlen);
+	if (st != RSIP_OK)
+		return st;
+	/* RFC 6116 §3.4.2: "u" means the Regexp yields a URI; a replacement
+	 * alone is a domain name (RFC 3764 §4: no Replacement with E2U+sip). */
+	if (r->flags[0] != '\0' && !rewrite_set(r->regexp, false)) {
+		rsip_seterr(err, errlen, "flag \"u\" with a replacement and no regexp: a "
+			    "domain name is no URI (RFC 6116 §3.4.2)");
+		return RSIP_E_BAD_INPUT;
+	}
+	return RSIP_OK;
+}
+
+/* RFC 3986 §4.3 absolute-URI = scheme ":" hier-part [ "?" query ], scheme =
+ * ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).  The rest is checked for what
+ * a URI never holds: spaces, controls, octets outside ASCII. */
+static bool absolute_uri(const char *s)
+{
+	const char *p = s;
+
+	if (!rsip_is_alpha((unsigned char)*p))
+		return false;
+	while (rsip_is_alpha((unsigned char)*p) || rsip_is_digit((unsigned char)*p) ||
+	       *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (*p != ':' || p[1] == '\0')
+		return false;
+	for (p++; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
+rsip_status enum_result_check(enum enum_service_kind kind, const char *uri, char *err,
+			      size_t errlen)
+{
+	struct sip_uri su;
+	char why[RSIP_ERRLEN];
+	rsip_status st;
+
+	if (uri == NULL) {
+		rsip_seterr(err, errlen, "no result");
+		return RSIP_E_INVALID;
+	}
+	/* RFC 6116 §3.3 (REQUIREMENTS.md item 41): the result is a URI */
+	if (!absolute_uri(uri)) {
+		rsip_seterr(err, errlen, "the result \"%.80s\" is not an absolute URI "
+			    "(RFC 6116 §3.3, RFC 3986 §4.3)", uri);
+		return RSIP_E_BAD_INPUT;
+	}
+	if (kind != ENUM_SERVICE_SIP)
+		return RSIP_OK;
+	/* RFC 3764 §4: E2U+sip yields a sip: or sips: address of record; one
+	 * that cannot be located (a 64-octet label...) is dropped here. */
+	if (rsip_strncasecmp(uri, "sip:", 4) != 0 && rsip_strncasecmp(uri, "sips:", 5) != 0) {
+		rsip_seterr(err, errlen, "E2U+sip gave a URI that is not sip: or sips: "
+			    "(RFC 3764 §4)");
+		return RSIP_E_BAD_INPUT;
+	}
+	st = sip_uri_parse(uri, &su, why, sizeof(why));
+	sip_uri_clear(&su);
+	if (st == RSIP_E_NOMEM) {
+		rsip_seterr(err, errlen, "out of memory");
+		return st;
+	}
+	if (st != RSIP_OK) {
+		rsip_seterr(err, errlen, "E2U+sip gave an unusable SIP URI: %s", why);
+		return RSIP_E_BAD_INPUT;
+	}
+	return RSIP_OK;
 }

@@ -1,7 +1,12 @@
 /* enumwalk.c - RFC 6116 ENUM resolution driven by DNS answers: E.164 AUS,
- * one NAPTR question per suffix, the DDDS rules of ddds.c applied in order,
- * non-terminal rules followed (RFC 6116 §5.2.1), then the SIP URIs located
- * in turn through RFC 3263 (locate.c). */
+ * one NAPTR question per suffix, every record validated before ordering
+ * (§3.4.2, §3.4.3, §5.2), the DDDS rules of ddds.c applied in order (RFC 3403
+ * §4.1), non-terminal rules followed (§5.2.1), then the SIP URIs located in
+ * turn through RFC 3263 (locate.c).
+ *
+ * AMBIG (REQUIREMENTS.md item 10): ;npdi, ;rn and ;cic (RFC 4694) are number
+ * portability and carrier data for the PSTN side; ENUM's AUS is the number
+ * itself (RFC 6116 §3.1), and no number-portability dip is made here. */
 #define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,15 +17,27 @@
 /* RFC 6116 §5.2.1: more than 5 non-terminal hops MAY be treated as a loop. */
 #define MAX_NONTERMINAL_HOPS 5
 
+/* What validation made of one rule of a frame. */
+struct rule_state {
+	struct naptr_rec *rec;       /* the result's record */
+	struct ddds_subst *subst;    /* compiled regexp (a cache reference), or NULL */
+	enum enum_service_kind kind;
+	bool valid;                  /* passed validation (RFC 6116 §5.2) */
+	char *reason;                /* why not, until the record is reported */
+};
+
 /* The rules found at one key, being walked. */
 struct frame {
 	char *key;                 /* absolute */
-	struct ddds_rule *rules;   /* sorted (RFC 3403 §4.1) */
-	struct naptr_rec **recs;   /* the result's record for each rule */
+	struct ddds_rule *rules;   /* in the order they are considered */
+	struct rule_state *st;     /* same index */
 	size_t n, next;            /* rules and the cursor */
+	size_t nvalid;             /* rules that passed validation */
 	bool matched;              /* a rule of this set matched... */
 	uint16_t matched_order;    /* ...with this ORDER */
 	size_t uris_before;        /* SIP URIs collected when this set started */
+	struct naptr_rec *via;     /* the non-terminal record that led here */
+	bool looped;               /* a rule here or below looped or hopped too far */
 };
 
 struct suffix_answer {
@@ -30,6 +47,13 @@ struct suffix_answer {
 	bool nxdomain, failed, answered;
 };
 
+/* A SIP URI to locate, with the non-terminal records that led to it. */
+struct uri_entry {
+	struct naptr_rec *rec;
+	struct naptr_rec *via[MAX_NONTERMINAL_HOPS];
+	size_t nvia;
+};
+
 struct enum_walk {
 	struct tel_uri tel;
 	char aus[64];
@@ -37,17 +61,30 @@ struct enum_walk {
 	size_t nsfx, cur_sfx;
 	struct frame stack[MAX_NONTERMINAL_HOPS + 1];
 	size_t depth;              /* frames on the stack */
-	bool loop_seen;
-	struct rsip_vec uri_recs;  /* struct naptr_rec *: one per SIP URI */
-	struct rsip_vec uri_keys;  /* uint32 (order<<16|pref) per SIP URI, boxed */
+	bool loop_seen;            /* a non-terminal rule looped or hopped too far */
+	bool nt_failed;            /* a non-terminal key could not be asked */
+	struct rsip_vec uris;      /* struct uri_entry *: the SIP URIs in try order */
 	size_t next_uri;           /* the SIP URI being located */
 };
+
+static void rules_free(struct ddds_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ddds_rule_clear(&rules[i]);
+	free(rules);
+}
 
 static void frame_clear(struct frame *f)
 {
 	free(f->key);
-	ddds_rules_free(f->rules, f->n);
-	free(f->recs);
+	rules_free(f->rules, f->n);
+	if (f->st != NULL) {
+		for (size_t i = 0; i < f->n; i++) {
+			ddds_subst_free(f->st[i].subst);
+			free(f->st[i].reason);
+		}
+	}
+	free(f->st);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -58,42 +95,244 @@ void enum_walk_free(struct enum_walk *w)
 	tel_uri_clear(&w->tel);
 	for (size_t i = 0; i < w->nsfx; i++) {
 		free(w->sfx[i].domain);
-		ddds_rules_free(w->sfx[i].rules, w->sfx[i].n);
+		rules_free(w->sfx[i].rules, w->sfx[i].n);
 	}
 	free(w->sfx);
 	for (size_t i = 0; i < w->depth; i++)
 		frame_clear(&w->stack[i]);
-	rsip_vec_clear(&w->uri_recs, NULL);
-	rsip_vec_clear(&w->uri_keys, free);
+	rsip_vec_clear(&w->uris, free);
 	free(w);
 }
 
 static void walk_rules(struct resolution *r);
 static void locate_next_uri(struct resolution *r);
 
-/* Push the rules found at key as a new frame; records go into the result. */
+/* ------------------------------------------------------------------ */
+/* Reading the records                                                 */
+
+/* Mark a record defective, keeping the first reason.  -1 when out of
+ * memory (a defect must never be lost: the record would pass for good). */
+static int set_defect(struct ddds_rule *d, const char *what, const char *why)
+{
+	if (d->defect != NULL)
+		return 0;
+	if (asprintf(&d->defect, "the %s %s", what, why) < 0) {
+		d->defect = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A <character-string> field as text.  RFC 6116 §5.2: a record must never
+ * crash the client nor be read as something it is not; a NUL octet would cut
+ * a C string short (a regexp "...!\0junk" read as "..."), so it is shown as
+ * \000 and the record is marked defective.  NULL when out of memory. */
+static char *field_text(const ldns_rdf *rdf, const char *what, struct ddds_rule *d)
+{
+	const uint8_t *p;
+	size_t len, nul = 0;
+	char *s, *o;
+
+	if (rdf == NULL || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_STR ||
+	    ldns_rdf_size(rdf) == 0 || ldns_rdf_data(rdf)[0] > ldns_rdf_size(rdf) - 1)
+		return set_defect(d, what, "field cannot be read") == 0 ? rsip_strdup("") : NULL;
+	p = ldns_rdf_data(rdf) + 1;
+	len = ldns_rdf_data(rdf)[0];
+	for (size_t i = 0; i < len; i++)
+		nul += p[i] == '\0';
+	if (nul > 0 && set_defect(d, what, "field holds a NUL octet (RFC 6116 §5.2: "
+				  "discarded)") != 0)
+		return NULL;
+	s = malloc(len + 3 * nul + 1);
+	if (s == NULL)
+		return NULL;
+	o = s;
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\0') {
+			memcpy(o, "\\000", 4);
+			o += 4;
+		} else {
+			*o++ = (char)p[i];
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+/* Every NAPTR record of an answer as a DDDS rule, in DNS order, the ones that
+ * cannot be read faithfully included (with their defect): they are reported
+ * and dropped, never silently lost (RFC 6116 §5.2). */
+static rsip_status naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
+			       size_t *count)
+{
+	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_NAPTR);
+	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0;
+	struct ddds_rule *out = NULL;
+	rsip_status st = RSIP_E_NOMEM;
+
+	*rules = NULL;
+	*count = 0;
+	if (rrs == NULL)
+		return RSIP_E_NOMEM;
+	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		struct ddds_rule *d = &out[i];
+
+		d->dns_index = i;
+		d->owner = rdf_to_str(ldns_rr_owner(rr));
+		if (ldns_rr_rd_count(rr) != 6) {
+			if (set_defect(d, "NAPTR record", "does not have the 6 fields of "
+				       "RFC 3403 §4.1") != 0) {
+				free(d->owner); /* out of memory, caught below */
+				d->owner = NULL;
+			}
+			d->flags = rsip_strdup("");
+			d->services = rsip_strdup("");
+			d->regexp = rsip_strdup("");
+			d->replacement = rsip_strdup(".");
+		} else {
+			d->order = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+			d->preference = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+			d->flags = field_text(ldns_rr_rdf(rr, 2), "flags", d);
+			d->services = field_text(ldns_rr_rdf(rr, 3), "services", d);
+			d->regexp = field_text(ldns_rr_rdf(rr, 4), "regexp", d);
+			d->replacement = rdf_to_str(ldns_rr_rdf(rr, 5));
+		}
+		if (d->owner == NULL || d->flags == NULL || d->services == NULL ||
+		    d->regexp == NULL || d->replacement == NULL) {
+			rules_free(out, i + 1);
+			out = NULL;
+			goto done;
+		}
+	}
+	*rules = out;
+	*count = n;
+	st = RSIP_OK;
+done:
+	ldns_rr_list_free(rrs);
+	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rule sets                                                           */
+
+/* RFC 3764 §4 and RFC 3824 §7 (REQUIREMENTS.md item 49): among records of
+ * the same ORDER and PREFERENCE the client picks at random; they are put in a
+ * random order here, drawn from the context's generator (reproducible with
+ * its seed).  rules is already sorted, so the ties are runs. */
+static void shuffle_ties(struct rsip_rng *rng, struct ddds_rule *rules, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i + 1;
+
+		while (j < n && rules[j].order == rules[i].order &&
+		       rules[j].preference == rules[i].preference)
+			j++;
+		for (size_t m = j - 1; m > i; m--) {
+			size_t pick = i + (size_t)rsip_rng_below(rng, m - i + 1);
+			struct ddds_rule t = rules[m];
+
+			rules[m] = rules[pick];
+			rules[pick] = t;
+		}
+		i = j;
+	}
+}
+
+/* The records of a non-terminal key are reported right after the record
+ * that led there (which is followed once, so nothing of its own is there
+ * yet), and the result lists the records in the order they were considered,
+ * depth first.  They were appended: move them into place.  -1 when out of
+ * memory. */
+static int place_after(rsip_result *res, const struct naptr_rec *via, size_t n)
+{
+	struct rsip_vec *v = &res->enum_records;
+	size_t at = 0, first = v->n - n;
+	void **moved;
+
+	while (at < first && v->items[at] != via)
+		at++;
+	if (++at >= first)
+		return 0; /* via is the last of the older records, or absent */
+	moved = malloc(n * sizeof(*moved));
+	if (moved == NULL)
+		return -1;
+	memcpy(moved, &v->items[first], n * sizeof(*moved));
+	memmove(&v->items[at + n], &v->items[at], (first - at) * sizeof(*v->items));
+	memcpy(&v->items[at], moved, n * sizeof(*moved));
+	free(moved);
+	return 0;
+}
+
+/* Push the rules found at key as a new frame (taking rules).  Every record
+ * is validated first, in DNS order, before ordering (RFC 6116 §3.4.2,
+ * §5.2: a bad record is dropped and reported, the others go on); then they
+ * are sorted (RFC 3403 §4.1), ties shuffled, and reported in that order. */
 static int push_frame(struct resolution *r, const char *key, struct ddds_rule *rules,
-		      size_t n)
+		      size_t n, struct naptr_rec *via)
 {
 	struct enum_walk *w = r->walk;
 	struct frame *f = &w->stack[w->depth];
+	struct rule_state *by_dns = NULL;
+	char err[RSIP_ERRLEN];
+	int rc = -1;
+
 	memset(f, 0, sizeof(*f));
-	f->key = rsip_strdup(key);
+	w->depth++;
 	f->rules = rules;
 	f->n = n;
-	f->uris_before = w->uri_recs.n;
-	if (f->key == NULL || (n > 0 && (f->recs = calloc(n, sizeof(*f->recs))) == NULL)) {
-		w->depth++;
-		return -1;
+	f->via = via;
+	f->uris_before = w->uris.n;
+	f->key = rsip_strdup(key);
+	if (f->key == NULL || (n > 0 && ((f->st = calloc(n, sizeof(*f->st))) == NULL ||
+					 (by_dns = calloc(n, sizeof(*by_dns))) == NULL)))
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		struct rule_state *s = &by_dns[i];
+		rsip_status st;
+
+		rules[i].dns_index = i;
+		err[0] = '\0';
+		st = enum_rule_check(&rules[i], &s->kind, &s->subst, err, sizeof(err));
+		if (st == RSIP_E_NOMEM)
+			goto done;
+		s->valid = st == RSIP_OK;
+		if (!s->valid && (s->reason = rsip_strdup(err)) == NULL)
+			goto done;
 	}
-	w->depth++;
-	/* RFC 3403 §4.1, RFC 6116 §5.2: sort by ORDER then PREFERENCE; ties
-	 * keep DNS order. */
 	ddds_sort(rules, n);
-	for (size_t i = 0; i < n; i++)
-		if ((f->recs[i] = result_add_enum_record(r->res, &rules[i])) == NULL)
-			return -1;
-	return 0;
+	shuffle_ties(&r->ctx->rng, rules, n);
+	for (size_t i = 0; i < n; i++) {
+		struct rule_state *s = &f->st[i];
+
+		*s = by_dns[rules[i].dns_index];
+		memset(&by_dns[rules[i].dns_index], 0, sizeof(*s));
+		if ((s->rec = result_add_enum_record(r->res, &rules[i])) == NULL)
+			goto done;
+		if (s->valid) {
+			f->nvalid++;
+		} else {
+			naptr_rec_set(s->rec, NULL, RSIP_VERDICT_INVALID, s->reason);
+			free(s->reason);
+			s->reason = NULL;
+		}
+	}
+	if (via != NULL && place_after(r->res, via, n) != 0)
+		goto done;
+	rc = 0;
+done:
+	if (by_dns != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			ddds_subst_free(by_dns[i].subst);
+			free(by_dns[i].reason);
+		}
+		free(by_dns);
+	}
+	return rc;
 }
 
 static bool key_on_path(const struct enum_walk *w, const char *key)
@@ -104,113 +343,224 @@ static bool key_on_path(const struct enum_walk *w, const char *key)
 	return false;
 }
 
+/* The non-terminal record being followed from the frame on top. */
+static struct naptr_rec *followed_rec(struct enum_walk *w)
+{
+	struct frame *p = &w->stack[w->depth - 1];
+
+	return p->st[p->next - 1].rec;
+}
+
 /* Answer to a non-terminal rule's NAPTR question: its rules become the next
- * frame (RFC 6116 §5.2.1). */
+ * frame (RFC 6116 §5.2.1); a key with nothing is a dead end, and the walk
+ * goes on in the referring set. */
 static void on_nonterminal(struct resolution *r, void *arg, const struct dns_answer *a)
 {
 	struct enum_walk *w = r->walk;
-	struct frame *parent = &w->stack[w->depth - 1];
-	struct naptr_rec *rec = parent->recs[parent->next - 1];
+	struct naptr_rec *rec = followed_rec(w);
 	struct ddds_rule *rules;
+	char why[RSIP_ERRLEN];
 	size_t n;
 	(void)arg;
 
-	if (answer_naptr_rules(a, &rules, &n) != RSIP_OK) {
+	if (naptr_rules(a, &rules, &n) != RSIP_OK) {
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	if (n == 0) {
-		naptr_rec_set(rec, rec->result, RSIP_VERDICT_INVALID, answer_failed(a) ?
-			      "non-terminal: the next key could not be asked" :
-			      "non-terminal: the next key holds no NAPTR record");
+		if (answer_failed(a)) {
+			w->nt_failed = true;
+			snprintf(why, sizeof(why), "non-terminal: the next key %s could not be "
+				 "asked (%s)", a->qname, rcode_name(a->rcode));
+		} else {
+			snprintf(why, sizeof(why), "non-terminal: the next key %s %s; the walk "
+				 "goes on in this set (RFC 6116 §5.2.1)", a->qname,
+				 answer_nxdomain(a) ? "does not exist (NXDOMAIN)" :
+				 "holds no NAPTR record");
+		}
+		naptr_rec_set(rec, rec->result, RSIP_VERDICT_INVALID, why);
 		step_note(a->step, "dead end: the walk continues in %s (RFC 6116 §5.2.1)",
-			  parent->key);
-		ddds_rules_free(rules, n);
+			  w->stack[w->depth - 1].key);
+		free(rules);
 		return;
 	}
 	step_note(a->step, "%zu rule%s at the next key", n, n == 1 ? "" : "s");
-	if (push_frame(r, a->qname, rules, n) != 0)
+	if (push_frame(r, a->qname, rules, n, rec) != 0)
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 }
 
-/* Apply one terminal rule to the AUS (RFC 3402 §3: always the original AUS). */
+/* Apply one valid terminal rule to the AUS (RFC 3402 §3: always the
+ * original AUS). */
 static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 {
 	struct enum_walk *w = r->walk;
 	struct ddds_rule *rule = &f->rules[i];
-	struct naptr_rec *rec = f->recs[i];
-	enum enum_service_kind kind = enum_service_classify(rule->services);
-	struct ddds_subst *subst = NULL;
+	struct rule_state *s = &f->st[i];
 	char err[RSIP_ERRLEN], *out = NULL;
+	struct uri_entry *u;
 	rsip_status st;
 
-	if (kind == ENUM_SERVICE_INVALID || kind == ENUM_SERVICE_NOT_E2U) {
-		/* RFC 6116 §3.4.3 and §3.7: not an E2U service, not ENUM. */
-		snprintf(err, sizeof(err), "services \"%s\" is not an E2U enumservice "
-			 "(RFC 6116 §3.4.3)", rule->services);
-		naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, err);
-		return;
-	}
-	if (ddds_subst_compile(rule->regexp, &subst, err, sizeof(err)) != RSIP_OK) {
-		naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, err);
-		return;
-	}
-	st = ddds_subst_apply(subst, w->aus, &out, err, sizeof(err));
-	ddds_subst_free(subst);
+	err[0] = '\0';
+	st = ddds_rule_apply(rule, s->subst, w->aus, &out, err, sizeof(err));
 	if (st == RSIP_E_NOT_FOUND) {
-		naptr_rec_set(rec, NULL, RSIP_VERDICT_NO_MATCH, NULL);
+		/* no match, or an empty result: the next rule (RFC 3402 §3.3) */
+		naptr_rec_set(s->rec, NULL, RSIP_VERDICT_NO_MATCH,
+			      strstr(err, "empty") != NULL ? err : NULL);
+		return;
+	}
+	if (st == RSIP_E_NOMEM) {
+		resolution_finish(r, st, "out of memory");
 		return;
 	}
 	if (st != RSIP_OK) {
-		naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, err);
+		/* RFC 6116 §5.2: a rule that cannot be applied (match limit...)
+		 * is dropped; it is no match. */
+		naptr_rec_set(s->rec, NULL, RSIP_VERDICT_INVALID, err);
+		return;
+	}
+	st = enum_result_check(s->kind, out, err, sizeof(err));
+	if (st != RSIP_OK) {
+		/* A result that is no URI is a bad record, not a match. */
+		if (st == RSIP_E_NOMEM)
+			resolution_finish(r, st, "out of memory");
+		else
+			naptr_rec_set(s->rec, out, RSIP_VERDICT_INVALID, err);
+		free(out);
 		return;
 	}
 	/* RFC 3403 §4.1: this rule matched; other ORDERs are not considered. */
 	f->matched = true;
 	f->matched_order = rule->order;
-	if (kind != ENUM_SERVICE_SIP) {
-		naptr_rec_set(rec, out, RSIP_VERDICT_NOT_SIP, NULL);
-	} else if (rsip_strncasecmp(out, "sip:", 4) != 0 &&
-		   rsip_strncasecmp(out, "sips:", 5) != 0) {
-		/* RFC 3764 §4: E2U+sip yields a sip: or sips: AOR. */
-		naptr_rec_set(rec, out, RSIP_VERDICT_INVALID,
-			      "E2U+sip gave a URI that is not sip: or sips: (RFC 3764 §4)");
-	} else {
-		uint32_t *key = malloc(sizeof(*key));
-		naptr_rec_set(rec, out, RSIP_VERDICT_FALLBACK, NULL);
-		if (key == NULL || rsip_vec_push(&w->uri_keys, key) != 0 ||
-		    rsip_vec_push(&w->uri_recs, rec) != 0) {
-			free(key);
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
-		} else {
-			*key = (uint32_t)rule->order << 16 | rule->preference;
-		}
+	if (s->kind != ENUM_SERVICE_SIP) {
+		naptr_rec_set(s->rec, out, RSIP_VERDICT_NOT_SIP, NULL);
+		free(out);
+		return;
 	}
+	naptr_rec_set(s->rec, out, RSIP_VERDICT_FALLBACK, NULL);
 	free(out);
+	u = calloc(1, sizeof(*u));
+	if (u == NULL || rsip_vec_push(&w->uris, u) != 0) {
+		free(u);
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
+	u->rec = s->rec;
+	for (size_t k = 1; k < w->depth; k++)
+		u->via[u->nvia++] = w->stack[k].via;
 }
 
-/* RFC 3764 §4 / RFC 3824: among SIP URIs of the same ORDER and PREFERENCE
- * from one rule set, pick at random (reproducible with the context's seed). */
-static void shuffle_ties(struct resolution *r, size_t from)
+/* The frame on top is walked: pop it, and tell its referring record what
+ * came of it (RFC 6116 §5.2.1). */
+static void frame_done(struct resolution *r)
 {
 	struct enum_walk *w = r->walk;
-	size_t i = from;
-	while (i < w->uri_recs.n) {
-		uint32_t k = *(uint32_t *)w->uri_keys.items[i];
-		size_t j = i + 1;
-		while (j < w->uri_recs.n && *(uint32_t *)w->uri_keys.items[j] == k)
-			j++;
-		for (size_t m = j - 1; m > i; m--) {
-			size_t pick = i + (size_t)rsip_rng_below(&r->ctx->rng, m - i + 1);
-			void *t = w->uri_recs.items[m];
-			w->uri_recs.items[m] = w->uri_recs.items[pick];
-			w->uri_recs.items[pick] = t;
-			t = w->uri_keys.items[m];
-			w->uri_keys.items[m] = w->uri_keys.items[pick];
-			w->uri_keys.items[pick] = t;
-		}
-		i = j;
+	struct frame *f = &w->stack[w->depth - 1];
+	bool gave_sip = w->uris.n > f->uris_before, matched = f->matched, looped = f->looped;
+	size_t nvalid = f->nvalid;
+	char key[RSIP_ERRLEN], why[2 * RSIP_ERRLEN];
+	rsip_verdict verdict;
+	struct frame *p;
+
+	snprintf(key, sizeof(key), "%s", f->key);
+	frame_clear(f);
+	w->depth--;
+	if (w->depth == 0)
+		return;
+	p = &w->stack[w->depth - 1];
+	if (gave_sip || matched) {
+		/* a sub-walk that gave a result counts as its referring rule
+		 * matching (RFC 3403 §4.1, within the referring set) */
+		p->matched = true;
+		p->matched_order = p->rules[p->next - 1].order;
 	}
+	if (gave_sip) {
+		verdict = RSIP_VERDICT_FALLBACK;
+		snprintf(why, sizeof(why), "non-terminal: followed to %s", key);
+	} else if (matched) {
+		verdict = RSIP_VERDICT_NOT_SIP;
+		snprintf(why, sizeof(why), "non-terminal: the rules at %s give no SIP URI",
+			 key);
+	} else if (looped) {
+		/* RFC 6116 §5.2.1: on a loop, skip the record and continue in
+		 * the referring set */
+		p->looped = true;
+		verdict = RSIP_VERDICT_INVALID;
+		snprintf(why, sizeof(why), "non-terminal: the rules at %s loop or hop too far; "
+			 "the walk goes on in this set (RFC 6116 §5.2.1)", key);
+	} else if (nvalid == 0) {
+		verdict = RSIP_VERDICT_INVALID;
+		snprintf(why, sizeof(why), "non-terminal: every record at %s was discarded; "
+			 "the walk goes on in this set (RFC 6116 §5.2.1)", key);
+	} else {
+		verdict = RSIP_VERDICT_NO_MATCH;
+		snprintf(why, sizeof(why), "non-terminal: no rule at %s gave a result; the "
+			 "walk goes on in this set (RFC 6116 §5.2.1)", key);
+	}
+	naptr_rec_set(followed_rec(w), NULL, verdict, why);
+}
+
+/* The walk found no SIP URI under any suffix: say why. */
+static void walk_failed(struct resolution *r)
+{
+	struct enum_walk *w = r->walk;
+	bool any_nx = true, any_failed = false, any_records = r->res->enum_records.n > 0;
+
+	for (size_t s = 0; s < w->nsfx; s++) {
+		any_nx = any_nx && w->sfx[s].nxdomain;
+		any_failed = any_failed || w->sfx[s].failed;
+	}
+	if (w->loop_seen)
+		resolution_finish(r, RSIP_E_LOOP, "the ENUM rules of %s loop or hop too "
+				  "far (RFC 6116 §5.2.1)", w->aus);
+	else if (any_failed && !any_records)
+		resolution_finish(r, RSIP_E_DNS_FAILURE, "the ENUM question for %s "
+				  "failed", w->aus);
+	else if (w->nt_failed)
+		resolution_finish(r, RSIP_E_DNS_FAILURE, "a non-terminal ENUM rule of %s "
+				  "leads to a key that could not be asked", w->aus);
+	else if (any_nx)
+		resolution_finish(r, RSIP_E_NOT_FOUND, "%s has no ENUM entry "
+				  "(%s does not exist)", w->aus, w->sfx[0].domain);
+	else if (!any_records)
+		resolution_finish(r, RSIP_E_NOT_FOUND, "%s has no NAPTR record under "
+				  "%s", w->aus, w->sfx[0].domain);
+	else
+		resolution_finish(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP "
+				  "URI", w->aus);
+}
+
+/* The walk of a suffix gave SIP URIs: list them, report the later suffixes'
+ * records as not reached, and locate the first URI. */
+static void walk_succeeded(struct resolution *r)
+{
+	struct enum_walk *w = r->walk;
+
+	for (size_t i = 0; i < w->uris.n; i++) {
+		struct uri_entry *u = w->uris.items[i];
+		char *s = rsip_strdup(u->rec->result);
+
+		if (s == NULL || rsip_vec_push(&r->res->enum_uris, s) != 0) {
+			free(s);
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			return;
+		}
+	}
+	/* Issue 3 item 6: the first suffix in list order that gives a SIP URI
+	 * wins; the later ones were asked at once but are not used. */
+	for (size_t s = w->cur_sfx + 1; s < w->nsfx; s++) {
+		struct suffix_answer *sa = &w->sfx[s];
+
+		ddds_sort(sa->rules, sa->n);
+		for (size_t i = 0; i < sa->n; i++) {
+			struct naptr_rec *rec = result_add_enum_record(r->res, &sa->rules[i]);
+
+			if (rec != NULL)
+				naptr_rec_set(rec, NULL, RSIP_VERDICT_NOT_REACHED,
+					      "an earlier ENUM suffix gave a SIP URI");
+		}
+	}
+	w->next_uri = 0;
+	locate_next_uri(r);
 }
 
 /* Walk the rule sets on the stack until a non-terminal rule needs a DNS
@@ -222,163 +572,97 @@ static void walk_rules(struct resolution *r)
 	while (w->depth > 0 && !r->finished) {
 		struct frame *f = &w->stack[w->depth - 1];
 		struct ddds_rule *rule;
-		struct naptr_rec *rec;
+		struct rule_state *s;
+
 		if (f->next == f->n) {
-			/* Set done; a sub-walk that gave URIs counts as its
-			 * referring rule matching (RFC 6116 §5.2.1). */
-			bool gave = w->uri_recs.n > f->uris_before || f->matched;
-			shuffle_ties(r, f->uris_before);
-			frame_clear(f);
-			w->depth--;
-			if (w->depth > 0 && gave) {
-				struct frame *p = &w->stack[w->depth - 1];
-				p->matched = true;
-				p->matched_order = p->rules[p->next - 1].order;
-				naptr_rec_set(p->recs[p->next - 1], NULL, RSIP_VERDICT_FALLBACK,
-					      "non-terminal: followed to the next key");
-			}
+			frame_done(r);
 			continue;
 		}
 		rule = &f->rules[f->next];
-		rec = f->recs[f->next];
+		s = &f->st[f->next];
 		f->next++;
+		if (!s->valid)
+			continue; /* dropped before ordering, already reported */
 		if (f->matched && rule->order != f->matched_order) {
-			naptr_rec_set(rec, NULL, RSIP_VERDICT_NOT_REACHED,
+			naptr_rec_set(s->rec, NULL, RSIP_VERDICT_NOT_REACHED,
 				      "another ORDER matched first (RFC 3403 §4.1)");
 			continue;
 		}
-		if (!ddds_flags_valid(rule->flags)) {
-			naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID,
-				      "flags are not [A-Z0-9] (RFC 3403 §4.1)");
-			continue;
-		}
-		if (!ddds_rule_has_one_rewrite(rule)) {
-			naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, "regexp and replacement "
-				      "must not both be set, nor both be empty (RFC 3403 §4.1)");
-			continue;
-		}
-		if (rule->flags[0] == '\0') {
+		if (!ddds_rule_terminal(rule)) {
 			/* RFC 6116 §5.2.1: non-terminal; the replacement is the
 			 * next key; Regexp and Services are ignored. */
-			if (strcmp(rule->replacement, ".") == 0) {
-				naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, "non-terminal rule "
-					      "without a replacement (RFC 6116 §5.2.1)");
-				continue;
-			}
 			if (key_on_path(w, rule->replacement)) {
 				w->loop_seen = true;
-				naptr_rec_set(rec, rule->replacement, RSIP_VERDICT_INVALID,
+				f->looped = true;
+				naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_INVALID,
 					      "non-terminal rule loops back to a key already "
-					      "on the path (RFC 6116 §5.2.1)");
+					      "on the path; the walk goes on in this set "
+					      "(RFC 6116 §5.2.1)");
 				continue;
 			}
 			if (w->depth > MAX_NONTERMINAL_HOPS) {
 				w->loop_seen = true;
-				naptr_rec_set(rec, rule->replacement, RSIP_VERDICT_INVALID,
+				f->looped = true;
+				naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_INVALID,
 					      "more than 5 non-terminal hops: taken as a loop "
 					      "(RFC 6116 §5.2.1)");
 				continue;
 			}
-			naptr_rec_set(rec, rule->replacement, RSIP_VERDICT_NO_MATCH,
-				      "non-terminal: nothing usable below the next key");
+			naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_NO_MATCH,
+				      "non-terminal: following the next key");
 			if (query_ask(r, rule->replacement, LDNS_RR_TYPE_NAPTR, on_nonterminal,
 				      NULL) == RSIP_OK)
 				r->advance = walk_rules;
 			return;
-		}
-		if (rsip_strcasecmp(rule->flags, "u") != 0) {
-			/* RFC 6116 §3.4.2: "u" is ENUM's only terminal flag. */
-			naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, "unknown flag for ENUM "
-				      "(only \"u\" or none, RFC 6116 §3.4.2)");
-			continue;
 		}
 		apply_terminal(r, f, f->next - 1);
 	}
 	if (r->finished)
 		return;
 	/* The walk of this suffix is over. */
-	if (w->uri_recs.n > 0) {
-		for (size_t i = 0; i < w->uri_recs.n; i++) {
-			struct naptr_rec *rec = w->uri_recs.items[i];
-			char *u = rsip_strdup(rec->result);
-			if (u == NULL || rsip_vec_push(&r->res->enum_uris, u) != 0) {
-				free(u);
-				resolution_finish(r, RSIP_E_NOMEM, "out of memory");
-				return;
-			}
-		}
-		/* Later suffixes are not needed (the first in list order that
-		 * gives a SIP URI wins). */
-		for (size_t s = w->cur_sfx + 1; s < w->nsfx; s++) {
-			struct suffix_answer *sa = &w->sfx[s];
-			ddds_sort(sa->rules, sa->n);
-			for (size_t i = 0; i < sa->n; i++) {
-				struct naptr_rec *rec = result_add_enum_record(r->res, &sa->rules[i]);
-				if (rec != NULL)
-					naptr_rec_set(rec, NULL, RSIP_VERDICT_NOT_REACHED,
-						      "an earlier ENUM suffix gave a SIP URI");
-			}
-		}
-		w->next_uri = 0;
-		locate_next_uri(r);
+	if (w->uris.n > 0) {
+		walk_succeeded(r);
 		return;
 	}
 	/* Next suffix, if any. */
 	for (w->cur_sfx++; w->cur_sfx < w->nsfx; w->cur_sfx++) {
 		struct suffix_answer *sa = &w->sfx[w->cur_sfx];
-		if (sa->n == 0)
+		struct ddds_rule *rules = sa->rules;
+		size_t n = sa->n;
+
+		if (n == 0)
 			continue;
-		if (push_frame(r, sa->domain, sa->rules, sa->n) != 0) {
-			sa->rules = NULL;
-			sa->n = 0;
+		sa->rules = NULL;
+		sa->n = 0;
+		if (push_frame(r, sa->domain, rules, n, NULL) != 0) {
 			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
-		sa->rules = NULL;
-		sa->n = 0;
 		walk_rules(r);
 		return;
 	}
-	/* No suffix gave a SIP URI. */
-	{
-		bool any_nx = true, any_failed = false, any_records = r->res->enum_records.n > 0;
-		for (size_t s = 0; s < w->nsfx; s++) {
-			any_nx = any_nx && w->sfx[s].nxdomain;
-			any_failed = any_failed || w->sfx[s].failed;
-		}
-		if (w->loop_seen)
-			resolution_finish(r, RSIP_E_LOOP, "the ENUM rules of %s loop or hop too "
-					  "far (RFC 6116 §5.2.1)", w->aus);
-		else if (any_failed && !any_records)
-			resolution_finish(r, RSIP_E_DNS_FAILURE, "the ENUM question for %s "
-					  "failed", w->aus);
-		else if (any_nx)
-			resolution_finish(r, RSIP_E_NOT_FOUND, "%s has no ENUM entry "
-					  "(%s does not exist)", w->aus, w->sfx[0].domain);
-		else if (!any_records)
-			resolution_finish(r, RSIP_E_NOT_FOUND, "%s has no NAPTR record under "
-					  "%s", w->aus, w->sfx[0].domain);
-		else
-			resolution_finish(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP "
-					  "URI", w->aus);
-	}
+	walk_failed(r);
 }
 
 /* One located SIP URI is done: finish, or fall through to the next one. */
 static void uri_located(struct resolution *r, rsip_status status, const char *why)
 {
 	struct enum_walk *w = r->walk;
-	struct naptr_rec *rec = w->uri_recs.items[w->next_uri];
+	struct uri_entry *u = w->uris.items[w->next_uri];
+
 	if (status == RSIP_OK) {
-		naptr_rec_set(rec, NULL, RSIP_VERDICT_SELECTED, NULL);
+		naptr_rec_set(u->rec, NULL, RSIP_VERDICT_SELECTED, NULL);
+		/* the non-terminal records on its path led to it */
+		for (size_t k = 0; k < u->nvia; k++)
+			naptr_rec_set(u->via[k], NULL, RSIP_VERDICT_SELECTED, u->via[k]->reason);
 		resolution_finish(r, RSIP_OK, NULL);
 		return;
 	}
-	naptr_rec_set(rec, NULL, RSIP_VERDICT_NO_TARGET, why);
+	naptr_rec_set(u->rec, NULL, RSIP_VERDICT_NO_TARGET, why);
 	if (status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
-	    w->next_uri + 1 >= w->uri_recs.n ||
+	    w->next_uri + 1 >= w->uris.n ||
 	    w->next_uri + 1 >= r->ctx->limits.max_enum_uris) {
-		resolution_finish(r, status, "%s: %s", rec->result, why ? why : "no target");
+		resolution_finish(r, status, "%s: %s", u->rec->result, why ? why : "no target");
 		return;
 	}
 	/* Issue 3 item 5: the next SIP URI is tried when one yields no target,
@@ -390,8 +674,9 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 static void locate_next_uri(struct resolution *r)
 {
 	struct enum_walk *w = r->walk;
-	struct naptr_rec *rec = w->uri_recs.items[w->next_uri];
-	locate_start(r, rec->result, uri_located);
+	struct uri_entry *u = w->uris.items[w->next_uri];
+
+	locate_start(r, u->rec->result, uri_located);
 }
 
 static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *a)
@@ -400,7 +685,7 @@ static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *
 	sa->answered = true;
 	sa->nxdomain = answer_nxdomain(a);
 	sa->failed = answer_failed(a);
-	if (answer_naptr_rules(a, &sa->rules, &sa->n) != RSIP_OK)
+	if (naptr_rules(a, &sa->rules, &sa->n) != RSIP_OK)
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 	else if (sa->n == 0)
 		step_note(a->step, sa->nxdomain ? "no ENUM entry here (NXDOMAIN)" :

@@ -94,6 +94,13 @@ void tel_uri_clear(struct tel_uri *t);
  * parameter present in only one -> unequal, case-insensitive). */
 bool tel_equal(const struct tel_uri *a, const struct tel_uri *b);
 
+/* The URI in RFC 3966 §3's emitting order: "tel:", the number without
+ * separators, isub or ext, phone-context, then every other parameter sorted
+ * by name; names lower-case, values percent-encoded where they hold more than
+ * paramchar.  tel_parse() of the result gives an equal URI (RFC 3966 §4).
+ * malloc'd; NULL when out of memory or t holds no number. */
+char *tel_format(const struct tel_uri *t);
+
 /* The ENUM AUS of a tel: URI: "+" and digits (RFC 6116 §3.1).  A local number
  * is refused (RFC 6116 §3.7) with an error naming its phone-context.
  * aus must have room for 64 bytes. */
@@ -151,6 +158,8 @@ struct ddds_rule {
 	char *regexp;      /* substitution expression (may be "") */
 	char *replacement; /* absolute name with trailing dot; "." = none */
 	size_t dns_index;  /* position in the DNS answer, for stable ties */
+	char *defect;      /* why the record could not be read faithfully (a
+			      NUL octet in a field...), or NULL */
 };
 void ddds_rule_clear(struct ddds_rule *r);
 
@@ -172,7 +181,24 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out,
  * match limit hit), reason in err. */
 rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus,
 			     char **out, char *err, size_t errlen);
+/* Drop a reference to a compiled expression (the last one frees it). */
 void ddds_subst_free(struct ddds_subst *s);
+
+/* The same as ddds_subst_compile(), through a bounded, thread-safe cache
+ * shared by the whole process and keyed by the expression string (issue 3
+ * item 2): a repeated expression is compiled once, and a refused one is
+ * refused again with the same reason without compiling.  *out is a reference
+ * to release with ddds_subst_free(). */
+rsip_status ddds_subst_get(const char *expr, struct ddds_subst **out, char *err,
+			   size_t errlen);
+struct ddds_cache_stats {
+	uint64_t hits, misses, evictions;
+	size_t entries, capacity;  /* expressions kept, and at most */
+	size_t bytes, bytes_max;   /* memory they hold, and at most */
+};
+void ddds_cache_stats(struct ddds_cache_stats *stats);
+/* Empty the cache and zero its counters (for tests). */
+void ddds_cache_clear(void);
 
 /* RFC 3403 §4.1: flags are [A-Za-z0-9]*.  Returns true when syntactically
  * valid. */
@@ -180,6 +206,28 @@ bool ddds_flags_valid(const char *flags);
 /* RFC 3403 §4.1: regexp and replacement are mutually exclusive; true when the
  * record sets exactly one of them (an empty regexp and "." count as unset). */
 bool ddds_rule_has_one_rewrite(const struct ddds_rule *r);
+
+/* RFC 1035 §2.3.4, §3.1: a legal domain name for a key (presentation form,
+ * trailing dot optional; "." and "" are not keys). */
+bool ddds_key_valid(const char *name);
+/* RFC 3402 §3.3, RFC 3403 §4.1: a rule with flags is terminal; empty flags
+ * make it non-terminal (its result is the next key) in every application. */
+bool ddds_rule_terminal(const struct ddds_rule *r);
+/* Validation before ordering (RFC 3403 §4.1): the record is readable, its
+ * flags are letters and digits, each among terminal_flags (the flags the
+ * application defines, case-insensitive; NULL accepts any), exactly one of
+ * regexp and replacement is set, the replacement is a domain name, the
+ * regexp compiles (through the cache: *subst is then a reference to release
+ * with ddds_subst_free(), NULL for a replacement rule).  RSIP_E_BAD_INPUT
+ * with the reason in err when the record must be dropped. */
+rsip_status ddds_rule_check(const struct ddds_rule *r, const char *terminal_flags,
+			    struct ddds_subst **subst, char *err, size_t errlen);
+/* Apply a checked rule to the AUS (RFC 3402 §3.3 step 3): the regexp's
+ * result, or the replacement; for a non-terminal rule the result must be a
+ * legal key.  RSIP_OK with *out (malloc'd); RSIP_E_NOT_FOUND no match or an
+ * empty result; RSIP_E_BAD_INPUT unusable (reason in err); RSIP_E_NOMEM. */
+rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *subst,
+			    const char *aus, char **out, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* enum.c: RFC 6116 on top of ddds.c (keys, enumservices) */
@@ -199,6 +247,20 @@ enum enum_service_kind {
 /* Classify a NAPTR services field for ENUM (RFC 6116 §3.4.3, RFC 3764 §4,
  * RFC 3824 §7: the old "sip+E2U" is accepted). */
 enum enum_service_kind enum_service_classify(const char *services);
+
+/* Validation of one ENUM record before ordering (RFC 6116 §3.4.2, §3.4.3,
+ * §5.2, §5.2.1; RFC 3403 §4.1 through ddds_rule_check()): flags "u" or none;
+ * a terminal record has E2U services and a regexp; a non-terminal one a
+ * replacement (its regexp and services are ignored).  *kind is the service
+ * kind (ENUM_SERVICE_NOT_E2U for a non-terminal record); *subst as in
+ * ddds_rule_check().  RSIP_E_BAD_INPUT with the reason in err: drop it. */
+rsip_status enum_rule_check(const struct ddds_rule *r, enum enum_service_kind *kind,
+			    struct ddds_subst **subst, char *err, size_t errlen);
+/* The result of a terminal ENUM rule: an absolute URI (RFC 6116 §3.3); for
+ * a SIP enumservice a sip:/sips: URI that parses (RFC 3764 §4).
+ * RSIP_E_BAD_INPUT with the reason in err otherwise. */
+rsip_status enum_result_check(enum enum_service_kind kind, const char *uri, char *err,
+			      size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* srv.c: RFC 2782 ordering */

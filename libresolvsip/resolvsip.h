@@ -446,6 +446,126 @@ RSIP_API const rsip_naptr *rsip_result_enum_record(const rsip_result *res,
 RSIP_API size_t rsip_result_enum_uri_count(const rsip_result *res);
 RSIP_API const char *rsip_result_enum_uri(const rsip_result *res, size_t i);
 
+/* ------------------------------------------------------------------ */
+/* DDDS on given rules (RFC 3401-3403), for any DDDS application       */
+
+/* The DDDS engine behind ENUM, on its own: rules in, rules applied, outcomes
+ * out.  It asks no DNS question: the caller fetches the rules bound to a key
+ * (NAPTR records, RFC 3403) and hands them over with its Application Unique
+ * String; a non-terminal outcome gives the next key to fetch.  Example, the
+ * URN of RFC 3403 §6.1:
+ *
+ *     rsip_ddds_rule cid = {100, 10, "", "",
+ *                           "!^urn:cid:.+@([^\\.]+\\.)(.*)$!\\2!i", "."};
+ *     rsip_ddds_result *res;
+ *     rsip_ddds_apply("urn:cid:199606121851.1@bar.example.com", &cid, 1,
+ *                     NULL, NULL, NULL, &res);
+ *     // rsip_ddds_result_outcome(res, 0) == RSIP_DDDS_NON_TERMINAL
+ *     // rsip_ddds_result_output(res, 0) is "example.com": ask its rules next
+ *     rsip_ddds_result_free(res);
+ */
+
+/** One rule bound to a key: the fields of a NAPTR record (RFC 3403 §4.1).
+ * The strings belong to the caller and are only read during the call. */
+typedef struct rsip_ddds_rule {
+	uint16_t order;          /**< lower first; once a rule matched, other
+				      ORDERs are not considered */
+	uint16_t preference;     /**< lower first within one ORDER */
+	const char *flags;       /**< letters and digits; "" (or NULL): the rule is
+				      non-terminal, its output is the next key */
+	const char *services;    /**< the application's service field ("" or NULL
+				      for none); passed to the accept callback */
+	const char *regexp;      /**< substitution expression (RFC 3402 §3.2) as
+				      received, e.g. "!^.*$!sip:info@example.com!";
+				      "" or NULL: none */
+	const char *replacement; /**< a domain name; ".", "" or NULL: none */
+} rsip_ddds_rule;
+
+/** What became of one rule. */
+typedef enum rsip_ddds_outcome {
+	RSIP_DDDS_TERMINAL = 0,     /**< a terminal rule gave its output (RFC 3402 §3.3 step 6) */
+	RSIP_DDDS_NON_TERMINAL = 1, /**< the output is the next key (RFC 3402 §3.3 step 5) */
+	RSIP_DDDS_NO_MATCH = 2,     /**< the regexp did not match the AUS, or gave "" */
+	RSIP_DDDS_INVALID = 3,      /**< malformed or unusable: dropped (see the reason) */
+	RSIP_DDDS_NOT_REACHED = 4,  /**< another ORDER matched first (RFC 3403 §4.1) */
+	RSIP_DDDS_REJECTED = 5      /**< the accept callback refused its service
+				         (RFC 3402 §3.3 step 4) */
+} rsip_ddds_outcome;
+
+/** "terminal", "non-terminal", "no-match", "invalid", "not-reached",
+ * "rejected".  Never NULL. */
+RSIP_API const char *rsip_ddds_outcome_name(rsip_ddds_outcome outcome);
+
+/** Does the client want this rule's service (RFC 3402 §3.3 step 4)?  Called
+ * for each rule that produced an output, in order, with that output.
+ * @return non-zero to accept; a refused rule is RSIP_DDDS_REJECTED and does
+ *         not count as a match. */
+typedef int (*rsip_ddds_accept_fn)(void *arg, const rsip_ddds_rule *rule,
+				   const char *output);
+
+/** Opaque outcomes of rsip_ddds_apply().  Must be rsip_ddds_result_free()'d
+ * by the caller. */
+typedef struct rsip_ddds_result rsip_ddds_result;
+
+/** Apply the rules bound to one key to the Application Unique String.
+ *
+ * Every rule is validated first (RFC 3403 §4.1: flags are letters and
+ * digits, each among @p terminal_flags when given; regexp and replacement
+ * are mutually exclusive; the replacement is a domain name; the regexp
+ * follows RFC 3402 §3.2 with a POSIX ERE).  A bad rule is dropped and
+ * reported, never aborting the others.  The valid ones are ordered by ORDER,
+ * then PREFERENCE, ties in the order given (RFC 3403 §4.1, RFC 6116 §5.2), and
+ * applied to @p aus (always the original AUS, RFC 3402 §3): the regexp's
+ * result, or the replacement.  Once a rule produced an output that was
+ * accepted, rules of another ORDER are not considered; those of the same
+ * ORDER are still applied, as fallbacks in order.  A non-terminal output must
+ * be a legal domain name.  To go on after a non-terminal output led nowhere
+ * (RFC 6116 §5.2.1), call again without that rule.
+ *
+ * @param aus             the Application Unique String (UTF-8).
+ * @param rules           @p count rules, in the order the database gave them.
+ * @param count           at most 65535.
+ * @param terminal_flags  the flags the application defines, e.g. "u" for
+ *                        ENUM or "SAUP" for RFC 3404, any case; a rule with
+ *                        another flag is invalid.  NULL accepts any flag.
+ * @param accept          service filter, or NULL to accept every rule.
+ * @param accept_arg      passed to @p accept.
+ * @param resp            receives one outcome per rule, in the order the rules
+ *                        were considered; must be rsip_ddds_result_free()'d by
+ *                        the caller.  NULL only on RSIP_E_NOMEM and
+ *                        RSIP_E_INVALID.
+ * @return RSIP_OK when some rule gave an accepted output; RSIP_E_NOT_FOUND
+ *         when none did (the outcomes say why); RSIP_E_NOMEM; RSIP_E_INVALID
+ *         (NULL aus, resp or rules with a count, more than 65535 rules). */
+RSIP_API rsip_status rsip_ddds_apply(const char *aus, const rsip_ddds_rule *rules,
+				     size_t count, const char *terminal_flags,
+				     rsip_ddds_accept_fn accept, void *accept_arg,
+				     rsip_ddds_result **resp);
+
+/** Free outcomes.  Accepts NULL. */
+RSIP_API void rsip_ddds_result_free(rsip_ddds_result *res);
+
+/** Number of outcomes: the number of rules given. */
+RSIP_API size_t rsip_ddds_result_count(const rsip_ddds_result *res);
+
+/** The i-th outcome, in the order the rules were considered (invalid rules
+ * keep their place by ORDER and PREFERENCE).  RSIP_DDDS_INVALID past the end. */
+RSIP_API rsip_ddds_outcome rsip_ddds_result_outcome(const rsip_ddds_result *res,
+						    size_t i);
+
+/** Index, in the caller's array, of the rule of the i-th outcome; (size_t)-1
+ * past the end. */
+RSIP_API size_t rsip_ddds_result_rule(const rsip_ddds_result *res, size_t i);
+
+/** The output of the i-th outcome: the terminal result, or the next key;
+ * also the output of a rejected rule.  NULL otherwise.  Owned by the
+ * result. */
+RSIP_API const char *rsip_ddds_result_output(const rsip_ddds_result *res, size_t i);
+
+/** Why the i-th rule was dropped or did not apply, for a person; NULL when
+ * there is nothing to say.  Owned by the result. */
+RSIP_API const char *rsip_ddds_result_reason(const rsip_ddds_result *res, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -822,3 +822,128 @@ rsip_status tel_to_aus(const struct tel_uri *t, char *aus, size_t auslen, char *
 	memcpy(aus, t->number, len + 1);
 	return RSIP_OK;
 }
+
+/* ------------------------------------------------------------------ */
+/* Emitting: RFC 3966 §3 canonical order                               */
+
+struct tel_out {
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
+static void out_bytes(struct tel_out *o, const char *s, size_t n)
+{
+	if (o->failed)
+		return;
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 64;
+		char *b;
+
+		while (o->len + n + 1 > cap)
+			cap *= 2;
+		b = realloc(o->buf, cap);
+		if (b == NULL) {
+			o->failed = true;
+			return;
+		}
+		o->buf = b;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void out_str(struct tel_out *o, const char *s)
+{
+	out_bytes(o, s, strlen(s));
+}
+
+/* A parameter value, percent-encoding every octet that is not RFC 3966 §3
+ * paramchar ("emit conservatively": ';', '=', '?', '@', ',', '%', spaces,
+ * non-ASCII...). */
+static void out_value(struct tel_out *o, const char *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *v != '\0'; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (is_paramchar(c)) {
+			out_bytes(o, v, 1);
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			out_bytes(o, e, 3);
+		}
+	}
+}
+
+static void out_param(struct tel_out *o, const char *name, const char *value)
+{
+	out_str(o, ";");
+	out_str(o, name);
+	if (value != NULL) {
+		out_str(o, "=");
+		out_value(o, value);
+	}
+}
+
+/* One parameter of the sorted tail. */
+struct tel_tail {
+	const char *name, *value;
+};
+
+static int tail_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tel_tail *)a)->name, ((const struct tel_tail *)b)->name);
+}
+
+char *tel_format(const struct tel_uri *t)
+{
+	struct tel_out o = {NULL, 0, 0, false};
+	struct tel_tail *tail;
+	size_t n = 0;
+
+	if (t == NULL || t->number == NULL)
+		return NULL;
+	/* rn, rn-context, cic, npdi, enumdi and the generic ones, sorted */
+	tail = calloc(t->nparams + 5, sizeof(*tail));
+	if (tail == NULL)
+		return NULL;
+	if (t->rn != NULL)
+		tail[n++] = (struct tel_tail){"rn", t->rn};
+	if (t->rn_context != NULL)
+		tail[n++] = (struct tel_tail){"rn-context", t->rn_context};
+	if (t->cic != NULL)
+		tail[n++] = (struct tel_tail){"cic", t->cic};
+	if (t->npdi)
+		tail[n++] = (struct tel_tail){"npdi", NULL};
+	if (t->enumdi)
+		tail[n++] = (struct tel_tail){"enumdi", NULL};
+	for (size_t i = 0; i < t->nparams; i++)
+		tail[n++] = (struct tel_tail){t->params[i].name, t->params[i].value};
+	qsort(tail, n, sizeof(*tail), tail_cmp); /* names are unique: stable enough */
+
+	out_str(&o, "tel:");
+	out_str(&o, t->number);
+	/* RFC 3966 §3: "the isdn-subaddress or extension parameter MUST
+	 * appear first, if present, followed by the context parameter, if
+	 * present, followed by any other parameters in lexicographical
+	 * order".  An ext emptied by ";ext=-" is written "-" to stay
+	 * grammatical (1*phonedigit). */
+	if (t->isub != NULL)
+		out_param(&o, "isub", t->isub);
+	if (t->ext != NULL)
+		out_param(&o, "ext", t->ext[0] != '\0' ? t->ext : "-");
+	if (t->phone_context != NULL)
+		out_param(&o, "phone-context", t->phone_context);
+	for (size_t i = 0; i < n; i++)
+		out_param(&o, tail[i].name, tail[i].value);
+	free(tail);
+	if (o.failed) {
+		free(o.buf);
+		return NULL;
+	}
+	return o.buf;
+}

@@ -1,4 +1,6 @@
-/* test_enum.c - enum.c: RFC 6116 §3.1-3.2 keys, §3.4.3 services, RFC 3764 §4, RFC 3824 §7. */
+/* test_enum.c - enum.c: RFC 6116 §3.1-3.2 keys, §3.4.3 services, record checks (§3.3,
+ * §3.4.2, §5.2, §5.2.1), RFC 3764 §4, RFC 3824 §7. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -179,9 +181,165 @@ static void test_services(void)
 	kind_is("sip+E2U+x", ENUM_SERVICE_NOT_E2U, "RFC 3824 §7: only sip+E2U is legacy");
 }
 
+static char err[RSIP_ERRLEN];
+
+static struct ddds_rule rec(const char *flags, const char *services, const char *regexp,
+			    const char *replacement)
+{
+	struct ddds_rule r;
+
+	memset(&r, 0, sizeof(r));
+	r.owner = (char *)"3.8.0.0.6.9.2.3.6.1.4.4.e164.arpa.";
+	r.order = 100;
+	r.preference = 10;
+	r.flags = (char *)flags;
+	r.services = (char *)services;
+	r.regexp = (char *)regexp;
+	r.replacement = (char *)replacement;
+	return r;
+}
+
+/* One check: the ENUM record is valid, of this kind. */
+static void rec_valid(struct ddds_rule r, enum enum_service_kind want, const char *name)
+{
+	struct ddds_subst *s = NULL;
+	enum enum_service_kind kind;
+	rsip_status st = enum_rule_check(&r, &kind, &s, err, sizeof(err));
+
+	if (!ok(st == RSIP_OK && kind == want, "%s", name))
+		tap_diag("  status %d, kind %d (want %d), err \"%s\"", (int)st, (int)kind,
+			 (int)want, err);
+	ddds_subst_free(s);
+}
+
+/* One check: the ENUM record is dropped with a reason holding needle. */
+static void rec_invalid(struct ddds_rule r, const char *needle, const char *name)
+{
+	struct ddds_subst *s = NULL;
+	enum enum_service_kind kind;
+	rsip_status st = enum_rule_check(&r, &kind, &s, err, sizeof(err));
+
+	if (!ok(st == RSIP_E_BAD_INPUT && s == NULL && strstr(err, needle) != NULL, "%s", name))
+		tap_diag("  status %d, err \"%s\", want \"%s\"", (int)st, err, needle);
+	ddds_subst_free(s);
+}
+
+static void test_records(void)
+{
+	struct ddds_cache_stats before, after;
+	char t33[64];
+
+	memcpy(t33, "E2U+", 4);
+	memset(t33 + 4, 'a', 33);
+	t33[37] = '\0';
+
+	/* RFC 6116 §4, RFC 3403 §6.2 */
+	rec_valid(rec("u", "E2U+sip", "!^(\\+441632960083)$!sip:\\1@example.com!", "."),
+		  ENUM_SERVICE_SIP, "RFC 6116 §4: the E2U+sip record is valid");
+	rec_valid(rec("u", "E2U+email:mailto", "!^.*$!mailto:info@example.com!", "."),
+		  ENUM_SERVICE_OTHER, "RFC 6116 §4: the E2U+email:mailto record is valid");
+	rec_valid(rec("u", "sip+E2U", "!^.*$!sip:information@foo.se!i", "."),
+		  ENUM_SERVICE_SIP, "RFC 3403 §6.2: the old sip+E2U record is valid");
+	rec_valid(rec("U", "e2u+SIP", "!^.*$!sip:a@b.example!", "."), ENUM_SERVICE_SIP,
+		  "REQUIREMENTS §5: flag U and e2u+SIP (RFC 6116 §3.6: any case)");
+	rec_valid(rec("u", "E2U+p-x+sip", "!^.*$!sip:a@b.example!", "."), ENUM_SERVICE_SIP,
+		  "RFC 6116 §3.4.3: compound, the private type skipped");
+	rec_valid(rec("", "", "", "nt.example."), ENUM_SERVICE_NOT_E2U,
+		  "RFC 6116 §5.2.1: a non-terminal record with a replacement");
+	rec_valid(rec("", "whatever junk!", "", "nt.example."), ENUM_SERVICE_NOT_E2U,
+		  "RFC 6116 §5.2.1: a non-terminal record's services are ignored");
+
+	/* RFC 6116 §3.4.2: flags */
+	rec_invalid(rec("us", "E2U+sip", "!^.*$!sip:a@b!", "."), "not ENUM's",
+		    "REQUIREMENTS §5: flags us are not ENUM's (RFC 6116 §3.4.2)");
+	rec_invalid(rec("x", "E2U+sip", "!^.*$!sip:a@b!", "."), "RFC 6116 §3.4.2",
+		    "REQUIREMENTS §5: flag x is not ENUM's");
+	rec_invalid(rec("u ", "E2U+sip", "!^.*$!sip:a@b!", "."), "letters and digits",
+		    "RFC 3403 §4.1: a space in flags");
+	/* RFC 6116 §3.4.3: services */
+	rec_invalid(rec("u", "E2U+", "!^.*$!sip:a@b!", "."), "RFC 6116 §3.4.3",
+		    "REQUIREMENTS §5: services E2U+");
+	rec_invalid(rec("u", "E2U+sip:", "!^.*$!sip:a@b!", "."), "RFC 6116 §3.4.3",
+		    "REQUIREMENTS §5: services E2U+sip:");
+	rec_invalid(rec("u", t33, "!^.*$!sip:a@b!", "."), "1 to 32",
+		    "REQUIREMENTS §5: a 33-character type");
+	rec_invalid(rec("u", "SIP+D2U", "!^.*$!sip:a@b!", "."), "not an E2U",
+		    "REQUIREMENTS §5: SIP+D2U inside ENUM (RFC 6116 §3.7)");
+	rec_invalid(rec("u", "", "!^.*$!sip:a@b!", "."), "not an E2U",
+		    "RFC 6116 §3.7: a terminal record without services");
+	/* RFC 3403 §4.1, RFC 6116 §5.2.1: regexp and replacement */
+	rec_invalid(rec("u", "E2U+sip", "!^.*$!sip:a@b!", "x.example."), "mutually exclusive",
+		    "REQUIREMENTS §5: regexp and replacement both set");
+	rec_invalid(rec("u", "E2U+sip", "", "x.example."), "domain name is no URI",
+		    "RFC 3764 §4: no Replacement with E2U+sip");
+	rec_invalid(rec("u", "E2U+sip", "", "."), "neither",
+		    "REQUIREMENTS §5: an empty regexp with a '.' replacement");
+	rec_invalid(rec("", "", "!^.*$!x.example!", "."), "without a replacement",
+		    "RFC 6116 §5.2.1: a non-terminal record needs a replacement");
+	rec_invalid(rec("", "", "", "."), "without a replacement",
+		    "RFC 6116 §5.2.1: a non-terminal record to '.' is discarded");
+	rec_invalid(rec("", "", "!^.*$!x!", "nt.example."), "mutually exclusive",
+		    "RFC 3403 §4.1: a non-terminal record with both set");
+	/* RFC 3402 §3.2 through the record */
+	rec_invalid(rec("u", "E2U+sip", "!^(a)(b)$!sip:\\5@x!", "."), "backreference \\5",
+		    "REQUIREMENTS §5: \\5 with 2 groups");
+	rec_invalid(rec("u", "E2U+sip", "!^.*$!sip:a@b!!", "."), "want 3",
+		    "RFC 6116 §5.2: 4 delimiters");
+	rec_invalid(rec("u", "E2U+sip", "!(?{})!x!", "."), "'(?'",
+		    "REQUIREMENTS §5: (?{}) in a record");
+	{
+		struct ddds_rule r = rec("u", "E2U+sip", "!^.*$!sip:a@b!", ".");
+
+		r.defect = (char *)"the regexp field holds a NUL octet";
+		rec_invalid(r, "NUL", "REQUIREMENTS §5: a NUL octet drops the record");
+	}
+
+	/* the engine's path goes through the cache (issue 3 item 2) */
+	ddds_cache_stats(&before);
+	rec_valid(rec("u", "E2U+sip", "!^.*$!sip:cached@example.com!", "."), ENUM_SERVICE_SIP,
+		  "issue 3 item 2: a record checked once");
+	rec_valid(rec("u", "E2U+sip", "!^.*$!sip:cached@example.com!", "."), ENUM_SERVICE_SIP,
+		  "issue 3 item 2: the same regexp checked again");
+	ddds_cache_stats(&after);
+	ok(after.misses - before.misses == 1 && after.hits - before.hits == 1,
+	   "issue 3 item 2: ENUM record checks compile a repeated regexp once");
+
+	/* results: RFC 6116 §3.3, RFC 3764 §4 */
+	is_int(enum_result_check(ENUM_SERVICE_SIP, "sip:+441632960083@example.com", err,
+				 sizeof(err)), RSIP_OK, "RFC 6116 §4: the sip result is usable");
+	is_int(enum_result_check(ENUM_SERVICE_OTHER, "mailto:info@example.com", err,
+				 sizeof(err)), RSIP_OK, "RFC 6116 §4: mailto is an absolute URI");
+	is_int(enum_result_check(ENUM_SERVICE_OTHER, "h323:operator@example.com", err,
+				 sizeof(err)), RSIP_OK, "RFC 6116 §4: h323 is an absolute URI");
+	is_int(enum_result_check(ENUM_SERVICE_SIP, "SIPS:a@b.example", err, sizeof(err)),
+	       RSIP_OK, "RFC 3764 §4: a sips: URI, scheme in any case");
+	is_int(enum_result_check(ENUM_SERVICE_OTHER, "not a uri", err, sizeof(err)),
+	       RSIP_E_BAD_INPUT, "REQUIREMENTS §5: a result that is not a URI");
+	ok(strstr(err, "absolute URI") != NULL, "RFC 6116 §3.3: ...is refused as no absolute URI");
+	is_int(enum_result_check(ENUM_SERVICE_OTHER, "1tel:+1", err, sizeof(err)),
+	       RSIP_E_BAD_INPUT, "RFC 3986 §3.1: a scheme starts with a letter");
+	is_int(enum_result_check(ENUM_SERVICE_OTHER, "mailto:", err, sizeof(err)),
+	       RSIP_E_BAD_INPUT, "RFC 3986 §4.3: a scheme alone is no URI");
+	is_int(enum_result_check(ENUM_SERVICE_OTHER, "sip:caf\xc3\xa9@x", err, sizeof(err)),
+	       RSIP_E_BAD_INPUT, "RFC 3986 §2: non-ASCII is no URI");
+	is_int(enum_result_check(ENUM_SERVICE_SIP, "tel:+441632960083", err, sizeof(err)),
+	       RSIP_E_BAD_INPUT, "RFC 3764 §4: E2U+sip giving tel: is refused");
+	ok(strstr(err, "RFC 3764") != NULL, "RFC 3764 §4: ...naming the RFC");
+	is_int(enum_result_check(ENUM_SERVICE_SIP, "sip:a@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				 "aaaaaaaaaaaaaaaaaaaaaaaaaa.example", err, sizeof(err)),
+	       RSIP_E_BAD_INPUT, "REQUIREMENTS §5: a SIP result with a 64-character label");
+	ok(strstr(err, "63") != NULL, "RFC 1035 §2.3.4: ...is refused by the label limit");
+	is_int(enum_result_check(ENUM_SERVICE_SIP, NULL, err, sizeof(err)), RSIP_E_INVALID,
+	       "API: a NULL result is an invalid call");
+	is_int(enum_rule_check(NULL, NULL, NULL, err, sizeof(err)), RSIP_E_INVALID,
+	       "API: checking a NULL record is an invalid call");
+	ddds_cache_clear();
+}
+
 int main(void)
 {
 	test_domain();
 	test_services();
+	test_records();
 	return tap_done();
 }

@@ -467,6 +467,60 @@ static void test_cleared_on_error(void)
 	ok(is_cleared(&t), "API: tel_uri_clear twice and on NULL is safe");
 }
 
+/* One check: tel_format() of in is want, and parses back to an equal URI. */
+static void format_is(const char *in, const char *want, const char *name)
+{
+	struct tel_uri a = {0}, b = {0};
+	char *out = NULL;
+
+	if (tel_parse(in, &a, err, sizeof(err)) != RSIP_OK) {
+		ok(0, "%s", name);
+		tap_diag("  %s does not parse: %s", in, err);
+		return;
+	}
+	out = tel_format(&a);
+	is_str(out, want, "%s", name);
+	ok(out != NULL && tel_parse(out, &b, err, sizeof(err)) == RSIP_OK && tel_equal(&a, &b),
+	   "%s: the output parses back to an equal URI (RFC 3966 §4)", name);
+	free(out);
+	tel_uri_clear(&a);
+	tel_uri_clear(&b);
+}
+
+static void test_format(void)
+{
+	struct tel_uri t = {0};
+
+	/* REQUIREMENTS item 4: emit isub/ext, then phone-context, then the
+	 * rest sorted; any order is accepted when parsing */
+	format_is("tel:+1-201-555-0123", "tel:+12015550123",
+		  "RFC 3966 §3: a bare global number is emitted without separators");
+	format_is("tel:+1-201-555-0123;zeta=1;Alpha=2;ext=12-3", "tel:+12015550123;ext=123;"
+		  "alpha=2;zeta=1", "RFC 3966 §3: ext first, then the others sorted");
+	format_is("tel:7042;foo=x;ISUB=ab;phone-context=Example.COM", "tel:7042;isub=ab;"
+		  "phone-context=example.com;foo=x",
+		  "RFC 3966 §3: isub, then phone-context, then the rest");
+	format_is("tel:+1-202-533-1234;rn=+1-202-544-0000;npdi;cic=+1-6789;abc",
+		  "tel:+12025331234;abc;cic=+16789;npdi;rn=+12025440000",
+		  "RFC 3966 §3, RFC 4694 §4: rn, npdi and cic sort with the others");
+	format_is("tel:+441632960038;enumdi;a=1", "tel:+441632960038;a=1;enumdi",
+		  "RFC 3966 §3, RFC 4759: enumdi sorts with the others");
+	format_is("tel:863-1234;phone-context=+1-914-555", "tel:8631234;phone-context=+1914555",
+		  "RFC 3966 §6: a +digits phone-context without separators");
+	/* REQUIREMENTS item 5: ';', '=', '?' must be escaped inside values */
+	format_is("tel:+1;foo=%3B%3d%3F%2b", "tel:+1;foo=%3B%3D%3F+",
+		  "RFC 3966 §3: ; = ? are escaped in values, + need not be");
+	format_is("tel:+1;isub=a/b?c@d", "tel:+1;isub=a/b%3Fc%40d",
+		  "RFC 3966 §3: an isub's ? and @ are escaped when emitted");
+	format_is("tel:+1;ext=-", "tel:+1;ext=-", "RFC 3966 §3: ;ext=- stays grammatical");
+	format_is("tel:+1;foo=%41%7e", "tel:+1;foo=A~",
+		  "RFC 3966 §3: %XX of an unreserved character is the character");
+	bad("tel:+1;foo=a?b", "'?'", "RFC 3966 §3: a '?' inside a value must be escaped");
+	bad("tel:+1;foo=a=b", "'='", "RFC 3966 §3: a '=' inside a value must be escaped");
+	ok(tel_format(NULL) == NULL && tel_format(&t) == NULL,
+	   "API: tel_format of NULL or an empty URI is NULL");
+}
+
 int main(void)
 {
 	test_global_numbers();
@@ -476,5 +530,6 @@ int main(void)
 	test_equal();
 	test_aus();
 	test_cleared_on_error();
+	test_format();
 	return tap_done();
 }
