@@ -3,6 +3,7 @@
 #include "config.h"
 #endif
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +33,13 @@ enum {
 	OPT_JSON,
 	OPT_BATCH,
 	OPT_CONCURRENCY,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_ROUTE,
+	OPT_OUTBOUND_PROXY,
+	OPT_RESPONSE,
+	OPT_DETERMINISTIC,
+	OPT_PREFER_IPV4,
+	OPT_FAILED
 };
 
 static const struct option long_options[] = {
@@ -48,6 +55,14 @@ static const struct option long_options[] = {
 	{"json", no_argument, NULL, OPT_JSON},
 	{"batch", required_argument, NULL, OPT_BATCH},
 	{"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+	{"short", no_argument, NULL, 's'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"route", required_argument, NULL, OPT_ROUTE},
+	{"outbound-proxy", required_argument, NULL, OPT_OUTBOUND_PROXY},
+	{"response", required_argument, NULL, OPT_RESPONSE},
+	{"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
+	{"prefer-ipv4", no_argument, NULL, OPT_PREFER_IPV4},
+	{"failed", required_argument, NULL, OPT_FAILED},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0}
@@ -56,11 +71,12 @@ static const struct option long_options[] = {
 /* "-": return each non-option argument in place (as option 1), so that
  * "@SERVER" keeps its order among --server options; ":": report a missing
  * argument as ':' and print nothing ourselves. */
-static const char short_options[] = "-:46h";
+static const char short_options[] = "-:46hqs";
 
 static void usage(FILE *out)
 {
 	fputs("Usage: " PROGRAM " [options] URI...\n"
+	      "       " PROGRAM " [options] --response VIA...\n"
 	      "       " PROGRAM " [options] --batch FILE\n"
 	      "Find where a SIP request goes: the ordered next hops (transport, address,\n"
 	      "port) of a tel: URI, a +E.164 number, or a sip:/sips: URI, by ENUM (RFC 6116)\n"
@@ -90,14 +106,34 @@ static void usage(FILE *out)
 	      "                         (default e164.arpa)\n"
 	      "  --seed N               fixed seed (0..18446744073709551615) for the SRV\n"
 	      "                         weighted choice, for reproducible output\n"
+	      "  --deterministic        SRV records of one priority by weight, target,\n"
+	      "                         port, as a stateless proxy must (RFC 3263 §4.4)\n"
 	      "  -4, -6                 only IPv4 / only IPv6 addresses (both: both)\n"
+	      "  --prefer-ipv4          IPv4 addresses before IPv6 within one target\n"
+	      "  --failed TARGET        treat TARGET (TRANSPORT:ADDRESS:PORT, an IPv6\n"
+	      "                         address in brackets) as failed just now: it is\n"
+	      "                         tried last (RFC 3263 §4.3; repeatable)\n"
+	      "\n"
+	      "Requests and responses:\n"
+	      "  --route URI            a Route header URI (repeatable, in order): the\n"
+	      "                         request goes to the first one (RFC 3261 §8.1.2)\n"
+	      "  --outbound-proxy URI   an outbound proxy: placed before every --route\n"
+	      "  --response VIA         where a response goes whose usual path failed:\n"
+	      "                         the topmost Via header value (RFC 3263 §5);\n"
+	      "                         repeatable; resolved in order with the URIs\n"
 	      "\n"
 	      "Output and input:\n"
-	      "  --json                 one JSON object per URI, one per line (JSON Lines)\n"
+	      "  --json                 one JSON object per input, one per line (JSON Lines)\n"
+	      "  -s, --short            the targets only, one per line:\n"
+	      "                         TRANSPORT ADDRESS PORT\n"
+	      "  -q, --quiet            write nothing; only the exit status tells\n"
 	      "  --batch FILE           URIs one per line from FILE ('-' = standard input;\n"
 	      "                         blank lines and lines starting with '#' are\n"
 	      "                         skipped), resolved concurrently, results written\n"
-	      "                         in input order; URI arguments come first\n"
+	      "                         in input order; URI arguments come first; a\n"
+	      "                         summary is written to standard error at the end\n"
+	      "                         (and a progress line while it runs, when standard\n"
+	      "                         error is a terminal)\n"
 	      "  --concurrency N        resolutions in flight at once in batch mode\n"
 	      "                         (1..100000, default 100)\n"
 	      "  -h, --help             show this help and exit\n"
@@ -217,6 +253,27 @@ static enum options_outcome add_server(struct sipresolve_options *opts,
 	return OPTIONS_RUN;
 }
 
+/* Inputs, in command-line order; the array holds argc entries, enough for
+ * every argument. */
+static void add_input(struct sipresolve_options *opts, const char *text, int response)
+{
+	opts->inputs[opts->input_count].text = text;
+	opts->inputs[opts->input_count].response = response;
+	opts->input_count++;
+}
+
+/* --json, --short and --quiet choose what is written: one of them. */
+static enum options_outcome set_output(struct sipresolve_options *opts,
+				       enum output_mode mode, const char *spelling)
+{
+	if (opts->output_spelling != NULL && opts->output != mode)
+		return usage_error("%s and %s cannot be used together",
+				   opts->output_spelling, spelling);
+	opts->output = mode;
+	opts->output_spelling = spelling;
+	return OPTIONS_RUN;
+}
+
 /* Handle one option (or, for opt 1, one non-option argument). */
 static enum options_outcome handle_option(struct sipresolve_options *opts,
 					  int opt, char *arg)
@@ -228,7 +285,7 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 	case 1:
 		if (arg[0] == '@')
 			return add_server(opts, arg, arg + 1);
-		opts->uris[opts->uri_count++] = arg;
+		add_input(opts, arg, 0);
 		return OPTIONS_RUN;
 	case OPT_ZONES:
 		if (opts->zones == NULL && opts->mode_spelling == NULL)
@@ -281,8 +338,45 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 					   "off", arg);
 		return OPTIONS_RUN;
 	case OPT_JSON:
-		opts->json = 1;
+		return set_output(opts, OUTPUT_JSON, "--json");
+	case 's':
+		return set_output(opts, OUTPUT_SHORT, "--short");
+	case 'q':
+		return set_output(opts, OUTPUT_QUIET, "--quiet");
+	case OPT_ROUTE:
+		if (*arg == '\0')
+			return usage_error("--route: the URI is empty");
+		/* The outbound proxy, if any, takes slot 0 at the end. */
+		opts->route[1 + opts->route_count++] = arg;
 		return OPTIONS_RUN;
+	case OPT_OUTBOUND_PROXY:
+		if (opts->outbound_proxy != NULL)
+			return usage_error("--outbound-proxy given more than once");
+		if (*arg == '\0')
+			return usage_error("--outbound-proxy: the URI is empty");
+		opts->outbound_proxy = arg;
+		return OPTIONS_RUN;
+	case OPT_RESPONSE:
+		if (*arg == '\0')
+			return usage_error("--response: the Via header value is empty");
+		add_input(opts, arg, 1);
+		return OPTIONS_RUN;
+	case OPT_DETERMINISTIC:
+		opts->deterministic = 1;
+		return OPTIONS_RUN;
+	case OPT_PREFER_IPV4:
+		opts->prefer_ipv4 = 1;
+		return OPTIONS_RUN;
+	case OPT_FAILED: {
+		rsip_target target;
+		const char *why = NULL;
+
+		if (options_parse_target(arg, &target, &why) != 0)
+			return usage_error("--failed: '%s': %s", arg, why);
+		if (list_push(&opts->failed, "--failed", arg) != 0)
+			return OPTIONS_NOMEM;
+		return OPTIONS_RUN;
+	}
 	case OPT_BATCH:
 		if (opts->batch != NULL)
 			return usage_error("--batch given more than once");
@@ -346,9 +440,11 @@ enum options_outcome options_parse(struct sipresolve_options *opts, int argc,
 	memset(opts, 0, sizeof(*opts));
 	opts->concurrency = OPTIONS_CONCURRENCY_DEFAULT;
 	opts->dnssec_policy = -1;
-	/* At most argc URIs: one array, sized once. */
-	opts->uris = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*opts->uris));
-	if (opts->uris == NULL) {
+	/* At most argc inputs and argc route entries (plus the outbound
+	 * proxy): arrays sized once. */
+	opts->inputs = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*opts->inputs));
+	opts->route = calloc((size_t)(argc > 0 ? argc : 1) + 1, sizeof(*opts->route));
+	if (opts->inputs == NULL || opts->route == NULL) {
 		fputs(PROGRAM ": out of memory\n", stderr);
 		return OPTIONS_NOMEM;
 	}
@@ -366,10 +462,19 @@ enum options_outcome options_parse(struct sipresolve_options *opts, int argc,
 	/* After "--": every remaining argument is a URI, even one starting
 	 * with '-' or '@'. */
 	for (; optind < argc; optind++)
-		opts->uris[opts->uri_count++] = argv[optind];
+		add_input(opts, argv[optind], 0);
 
-	if (opts->uri_count == 0 && opts->batch == NULL)
+	if (opts->input_count == 0 && opts->batch == NULL)
 		out = usage_error("no URI given (and no --batch)");
+	/* RFC 3261 §8.1.2: an outbound proxy is the first entry of the
+	 * route set; slot 0 was kept free for it. */
+	if (opts->outbound_proxy != NULL) {
+		opts->route[0] = opts->outbound_proxy;
+		opts->route_count++;
+	} else if (opts->route_count > 0) {
+		memmove(opts->route, opts->route + 1,
+			opts->route_count * sizeof(*opts->route));
+	}
 
 done:
 	if (out == OPTIONS_NOMEM)
@@ -377,9 +482,100 @@ done:
 	return out;
 }
 
+/* --failed TARGET: "tls:192.0.2.1:5061", "tls:[2001:db8::1]:5061", or the
+ * --short line "tls 2001:db8::1 5061".  The address is given back in
+ * inet_ntop() form, the form the library writes, since the failed-target
+ * memory matches addresses as text (rsip_ctx_mark_failed()). */
+int options_parse_target(const char *text, rsip_target *target, const char **why)
+{
+	char name[16], address[64];
+	const char *p = text, *end;
+	unsigned char binary[16];
+	unsigned mask = 0;
+	uint64_t port = 0;
+	size_t len;
+	int space;
+
+	memset(target, 0, sizeof(*target));
+	/* The transport name, up to ':' or ' '. */
+	for (end = p; *end != '\0' && *end != ':' && *end != ' '; end++)
+		;
+	len = (size_t)(end - p);
+	space = *end == ' ';
+	if (*end == '\0' || len == 0 || len >= sizeof(name)) {
+		*why = "not TRANSPORT:ADDRESS:PORT";
+		return -1;
+	}
+	memcpy(name, p, len);
+	name[len] = '\0';
+	if (rsip_transports_parse(name, &mask) != RSIP_OK || mask == 0 ||
+	    (mask & (mask - 1)) != 0) {
+		*why = "unknown transport (udp, tcp, tls, sctp, tls-sctp, ws, wss)";
+		return -1;
+	}
+	target->transport = (rsip_transport)mask;
+	p = end + 1;
+	while (space && *p == ' ')
+		p++;
+
+	/* The address: "[v6]", or up to the last ':' (or the next ' '). */
+	if (*p == '[') {
+		end = strchr(++p, ']');
+		if (end == NULL) {
+			*why = "no ']' after the IPv6 address";
+			return -1;
+		}
+		len = (size_t)(end - p);
+		end++;
+	} else {
+		end = space ? strchr(p, ' ') : strrchr(p, ':');
+		if (end == NULL) {
+			*why = "no port after the address";
+			return -1;
+		}
+		len = (size_t)(end - p);
+	}
+	if (len == 0 || len >= sizeof(address)) {
+		*why = "no address";
+		return -1;
+	}
+	memcpy(address, p, len);
+	address[len] = '\0';
+	if ((space ? *end != ' ' : *end != ':')) {
+		*why = "no port after the address";
+		return -1;
+	}
+	p = end + 1;
+	while (space && *p == ' ')
+		p++;
+	if (parse_unsigned(p, 65535, &port) != 0 || port == 0) {
+		*why = "the port is not a number in 1..65535";
+		return -1;
+	}
+	target->port = (uint16_t)port;
+
+	if (inet_pton(AF_INET, address, binary) == 1) {
+		target->family = RSIP_FAMILY_IPV4;
+		inet_ntop(AF_INET, binary, target->address, sizeof(target->address));
+	} else if (inet_pton(AF_INET6, address, binary) == 1) {
+		if (!space && text[strlen(name) + 1] != '[') {
+			*why = "an IPv6 address must be in brackets: [ADDRESS]:PORT";
+			return -1;
+		}
+		target->family = RSIP_FAMILY_IPV6;
+		inet_ntop(AF_INET6, binary, target->address, sizeof(target->address));
+	} else {
+		*why = "the address is not an IPv4 or IPv6 address";
+		return -1;
+	}
+	return 0;
+}
+
 void options_free(struct sipresolve_options *opts)
 {
-	free(opts->uris);
+	free(opts->inputs);
+	free((void *)opts->route);
+	free(opts->failed.items);
 	free(opts->servers.items);
 	free(opts->trust_anchors.items);
 	free(opts->suffixes.items);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "resolvsip.h"
+
 /* Exit statuses (DESIGN §5, a contract): with several URIs the highest wins. */
 enum {
 	EXIT_RESOLVED = 0,    /* every URI resolved to at least one target */
@@ -26,6 +28,21 @@ struct option_list {
 	size_t count, cap;
 };
 
+/* One input from the command line, in command-line order: a URI (or +E.164
+ * number), or with --response the topmost Via header value of a response. */
+struct input_arg {
+	const char *text;
+	int response;                /* non-zero: --response VIA (RFC 3263 §5) */
+};
+
+/* What is written for each result. */
+enum output_mode {
+	OUTPUT_TEXT = 0,   /* the whole chain, for a person */
+	OUTPUT_JSON,       /* --json: JSON Lines (DESIGN §5) */
+	OUTPUT_SHORT,      /* --short: the targets only, one per line */
+	OUTPUT_QUIET       /* --quiet: nothing; only the exit status */
+};
+
 struct sipresolve_options {
 	/* DNS mode: at most one of zones, servers, resolv_conf, recursive. */
 	const char *zones;
@@ -41,13 +58,24 @@ struct sipresolve_options {
 	int have_seed;
 	uint64_t seed;
 	unsigned families;           /* RSIP_FAMILY_* mask; 0 = library default */
+	int deterministic;           /* --deterministic: RFC 3263 §4.4 SRV order */
+	int prefer_ipv4;             /* --prefer-ipv4: IPv4 first within a target */
+	struct option_list failed;   /* --failed TARGET, each checked by
+					options_parse_target() */
 
-	int json;
+	/* Route set (RFC 3261 §8.1.2): --outbound-proxy first, then each
+	 * --route in order.  route[] points into argv; route_count 0: none. */
+	const char **route;
+	size_t route_count;
+	const char *outbound_proxy;
+
+	enum output_mode output;
+	const char *output_spelling; /* the option that chose the output mode */
 	const char *batch;           /* file name, "-" = standard input, or NULL */
 	unsigned long concurrency;   /* 1..OPTIONS_CONCURRENCY_MAX */
 
-	char **uris;                 /* URI arguments, in order (point into argv) */
-	size_t uri_count;
+	struct input_arg *inputs;    /* URI and --response arguments, in order */
+	size_t input_count;
 };
 
 #define OPTIONS_CONCURRENCY_DEFAULT 100ul
@@ -68,5 +96,11 @@ enum options_outcome options_parse(struct sipresolve_options *opts, int argc,
 
 /* Free what options_parse() allocated (not the strings: they are argv's). */
 void options_free(struct sipresolve_options *opts);
+
+/* Parse a --failed TARGET, "TRANSPORT:ADDRESS:PORT" (an IPv6 address in
+ * brackets) or a line of --short output, "TRANSPORT ADDRESS PORT", into
+ * target (transport, family, address in the library's textual form, port).
+ * 0, or -1 with a reason for a person in why. */
+int options_parse_target(const char *text, rsip_target *target, const char **why);
 
 #endif /* SIPRESOLVE_OPTIONS_H */

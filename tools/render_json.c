@@ -257,14 +257,18 @@ static json_t *target_json(const rsip_target *t)
 	    put(obj, "dnssec", json_text(rsip_dnssec_name(t->dnssec))) != 0 ||
 	    put(obj, "source", json_text(render_source_name(t->source))) != 0)
 		goto fail;
+	/* Added after DESIGN §5's fields: RFC 3263 §4.3, marked failed within
+	 * the context's failure memory and so moved last. */
+	if (put(obj, "recently_failed", json_boolean(t->recently_failed)) != 0)
+		goto fail;
 	return obj;
 fail:
 	json_decref(obj);
 	return NULL;
 }
 
-/* The whole object, keys in the order of DESIGN §5. */
-static json_t *result_json(const rsip_result *res)
+/* The whole object, keys in the order of DESIGN §5, then the ones added. */
+static json_t *result_json(const rsip_result *res, const struct render_input *in)
 {
 	rsip_status status = rsip_result_status(res);
 	json_t *obj = json_object(), *array = NULL;
@@ -340,6 +344,18 @@ static json_t *result_json(const rsip_result *res)
 	array = NULL;
 	if (rc != 0)
 		goto fail;
+
+	/* How the input was asked: "request" (where a request goes, RFC 3263
+	 * §4, through the route set if any) or "response" (RFC 3263 §5). */
+	if (put(obj, "kind", json_text(in != NULL && in->response ? "response" :
+				       "request")) != 0)
+		goto fail;
+	if (in != NULL && in->route_count > 0) {
+		/* RFC 3261 §8.1.2: the route set, outbound proxy first */
+		rc = put(obj, "route", json_text_array(in->route, in->route_count));
+		if (rc != 0)
+			goto fail;
+	}
 	return obj;
 fail:
 	json_decref(array);
@@ -347,9 +363,9 @@ fail:
 	return NULL;
 }
 
-int render_json(FILE *out, const rsip_result *res)
+int render_json(FILE *out, const rsip_result *res, const struct render_input *in)
 {
-	json_t *obj = result_json(res);
+	json_t *obj = result_json(res, in);
 	char *text;
 
 	if (obj == NULL)

@@ -1,14 +1,25 @@
-/* render_text.c - one result for a person: ENUM, questions and decisions, targets, status. */
+/* render_text.c - one result for a person: each question with its rcode, DNSSEC state,
+ * answers and their verdicts, the path to the targets marked, the targets last
+ * (RFC 3263 §4, RFC 6116 §5, RFC 3403 §4.1 in the verdicts the library gives). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "resolvsip.h"
 #include "render.h"
 
-/* ANSI SGR sequences; modest: bold labels, green or red status. */
+/* ANSI SGR sequences; modest: bold labels, green for the path and for what
+ * is good, red for what is wrong. */
 #define SGR_BOLD "\033[1m"
 #define SGR_GREEN "\033[32m"
 #define SGR_RED "\033[31m"
 #define SGR_RESET "\033[0m"
+
+/* DNS types the path marking looks at (RFC 1035, RFC 3596, RFC 2782, RFC 3403). */
+#define TYPE_A 1
+#define TYPE_AAAA 28
+#define TYPE_SRV 33
+#define TYPE_NAPTR 35
 
 static const char *sgr(int colour, const char *code)
 {
@@ -56,31 +67,337 @@ static const char *plural(unsigned long n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static void render_enum(FILE *out, const rsip_result *res, int colour)
+/* The colour of a DNSSEC state: secure is good, bogus is wrong. */
+static const char *dnssec_sgr(int colour, rsip_dnssec state)
 {
-	size_t i, n;
+	if (state == RSIP_DNSSEC_SECURE)
+		return sgr(colour, SGR_GREEN);
+	if (state == RSIP_DNSSEC_BOGUS)
+		return sgr(colour, SGR_RED);
+	return "";
+}
+
+static void put_dnssec(FILE *out, rsip_dnssec state, int colour)
+{
+	const char *on = dnssec_sgr(colour, state);
+
+	fprintf(out, "DNSSEC %s%s%s", on, rsip_dnssec_name(state),
+		*on != '\0' ? SGR_RESET : "");
+}
+
+/* ---- answers, taken apart -------------------------------------------- */
+
+/* ASCII case-insensitive equality of two domain names, a trailing dot or
+ * not (DNS names compare without case, RFC 4343). */
+static int name_eq(const char *a, const char *b)
+{
+	size_t la, lb, i;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	la = strlen(a);
+	lb = strlen(b);
+	if (la > 0 && a[la - 1] == '.')
+		la--;
+	if (lb > 0 && b[lb - 1] == '.')
+		lb--;
+	if (la != lb)
+		return 0;
+	for (i = 0; i < la; i++) {
+		char x = a[i], y = b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+#define RR_FIELDS_MAX 12
+#define RR_TEXT_MAX 2048
+
+/* One answer in presentation format ("owner ttl class type rdata...", as the
+ * library writes them), split into fields with the quotes and escapes of
+ * character-strings undone (RFC 1035 §5.1). */
+struct rr_fields {
+	size_t n;
+	const char *f[RR_FIELDS_MAX];
+	char buf[RR_TEXT_MAX];
+};
+
+/* 0, or -1 when the text does not fit (then nothing is marked on it). */
+static int rr_split(const char *text, struct rr_fields *rr)
+{
+	const char *p = text;
+	size_t used = 0;
+
+	rr->n = 0;
+	if (strlen(text) >= sizeof(rr->buf))
+		return -1;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return rr->n >= 4 ? 0 : -1;
+		if (rr->n == RR_FIELDS_MAX)
+			return -1;
+		rr->f[rr->n++] = rr->buf + used;
+		if (*p == '"') {
+			for (p++; *p != '\0' && *p != '"'; p++) {
+				if (*p == '\\' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+				    p[2] <= '9' && p[3] >= '0' && p[3] <= '9') {
+					rr->buf[used++] = (char)((p[1] - '0') * 100 +
+								 (p[2] - '0') * 10 + (p[3] - '0'));
+					p += 3;
+				} else if (*p == '\\' && p[1] != '\0') {
+					rr->buf[used++] = *++p;
+				} else {
+					rr->buf[used++] = *p;
+				}
+			}
+			if (*p == '"')
+				p++;
+		} else {
+			while (*p != '\0' && *p != ' ')
+				rr->buf[used++] = *p++;
+		}
+		rr->buf[used++] = '\0';
+	}
+}
+
+/* Decimal field, or -1. */
+static long rr_number(const char *s)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > 100000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* The transport an SRV owner name stands for (RFC 3263 §4.1, RFC 7118):
+ * "_sips._tcp.example.com." is tls.  0 when the labels say nothing. */
+static unsigned srv_owner_transport(const char *owner)
+{
+	static const struct {
+		const char *prefix;
+		rsip_transport tp;
+	} map[] = {
+		{"_sip._udp.", RSIP_TRANSPORT_UDP}, {"_sip._tcp.", RSIP_TRANSPORT_TCP},
+		{"_sips._tcp.", RSIP_TRANSPORT_TLS}, {"_sip._sctp.", RSIP_TRANSPORT_SCTP},
+		{"_sips._sctp.", RSIP_TRANSPORT_TLS_SCTP}, {"_sip._ws.", RSIP_TRANSPORT_WS},
+		{"_sips._ws.", RSIP_TRANSPORT_WSS},
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *pre = map[i].prefix;
+
+		for (j = 0; pre[j] != '\0'; j++) {
+			char c = owner[j];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != pre[j])
+				break;
+		}
+		if (pre[j] == '\0')
+			return map[i].tp;
+	}
+	return 0;
+}
+
+/* An SRV answer that gave a target: same target name and port, priority
+ * and weight, and the transport its owner name stands for. */
+static int srv_on_path(const rsip_result *res, const struct rr_fields *rr)
+{
+	unsigned tp = srv_owner_transport(rr->f[0]);
+	long prio, weight, port;
+	size_t i, n = rsip_result_target_count(res);
+
+	if (rr->n != 8)
+		return 0;
+	prio = rr_number(rr->f[4]);
+	weight = rr_number(rr->f[5]);
+	port = rr_number(rr->f[6]);
+	for (i = 0; i < n; i++) {
+		const rsip_target *t = rsip_result_target(res, i);
+
+		if (t != NULL && t->source == RSIP_SOURCE_SRV && t->port == port &&
+		    t->priority == prio && t->weight == weight &&
+		    (tp == 0 || t->transport == tp) && name_eq(t->host, rr->f[7]))
+			return 1;
+	}
+	return 0;
+}
+
+/* An A or AAAA answer whose address is a target's, for the name the
+ * target came from. */
+static int address_on_path(const rsip_result *res, const struct rr_fields *rr)
+{
+	size_t i, n = rsip_result_target_count(res);
+
+	if (rr->n != 5)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const rsip_target *t = rsip_result_target(res, i);
+
+		if (t != NULL && t->source != RSIP_SOURCE_NUMERIC &&
+		    strcmp(t->address, rr->f[4]) == 0 && name_eq(t->host, rr->f[0]))
+			return 1;
+	}
+	return 0;
+}
+
+/* A step asked for SRV at name, one of whose answers gave a target. */
+static int srv_name_on_path(const rsip_result *res, const char *name)
+{
+	size_t i, j, n = rsip_result_step_count(res);
+	struct rr_fields *rr = malloc(sizeof(*rr));
+	int found = 0;
+
+	if (rr == NULL)
+		return 0;
+	for (i = 0; i < n && !found; i++) {
+		const rsip_step *st = rsip_result_step(res, i);
+
+		if (st == NULL || st->qtype != TYPE_SRV || !name_eq(st->qname, name))
+			continue;
+		for (j = 0; st->answers != NULL && j < st->answer_count && !found; j++)
+			if (rr_split(st->answers[j], rr) == 0 &&
+			    strcmp(rr->f[3], "SRV") == 0 && srv_on_path(res, rr))
+				found = 1;
+	}
+	free(rr);
+	return found;
+}
+
+/* ---- ENUM records and the answers they came in ----------------------- */
+
+/* What render_text() works out once per result. */
+struct text_state {
+	const rsip_result *res;
+	size_t nrec;
+	unsigned char *shown;    /* per ENUM record: its verdict was written */
+	unsigned char *path;     /* per ENUM record: it led to the located URI */
+	size_t starred;          /* answers marked "*" */
+	int colour;
+};
+
+/* The ENUM record an answer is, by owner and every NAPTR field. */
+static const rsip_naptr *enum_record_of(const struct text_state *ts,
+					const struct rr_fields *rr, size_t *index)
+{
+	size_t i;
+	long order, pref;
+
+	if (rr->n != 10 || strcmp(rr->f[3], "NAPTR") != 0)
+		return NULL;
+	order = rr_number(rr->f[4]);
+	pref = rr_number(rr->f[5]);
+	for (i = 0; i < ts->nrec; i++) {
+		const rsip_naptr *rec = rsip_result_enum_record(ts->res, i);
+
+		if (rec != NULL && rec->order == order && rec->preference == pref &&
+		    name_eq(rec->owner, rr->f[0]) && name_eq(rec->flags, rr->f[6]) &&
+		    name_eq(rec->services, rr->f[7]) && rec->regexp != NULL &&
+		    strcmp(rec->regexp, rr->f[8]) == 0 && name_eq(rec->replacement, rr->f[9])) {
+			*index = i;
+			return rec;
+		}
+	}
+	return NULL;
+}
+
+/* The ENUM records on the path: the selected ones, and the non-terminal
+ * rules (empty flags, RFC 6116 §5.2.1) that led to a key on the path. */
+static void enum_mark_path(struct text_state *ts)
+{
+	size_t i, j, pass;
+	int changed = 1;
+
+	for (i = 0; i < ts->nrec; i++) {
+		const rsip_naptr *rec = rsip_result_enum_record(ts->res, i);
+
+		ts->path[i] = rec != NULL && rec->verdict == RSIP_VERDICT_SELECTED;
+	}
+	/* Each pass adds one hop back; a chain is at most nrec long. */
+	for (pass = 0; pass < ts->nrec && changed; pass++) {
+		changed = 0;
+		for (i = 0; i < ts->nrec; i++) {
+			const rsip_naptr *rec = rsip_result_enum_record(ts->res, i);
+
+			if (ts->path[i] || rec == NULL || rec->flags == NULL ||
+			    rec->flags[0] != '\0' || rec->verdict != RSIP_VERDICT_FALLBACK)
+				continue;
+			for (j = 0; j < ts->nrec; j++) {
+				const rsip_naptr *to = rsip_result_enum_record(ts->res, j);
+
+				if (ts->path[j] && to != NULL &&
+				    name_eq(rec->replacement, to->owner)) {
+					ts->path[i] = 1;
+					changed = 1;
+					break;
+				}
+			}
+		}
+	}
+}
+
+static void put_verdict(FILE *out, const rsip_naptr *rec, int colour, int on_path)
+{
+	fprintf(out, "%s%s%s", on_path ? sgr(colour, SGR_GREEN) : "",
+		rsip_verdict_name(rec->verdict), on_path ? sgr(colour, SGR_RESET) : "");
+	if (rec->result != NULL) {
+		fputs(": ", out);
+		put_safe(out, rec->result);
+	}
+	if (rec->reason != NULL) {
+		fputs(" (", out);
+		put_safe(out, rec->reason);
+		fputc(')', out);
+	}
+}
+
+/* "ENUM: AUS +494212017028 -> 8.2.0.7.1.0.2.1.2.4.9.4.e164.arpa." */
+static void render_enum_head(FILE *out, const rsip_result *res, int colour)
+{
+	size_t i, n = rsip_result_enum_domain_count(res);
 
 	fprintf(out, "%sENUM:%s AUS ", sgr(colour, SGR_BOLD), sgr(colour, SGR_RESET));
 	put_safe(out, rsip_result_enum_aus(res));
-	fputc('\n', out);
-
-	n = rsip_result_enum_domain_count(res);
 	for (i = 0; i < n; i++) {
-		fputs("  domain ", out);
+		fputs(i == 0 ? " -> " : ", ", out);
 		put_safe(out, rsip_result_enum_domain(res, i));
-		fputc('\n', out);
 	}
+	fputc('\n', out);
+}
 
-	n = rsip_result_enum_record_count(res);
-	for (i = 0; i < n; i++) {
-		const rsip_naptr *rec = rsip_result_enum_record(res, i);
+/* The ENUM records not written with an answer (none, normally), then the
+ * URIs ENUM gave, in the order they are tried. */
+static void render_enum_tail(FILE *out, const struct text_state *ts)
+{
+	size_t i, n, missing = 0;
+	int colour = ts->colour;
 
-		if (rec == NULL)
+	for (i = 0; i < ts->nrec; i++) {
+		const rsip_naptr *rec = rsip_result_enum_record(ts->res, i);
+
+		if (rec == NULL || ts->shown[i])
 			continue;
-		fputs("  ", out);
+		if (missing++ == 0)
+			fputs("ENUM records:\n", out);
+		fprintf(out, " %s ", ts->path[i] ? "*" : " ");
 		put_safe(out, rec->owner);
-		fprintf(out, " NAPTR %u %u ", (unsigned)rec->order,
-			(unsigned)rec->preference);
+		fprintf(out, " NAPTR %u %u ", (unsigned)rec->order, (unsigned)rec->preference);
 		put_quoted(out, rec->flags);
 		fputc(' ', out);
 		put_quoted(out, rec->services);
@@ -88,37 +405,66 @@ static void render_enum(FILE *out, const rsip_result *res, int colour)
 		put_quoted(out, rec->regexp);
 		fputc(' ', out);
 		put_safe(out, rec->replacement);
-		fprintf(out, "\n    => %s", rsip_verdict_name(rec->verdict));
-		if (rec->result != NULL) {
-			fputs(": ", out);
-			put_safe(out, rec->result);
-		}
-		if (rec->reason != NULL) {
-			fputs(" (", out);
-			put_safe(out, rec->reason);
-			fputc(')', out);
-		}
+		fputs("\n      => ", out);
+		put_verdict(out, rec, colour, ts->path[i]);
 		fputc('\n', out);
 	}
-	if (n == 0)
-		fputs("  no NAPTR records\n", out);
 
-	n = rsip_result_enum_uri_count(res);
-	if (n == 0) {
-		fputs("  URIs in try order: none\n", out);
-		return;
-	}
-	fputs("  URIs in try order:\n", out);
+	n = rsip_result_enum_uri_count(ts->res);
+	fprintf(out, "%sENUM URIs in try order:%s", sgr(colour, SGR_BOLD),
+		sgr(colour, SGR_RESET));
+	if (n == 0)
+		fputs(" none", out);
 	for (i = 0; i < n; i++) {
-		fprintf(out, "    %zu. ", i + 1);
-		put_safe(out, rsip_result_enum_uri(res, i));
+		fprintf(out, " %zu. ", i + 1);
+		put_safe(out, rsip_result_enum_uri(ts->res, i));
+	}
+	fputc('\n', out);
+}
+
+/* ---- questions --------------------------------------------------------- */
+
+/* One answer line: " * RR" when it is on the path to the targets, then, for
+ * an ENUM record, its verdict. */
+static void render_answer(FILE *out, struct text_state *ts, const char *text,
+			  struct rr_fields *rr)
+{
+	const rsip_naptr *rec = NULL;
+	size_t index = 0;
+	int on_path = 0, colour = ts->colour;
+
+	if (rr != NULL && rr_split(text, rr) == 0) {
+		if (strcmp(rr->f[3], "NAPTR") == 0) {
+			rec = enum_record_of(ts, rr, &index);
+			if (rec != NULL)
+				on_path = ts->path[index];
+			else if (rr->n == 10) /* RFC 3263 §4.1: its SRV set gave targets */
+				on_path = srv_name_on_path(ts->res, rr->f[9]);
+		} else if (strcmp(rr->f[3], "SRV") == 0) {
+			on_path = srv_on_path(ts->res, rr);
+		} else if (strcmp(rr->f[3], "A") == 0 || strcmp(rr->f[3], "AAAA") == 0) {
+			on_path = address_on_path(ts->res, rr);
+		}
+	}
+	if (on_path) {
+		fprintf(out, " %s*%s ", sgr(colour, SGR_GREEN), sgr(colour, SGR_RESET));
+		ts->starred++;
+	} else
+		fputs("   ", out);
+	put_safe(out, text);
+	fputc('\n', out);
+	if (rec != NULL && !ts->shown[index]) {
+		ts->shown[index] = 1;
+		fputs("      => ", out);
+		put_verdict(out, rec, colour, on_path);
 		fputc('\n', out);
 	}
 }
 
-/* ";; wave 1  tzi.org. NAPTR -> NOERROR (secure)", why it is bogus marked
- * "!!", its answers indented, its decisions marked "=>". */
-static void render_step(FILE *out, const rsip_step *step)
+/* ";; wave 1  tzi.org. NAPTR -> NOERROR, DNSSEC insecure", its answers, its
+ * decisions marked "=>". */
+static void render_step(FILE *out, struct text_state *ts, const rsip_step *step,
+			struct rr_fields *rr)
 {
 	size_t i;
 
@@ -134,28 +480,30 @@ static void render_step(FILE *out, const rsip_step *step)
 		fprintf(out, " -> %s", step->rcode_name);
 	else
 		fprintf(out, " -> RCODE%d", step->rcode);
-	fprintf(out, " (%s)\n", rsip_dnssec_name(step->dnssec));
-	/* Issue 5: why validation failed, on a line of its own. */
-	if (step->dnssec == RSIP_DNSSEC_BOGUS) {
-		fputs("    !! DNSSEC bogus: ", out);
-		put_safe(out, step->why_bogus != NULL ? step->why_bogus : "no reason given");
-		fputc('\n', out);
+	if (step->rcode == 0 && (step->answers == NULL || step->answer_count == 0))
+		fputs(" (no records)", out); /* NODATA, RFC 2308 §2.2 */
+	fputs(", ", out);
+	put_dnssec(out, step->dnssec, ts->colour);
+	if (step->why_bogus != NULL) {
+		fputs(": ", out);
+		put_safe(out, step->why_bogus);
 	}
+	fputc('\n', out);
 
-	for (i = 0; step->answers != NULL && i < step->answer_count; i++) {
-		fputs("    ", out);
-		put_safe(out, step->answers[i]);
-		fputc('\n', out);
-	}
+	for (i = 0; step->answers != NULL && i < step->answer_count; i++)
+		render_answer(out, ts, step->answers[i], rr);
 	for (i = 0; step->notes != NULL && i < step->note_count; i++) {
-		fputs("    => ", out);
+		fputs("   => ", out);
 		put_safe(out, step->notes[i]);
 		fputc('\n', out);
 	}
 }
 
-/* "  1. tls 134.102.218.67:5061  rasen.tzi.org. (SRV 0/4, insecure)" */
-static void render_target(FILE *out, size_t number, const rsip_target *t)
+/* ---- targets and status ----------------------------------------------- */
+
+/* "  1. tls 134.102.218.67:5061  rasen.tzi.org. (SRV priority 0, weight 1,
+ * DNSSEC insecure)" */
+static void render_target(FILE *out, size_t number, const rsip_target *t, int colour)
 {
 	int v6 = t->family == RSIP_FAMILY_IPV6;
 
@@ -169,16 +517,26 @@ static void render_target(FILE *out, size_t number, const rsip_target *t)
 	}
 	switch (t->source) {
 	case RSIP_SOURCE_SRV:
-		fprintf(out, "(SRV %u/%u", (unsigned)t->priority, (unsigned)t->weight);
+		fprintf(out, "(SRV priority %u, weight %u", (unsigned)t->priority,
+			(unsigned)t->weight);
 		break;
 	case RSIP_SOURCE_HOST:
-		fprintf(out, "(%s", v6 ? "AAAA" : "A");
+		fprintf(out, "(%s record", v6 ? "AAAA" : "A");
+		break;
+	case RSIP_SOURCE_NUMERIC:
+		fputs("(numeric host", out);
 		break;
 	default:
 		fprintf(out, "(%s", render_source_name(t->source));
 		break;
 	}
-	fprintf(out, ", %s)\n", rsip_dnssec_name(t->dnssec));
+	fputs(", ", out);
+	put_dnssec(out, t->dnssec, colour);
+	/* RFC 3263 §4.3: marked failed within the context's memory */
+	if (t->recently_failed)
+		fprintf(out, ", %srecently failed: tried last%s", sgr(colour, SGR_RED),
+			sgr(colour, SGR_RESET));
+	fputs(")\n", out);
 }
 
 static void render_status(FILE *out, const rsip_result *res, int colour)
@@ -193,11 +551,12 @@ static void render_status(FILE *out, const rsip_result *res, int colour)
 		unsigned waves = rsip_result_waves(res);
 		unsigned questions = rsip_result_questions(res);
 
-		fprintf(out, ", %zu %s, %u %s, %u %s, DNSSEC %s\n",
+		fprintf(out, ", %zu %s, %u %s, %u %s, ",
 			targets, plural(targets, "target", "targets"),
 			waves, plural(waves, "wave", "waves"),
-			questions, plural(questions, "question", "questions"),
-			rsip_dnssec_name(rsip_result_dnssec(res)));
+			questions, plural(questions, "question", "questions"));
+		put_dnssec(out, rsip_result_dnssec(res), colour);
+		fputc('\n', out);
 	} else {
 		const char *error = rsip_result_error(res);
 
@@ -207,24 +566,68 @@ static void render_status(FILE *out, const rsip_result *res, int colour)
 	}
 }
 
-void render_text(FILE *out, const rsip_result *res, int colour)
+void render_text(FILE *out, const rsip_result *res, const struct render_input *in,
+		 int colour)
 {
+	struct text_state ts;
+	struct rr_fields *rr = malloc(sizeof(*rr)); /* NULL: no marks, still correct */
+	int has_enum = rsip_result_has_enum(res) && rsip_result_enum_aus(res) != NULL;
 	size_t i, n;
 
-	fprintf(out, "%sInput:%s ", sgr(colour, SGR_BOLD), sgr(colour, SGR_RESET));
+	memset(&ts, 0, sizeof(ts));
+	ts.res = res;
+	ts.colour = colour;
+	ts.nrec = has_enum ? rsip_result_enum_record_count(res) : 0;
+	if (ts.nrec > 0) {
+		ts.shown = calloc(ts.nrec, 1);
+		ts.path = calloc(ts.nrec, 1);
+		if (ts.shown == NULL || ts.path == NULL) {
+			/* Out of memory: the records go in the list after the
+			 * questions, unmarked. */
+			free(ts.shown);
+			free(ts.path);
+			ts.shown = ts.path = NULL;
+			ts.nrec = 0;
+		} else {
+			enum_mark_path(&ts);
+		}
+	}
+
+	fprintf(out, "%sInput%s:%s ", sgr(colour, SGR_BOLD),
+		in != NULL && in->response ? " (Via of a response)" : "",
+		sgr(colour, SGR_RESET));
 	put_safe(out, rsip_result_input(res));
 	fputc('\n', out);
+	if (in != NULL && in->route_count > 0) {
+		fprintf(out, "%sRoute set:%s ", sgr(colour, SGR_BOLD), sgr(colour, SGR_RESET));
+		for (i = 0; i < in->route_count; i++) {
+			if (i > 0)
+				fputs(", ", out);
+			put_safe(out, in->route[i]);
+		}
+		fputc('\n', out);
+	}
 
 	/* Without an AUS (malformed tel: input) ENUM never started. */
-	if (rsip_result_has_enum(res) && rsip_result_enum_aus(res) != NULL)
-		render_enum(out, res, colour);
+	if (has_enum)
+		render_enum_head(out, res, colour);
 
 	n = rsip_result_step_count(res);
 	for (i = 0; i < n; i++) {
 		const rsip_step *step = rsip_result_step(res, i);
 
 		if (step != NULL)
-			render_step(out, step);
+			render_step(out, &ts, step, rr);
+	}
+	if (has_enum) {
+		if (ts.shown == NULL) {
+			/* Without the per-record memory, list every record. */
+			ts.nrec = rsip_result_enum_record_count(res);
+			ts.shown = calloc(ts.nrec > 0 ? ts.nrec : 1, 1);
+			ts.path = calloc(ts.nrec > 0 ? ts.nrec : 1, 1);
+		}
+		if (ts.shown != NULL && ts.path != NULL)
+			render_enum_tail(out, &ts);
 	}
 	/* Decisions not tied to one question (route set, failover memory...) */
 	n = rsip_result_note_count(res);
@@ -235,21 +638,49 @@ void render_text(FILE *out, const rsip_result *res, int colour)
 	}
 
 	if (rsip_result_uri(res) != NULL) {
-		fprintf(out, "%sLocated:%s ", sgr(colour, SGR_BOLD),
-			sgr(colour, SGR_RESET));
+		fprintf(out, "%sLocated:%s ", sgr(colour, SGR_BOLD), sgr(colour, SGR_RESET));
 		put_safe(out, rsip_result_uri(res));
 		fputc('\n', out);
 	}
+	render_status(out, res, colour);
+
 	n = rsip_result_target_count(res);
-	if (n > 0 && rsip_result_uri(res) == NULL)
-		fprintf(out, "%sTargets:%s\n", sgr(colour, SGR_BOLD),
-			sgr(colour, SGR_RESET));
+	if (n > 0)
+		fprintf(out, "%sTargets%s, in the order to try them%s:\n", sgr(colour, SGR_BOLD),
+			sgr(colour, SGR_RESET), ts.starred > 0 ?
+			" (* above: the records they came from)" : "");
 	for (i = 0; i < n; i++) {
 		const rsip_target *t = rsip_result_target(res, i);
 
 		if (t != NULL)
-			render_target(out, i + 1, t);
+			render_target(out, i + 1, t, colour);
 	}
+	free(ts.shown);
+	free(ts.path);
+	free(rr);
+}
 
-	render_status(out, res, colour);
+void render_short(FILE *out, FILE *err, const rsip_result *res)
+{
+	size_t i, n = rsip_result_target_count(res);
+	rsip_status status = rsip_result_status(res);
+
+	for (i = 0; i < n; i++) {
+		const rsip_target *t = rsip_result_target(res, i);
+
+		if (t == NULL)
+			continue;
+		fprintf(out, "%s ", rsip_transport_name(t->transport));
+		put_safe(out, t->address);
+		fprintf(out, " %u\n", (unsigned)t->port);
+	}
+	if (n == 0) {
+		const char *error = rsip_result_error(res);
+
+		fputs("sipresolve: ", err);
+		put_safe(err, rsip_result_input(res));
+		fprintf(err, ": %s: ", rsip_status_name(status));
+		put_safe(err, error != NULL ? error : rsip_strerror(status));
+		fputc('\n', err);
+	}
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "resolvsip.h"
@@ -21,6 +23,26 @@
  * rsip_ctx_process() anyway: a safety net, not a timer the library needs. */
 #define POLL_SAFETY_MS 1000
 
+/* Batch mode's progress line on standard error (only on a terminal). */
+struct progress {
+	int enabled;
+	int stdout_tty;      /* results go to the same kind of screen: clear first */
+	int drawn;           /* the line is on the screen now */
+	size_t total;        /* inputs in all, when known (a regular file) */
+	int total_known;
+	double last_draw;    /* seconds, monotonic */
+};
+
+/* What the end-of-batch summary counts (by exit class, DESIGN §5). */
+struct tally {
+	size_t results;      /* results delivered, written or not */
+	size_t resolved;     /* ok */
+	size_t not_found;    /* exit 1: not-found, no-transport, loop, limit */
+	size_t bad_input;    /* exit 2: bad-input */
+	size_t failed;       /* exit 3: dns-failure, dnssec-bogus, timeout... */
+	unsigned long long questions;
+};
+
 struct app {
 	const struct sipresolve_options *opts;
 	rsip_ctx *ctx;
@@ -28,7 +50,28 @@ struct app {
 	size_t written;      /* results written so far (text: blank line between) */
 	int exit_status;     /* the highest so far (DESIGN §5) */
 	int fatal;           /* non-zero: stop, exit with at least this status */
+	struct tally tally;
+	struct progress progress;
+	double started;      /* seconds, monotonic */
 };
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Erase the progress line, so that what comes next starts on a clean line. */
+static void progress_clear(struct app *app)
+{
+	if (!app->progress.drawn)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	app->progress.drawn = 0;
+}
 
 static void raise_exit(struct app *app, int status)
 {
@@ -61,12 +104,36 @@ static int exit_for_status(rsip_status status)
 	return EXIT_DNS_FAILURE; /* a status appended after this was written */
 }
 
+/* Count a result for the end-of-batch summary. */
+static void tally_result(struct tally *t, const rsip_result *res, int exit_class)
+{
+	t->results++;
+	t->questions += rsip_result_questions(res);
+	switch (exit_class) {
+	case EXIT_RESOLVED:
+		t->resolved++;
+		break;
+	case EXIT_NO_TARGET:
+		t->not_found++;
+		break;
+	case EXIT_USAGE:
+		t->bad_input++;
+		break;
+	default:
+		t->failed++;
+		break;
+	}
+}
+
 /* Write one result and account for its exit status.  A result saying the
  * DNS mode could not be set up stops everything: every other would fail the
  * same way. */
-static void emit(struct app *app, const rsip_result *res)
+static void emit(struct app *app, const rsip_result *res, int response)
 {
 	rsip_status status = rsip_result_status(res);
+	const struct sipresolve_options *o = app->opts;
+	struct render_input in;
+	int exit_class;
 
 	if (app->fatal)
 		return;
@@ -75,26 +142,46 @@ static void emit(struct app *app, const rsip_result *res)
 
 		if (msg == NULL || *msg == '\0')
 			msg = rsip_result_error(res);
+		progress_clear(app);
 		fprintf(stderr, PROGRAM ": %s\n", msg != NULL ? msg :
 			rsip_strerror(status));
 		app->fatal = EXIT_USAGE;
 		return;
 	}
 	if (status == RSIP_OK && rsip_result_target_count(res) == 0)
-		raise_exit(app, EXIT_NO_TARGET); /* not expected: ok means a target */
+		exit_class = EXIT_NO_TARGET; /* not expected: ok means a target */
 	else
-		raise_exit(app, exit_for_status(status));
+		exit_class = exit_for_status(status);
+	raise_exit(app, exit_class);
+	tally_result(&app->tally, res, exit_class);
 
-	if (app->opts->json) {
-		if (render_json(stdout, res) != 0) {
+	memset(&in, 0, sizeof(in));
+	in.response = response;
+	if (!response) { /* RFC 3263 §5: a response follows Via, not Route */
+		in.route = o->route;
+		in.route_count = o->route_count;
+	}
+	if (app->progress.stdout_tty && o->output != OUTPUT_QUIET)
+		progress_clear(app);
+	switch (o->output) {
+	case OUTPUT_JSON:
+		if (render_json(stdout, res, &in) != 0) {
 			fputs(PROGRAM ": out of memory\n", stderr);
 			app->fatal = EXIT_DNS_FAILURE;
 			return;
 		}
-	} else {
+		break;
+	case OUTPUT_SHORT:
+		progress_clear(app); /* an error line may go to stderr */
+		render_short(stdout, stderr, res);
+		break;
+	case OUTPUT_QUIET:
+		break;
+	case OUTPUT_TEXT:
 		if (app->written > 0)
 			fputc('\n', stdout);
-		render_text(stdout, res, app->colour);
+		render_text(stdout, res, &in, app->colour);
+		break;
 	}
 	app->written++;
 }
@@ -167,25 +254,65 @@ static int apply_options(struct app *app)
 		snprintf(seed, sizeof(seed), "%llu", (unsigned long long)o->seed);
 		return setting_failed(app, "--seed", seed, st);
 	}
+	if (o->deterministic &&
+	    (st = rsip_ctx_set_srv_order(app->ctx, RSIP_SRV_ORDER_DETERMINISTIC)) != RSIP_OK)
+		return setting_failed(app, "--deterministic", NULL, st);
+	if (o->prefer_ipv4 && (st = rsip_ctx_set_prefer_ipv4(app->ctx, 1)) != RSIP_OK)
+		return setting_failed(app, "--prefer-ipv4", NULL, st);
+	for (i = 0; i < o->failed.count; i++) {
+		const char *text = o->failed.items[i].value, *why = NULL;
+		rsip_target target;
+
+		/* Checked by options_parse() already. */
+		if (options_parse_target(text, &target, &why) != 0) {
+			fprintf(stderr, PROGRAM ": --failed %s: %s\n", text, why);
+			return EXIT_USAGE;
+		}
+		st = rsip_ctx_mark_failed(app->ctx, &target);
+		if (st != RSIP_OK)
+			return setting_failed(app, "--failed", text, st);
+	}
 	return 0;
 }
 
-/* URIs from the command line: one at a time, each written when done. */
+/* Start the resolution of one input, the way it asks (a URI with or without
+ * the route set, or a Via value). */
+static rsip_status start_input(struct app *app, const struct input_arg *input,
+			       rsip_callback callback, void *arg)
+{
+	const struct sipresolve_options *o = app->opts;
+
+	if (input->response)
+		return rsip_resolve_response_async(app->ctx, input->text, callback, arg, NULL);
+	if (o->route_count > 0)
+		return rsip_resolve_route_async(app->ctx, input->text, o->route, o->route_count,
+						callback, arg, NULL);
+	return rsip_resolve_async(app->ctx, input->text, callback, arg, NULL);
+}
+
+/* Inputs from the command line: one at a time, each written when done. */
 static void run_arguments(struct app *app)
 {
 	size_t i;
 
-	for (i = 0; i < app->opts->uri_count && !app->fatal; i++) {
-		const char *uri = app->opts->uris[i];
+	for (i = 0; i < app->opts->input_count && !app->fatal; i++) {
+		const struct input_arg *input = &app->opts->inputs[i];
 		rsip_result *res = NULL;
-		rsip_status st = rsip_resolve(app->ctx, uri, &res);
+		rsip_status st;
 
+		if (input->response)
+			st = rsip_resolve_response(app->ctx, input->text, &res);
+		else if (app->opts->route_count > 0)
+			st = rsip_resolve_route(app->ctx, input->text, app->opts->route,
+						app->opts->route_count, &res);
+		else
+			st = rsip_resolve(app->ctx, input->text, &res);
 		if (res == NULL) {
-			fprintf(stderr, PROGRAM ": %s: %s\n", uri, rsip_strerror(st));
+			fprintf(stderr, PROGRAM ": %s: %s\n", input->text, rsip_strerror(st));
 			raise_exit(app, exit_for_status(st == RSIP_OK ? RSIP_E_NOMEM : st));
 			continue;
 		}
-		emit(app, res);
+		emit(app, res, input->response);
 		rsip_result_free(res);
 		fflush(stdout);
 	}
@@ -292,6 +419,7 @@ struct slot {
 	rsip_result *result;
 	int done;             /* the result is here, not yet written */
 	int called;           /* the callback ran (done may be cleared since) */
+	int response;         /* the input was a --response Via value */
 };
 
 struct batch {
@@ -316,7 +444,7 @@ static void batch_flush(struct batch *b)
 			raise_exit(b->app, EXIT_DNS_FAILURE);
 			b->app->fatal = EXIT_DNS_FAILURE;
 		} else {
-			emit(b->app, slot->result);
+			emit(b->app, slot->result, slot->response);
 			rsip_result_free(slot->result);
 		}
 		slot->result = NULL;
@@ -338,7 +466,7 @@ static void batch_callback(void *arg, rsip_result *result)
 }
 
 /* Start one resolution in the next slot: 0, or -1 (fatal, printed). */
-static int batch_start(struct batch *b, const char *uri)
+static int batch_start(struct batch *b, const struct input_arg *input)
 {
 	struct slot *slot = &b->slots[b->started % b->window];
 	rsip_status st;
@@ -347,12 +475,14 @@ static int batch_start(struct batch *b, const char *uri)
 	slot->result = NULL;
 	slot->done = 0;
 	slot->called = 0;
+	slot->response = input->response;
 	/* Counted before the call: the callback may come before it returns. */
 	b->started++;
-	st = rsip_resolve_async(b->app->ctx, uri, batch_callback, slot, NULL);
+	st = start_input(b->app, input, batch_callback, slot);
 	if (st == RSIP_OK || slot->called)
 		return 0;
 	b->started--;
+	progress_clear(b->app);
 	if (st == RSIP_E_CONFIG) {
 		const char *msg = rsip_ctx_errmsg(b->app->ctx);
 
@@ -360,27 +490,31 @@ static int batch_start(struct batch *b, const char *uri)
 			rsip_strerror(st));
 		b->app->fatal = EXIT_USAGE;
 	} else {
-		fprintf(stderr, PROGRAM ": %s: %s\n", uri, rsip_strerror(st));
+		fprintf(stderr, PROGRAM ": %s: %s\n", input->text, rsip_strerror(st));
 		b->app->fatal = EXIT_DNS_FAILURE;
 	}
 	return -1;
 }
 
-/* The next URI of the batch: the command-line ones first, then the
- * reader's lines; NULL when none is at hand (*exhausted tells whether any
- * will come). */
-static const char *batch_next_uri(struct app *app, size_t *arg_index,
-				  struct line_reader *r, int *exhausted)
+/* The next input of the batch: the command-line ones first, then the
+ * reader's lines (URIs); NULL when none is at hand (*exhausted tells
+ * whether any will come).  A line is valid until the next reader_fill(). */
+static const struct input_arg *batch_next_input(struct app *app, size_t *arg_index,
+						struct line_reader *r, struct input_arg *line_input,
+						int *exhausted)
 {
 	char *line;
 
 	*exhausted = 0;
-	if (*arg_index < app->opts->uri_count)
-		return app->opts->uris[(*arg_index)++];
+	if (*arg_index < app->opts->input_count)
+		return &app->opts->inputs[(*arg_index)++];
 	while ((line = reader_line(r)) != NULL) {
 		line = batch_clean_line(line);
-		if (line != NULL)
-			return line;
+		if (line != NULL) {
+			line_input->text = line;
+			line_input->response = 0;
+			return line_input;
+		}
 	}
 	*exhausted = r->eof;
 	return NULL;
@@ -447,10 +581,115 @@ static int batch_wait(struct batch *b, struct line_reader *r, int want_input)
 	return 0;
 }
 
+/* Inputs in a batch file, counted the way batch_clean_line() skips lines
+ * (blank, or '#' first), for the progress line's total.  Only for a regular
+ * file; one pass with one buffer.  0 when it cannot be counted. */
+static int count_batch_lines(const char *path, size_t *count)
+{
+	char buf[READ_CHUNK];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int at_start = 1, counted = 0;
+	size_t n = 0;
+	ssize_t got;
+
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		ssize_t i;
+
+		do
+			got = read(fd, buf, sizeof(buf));
+		while (got < 0 && errno == EINTR);
+		if (got <= 0)
+			break;
+		for (i = 0; i < got; i++) {
+			char c = buf[i];
+
+			if (c == '\n') {
+				at_start = 1;
+				counted = 0;
+			} else if (at_start && !counted && c != ' ' && c != '\t' && c != '\r') {
+				if (c != '#')
+					n++;
+				counted = 1;
+			}
+		}
+	}
+	close(fd);
+	if (got < 0)
+		return 0;
+	*count = n;
+	return 1;
+}
+
+/* "1:02:03" or "2:03". */
+static void format_duration(char *buf, size_t size, double seconds)
+{
+	unsigned long s = seconds > 0 ? (unsigned long)(seconds + 0.5) : 0;
+
+	if (s >= 3600)
+		snprintf(buf, size, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, size, "%lu:%02lu", s / 60, s % 60);
+}
+
+/* Redraw the progress line, at most four times a second (or now, with
+ * force): done/total, rate, time left. */
+static void progress_draw(struct app *app, int force)
+{
+	struct progress *p = &app->progress;
+	double now, elapsed, rate;
+	size_t done = app->tally.results;
+	char left[32];
+
+	if (!p->enabled || app->fatal)
+		return;
+	now = now_seconds();
+	if (!force && now - p->last_draw < 0.25)
+		return;
+	p->last_draw = now;
+	elapsed = now - app->started;
+	rate = elapsed > 0 ? (double)done / elapsed : 0;
+	fputs("\r" PROGRAM ": ", stderr);
+	if (p->total_known && p->total > 0) {
+		fprintf(stderr, "%zu/%zu (%zu%%), %.0f/s", done, p->total,
+			(size_t)((double)done * 100.0 / (double)p->total), rate);
+		if (rate > 0 && done < p->total) {
+			format_duration(left, sizeof(left), (double)(p->total - done) / rate);
+			fprintf(stderr, ", %s left", left);
+		}
+	} else {
+		fprintf(stderr, "%zu done, %.0f/s", done, rate);
+	}
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	p->drawn = 1;
+}
+
+/* The end-of-batch summary, on standard error (not with --quiet). */
+static void batch_summary(struct app *app)
+{
+	const struct tally *t = &app->tally;
+	double wall = now_seconds() - app->started;
+	char duration[32];
+
+	progress_clear(app);
+	if (app->opts->output == OUTPUT_QUIET)
+		return;
+	format_duration(duration, sizeof(duration), wall);
+	fprintf(stderr, PROGRAM ": %zu %s in %.3f s (%s, %.0f/s): %zu resolved, %zu not found, "
+		"%zu bad input, %zu failed; %llu DNS %s\n", t->results,
+		t->results == 1 ? "input" : "inputs", wall, duration,
+		wall > 0 ? (double)t->results / wall : 0.0, t->resolved, t->not_found,
+		t->bad_input, t->failed, t->questions, t->questions == 1 ? "question" :
+		"questions");
+}
+
 static void run_batch(struct app *app)
 {
 	const char *path = app->opts->batch;
 	struct line_reader reader;
+	struct input_arg line_input;
 	struct batch b;
 	size_t arg_index = 0;
 	int exhausted = 0;
@@ -460,6 +699,7 @@ static void run_batch(struct app *app)
 	memset(&b, 0, sizeof(b));
 	b.app = app;
 	b.window = app->opts->concurrency;
+	app->started = now_seconds();
 
 	if (strcmp(path, "-") == 0) {
 		reader.fd = STDIN_FILENO;
@@ -471,6 +711,18 @@ static void run_batch(struct app *app)
 			fprintf(stderr, PROGRAM ": --batch %s: %s\n", path, strerror(errno));
 			app->fatal = EXIT_USAGE;
 			return;
+		}
+	}
+	/* The progress line: on a terminal only, never with --quiet. */
+	if (isatty(STDERR_FILENO) && app->opts->output != OUTPUT_QUIET) {
+		struct stat st;
+
+		app->progress.enabled = 1;
+		app->progress.stdout_tty = isatty(STDOUT_FILENO);
+		if (reader.fd != STDIN_FILENO && fstat(reader.fd, &st) == 0 &&
+		    S_ISREG(st.st_mode) && count_batch_lines(path, &app->progress.total)) {
+			app->progress.total += app->opts->input_count;
+			app->progress.total_known = 1;
 		}
 	}
 	b.slots = calloc(b.window, sizeof(*b.slots));
@@ -485,16 +737,18 @@ static void run_batch(struct app *app)
 
 		/* Fill the window from what is at hand. */
 		while (!app->fatal) {
-			const char *uri;
+			const struct input_arg *input;
 
 			if (b.started - b.next_write >= b.window) {
 				window_full = 1;
 				break;
 			}
-			uri = batch_next_uri(app, &arg_index, &reader, &exhausted);
-			if (uri == NULL || batch_start(&b, uri) != 0)
+			input = batch_next_input(app, &arg_index, &reader, &line_input,
+						 &exhausted);
+			if (input == NULL || batch_start(&b, input) != 0)
 				break;
 		}
+		progress_draw(app, 0);
 		if (app->fatal)
 			break;
 		if (exhausted && b.next_write == b.started)
@@ -503,6 +757,7 @@ static void run_batch(struct app *app)
 		if (batch_wait(&b, &reader, !window_full && !exhausted) != 0)
 			break;
 	}
+	batch_summary(app);
 
 done:
 	/* Results that came back but were not written (after a fatal error). */
@@ -557,7 +812,7 @@ int main(int argc, char **argv)
 	app.opts = &opts;
 	/* https://no-color.org/: set and not empty means no colour */
 	no_color = getenv("NO_COLOR");
-	app.colour = !opts.json && isatty(STDOUT_FILENO) &&
+	app.colour = opts.output == OUTPUT_TEXT && isatty(STDOUT_FILENO) &&
 		     (no_color == NULL || *no_color == '\0');
 
 	st = rsip_ctx_new(&app.ctx);

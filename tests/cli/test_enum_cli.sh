@@ -28,7 +28,7 @@ contains "$(j '.enum.records[0].reason')" "was discarded" "JSON: an all-discarde
 contains "$(j '.enum.records[2].reason')" "mutually exclusive" \
 	"JSON: an invalid record's reason (RFC 3403 §4.1)"
 run --zones "$TZONES" tel:+1-555-020-0008
-contains "$out" "bad.enum.test. NAPTR 10 10" "text: the records of the non-terminal key are shown"
+contains "$out" "bad.enum.test. 300 IN NAPTR 10 10" "text: the records of the non-terminal key are shown"
 contains "$out" "=> invalid (4 unescaped delimiters" "text: ...with their verdict and reason"
 contains "$out" "=> selected: sip:after-bad@aonly.sip.test" "text: the selected record"
 
