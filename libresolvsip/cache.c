@@ -11,7 +11,8 @@
 
 struct cache_entry {
 	struct cached_answer pub;
-	char *key;                     /* "<qtype>/<qname in lower case>" */
+	char *qname;                   /* lower case */
+	uint16_t qtype;
 	uint32_t hash;
 	double expires;                /* monotonic seconds */
 	unsigned refs;                 /* users: the cache itself, and queries */
@@ -33,24 +34,21 @@ static double now_monotonic(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* FNV-1a over the key. */
-static uint32_t key_hash(const char *key)
+/* FNV-1a over the type and the name in lower case (names compare without
+ * case, RFC 4343); no allocation on the lookup path. */
+static uint32_t key_hash(const char *qname, uint16_t qtype)
 {
 	uint32_t h = 2166136261u;
-	for (; *key; key++)
-		h = (h ^ (uint8_t)*key) * 16777619u;
+	h = (h ^ (qtype & 0xff)) * 16777619u;
+	h = (h ^ (qtype >> 8)) * 16777619u;
+	for (; *qname; qname++)
+		h = (h ^ (uint8_t)rsip_lower((unsigned char)*qname)) * 16777619u;
 	return h;
 }
 
-static char *make_key(const char *qname, uint16_t qtype)
+static bool entry_is(const struct cache_entry *e, uint32_t h, const char *qname, uint16_t qtype)
 {
-	size_t len = strlen(qname);
-	char *key = malloc(len + 8);
-	if (key == NULL)
-		return NULL;
-	snprintf(key, len + 8, "%u/%s", qtype, qname);
-	rsip_strlower(key);
-	return key;
+	return e->hash == h && e->qtype == qtype && rsip_strcasecmp(e->qname, qname) == 0;
 }
 
 struct answer_cache *cache_new(size_t max_entries)
@@ -79,7 +77,7 @@ static void entry_free(struct cache_entry *e)
 	if (e->pub.pkt != NULL)
 		ldns_pkt_free(e->pub.pkt);
 	free(e->pub.why_bogus);
-	free(e->key);
+	free(e->qname);
 	free(e);
 }
 
@@ -124,15 +122,13 @@ const struct cached_answer *cache_lookup(struct answer_cache *c, const char *qna
 					 uint16_t qtype)
 {
 	struct cache_entry *e;
-	char *key;
 	uint32_t h;
-	if (c == NULL || (key = make_key(qname, qtype)) == NULL)
+	if (c == NULL)
 		return NULL;
-	h = key_hash(key);
+	h = key_hash(qname, qtype);
 	for (e = c->buckets[h & (c->nbuckets - 1)]; e != NULL; e = e->chain)
-		if (e->hash == h && strcmp(e->key, key) == 0)
+		if (entry_is(e, h, qname, qtype))
 			break;
-	free(key);
 	if (e == NULL) {
 		c->misses++;
 		return NULL;
@@ -207,14 +203,16 @@ const struct cached_answer *cache_store(struct answer_cache *c, const char *qnam
 	    ldns_pkt_tc(pkt) || (ttl = answer_ttl(pkt, rcode)) == 0)
 		return NULL;
 	e = calloc(1, sizeof(*e));
-	if (e == NULL || (e->key = make_key(qname, qtype)) == NULL) {
+	if (e == NULL || (e->qname = rsip_strdup(qname)) == NULL) {
 		free(e);
 		return NULL;
 	}
+	rsip_strlower(e->qname);
+	e->qtype = qtype;
 	/* Replace an older entry of the same question. */
-	e->hash = key_hash(e->key);
+	e->hash = key_hash(qname, qtype);
 	for (struct cache_entry *o = c->buckets[e->hash & (c->nbuckets - 1)]; o; o = o->chain) {
-		if (o->hash == e->hash && strcmp(o->key, e->key) == 0) {
+		if (entry_is(o, e->hash, qname, qtype)) {
 			entry_unlink(c, o);
 			break;
 		}

@@ -259,6 +259,10 @@ static int apply_options(struct app *app)
 		return setting_failed(app, "--deterministic", NULL, st);
 	if (o->prefer_ipv4 && (st = rsip_ctx_set_prefer_ipv4(app->ctx, 1)) != RSIP_OK)
 		return setting_failed(app, "--prefer-ipv4", NULL, st);
+	/* --short and --quiet show no trace: the library need not write one. */
+	if ((o->output == OUTPUT_SHORT || o->output == OUTPUT_QUIET) &&
+	    (st = rsip_ctx_set_trace(app->ctx, 0)) != RSIP_OK)
+		return setting_failed(app, o->output_spelling, NULL, st);
 	for (i = 0; i < o->failed.count; i++) {
 		const char *text = o->failed.items[i].value, *why = NULL;
 		rsip_target target;

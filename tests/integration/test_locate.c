@@ -262,8 +262,45 @@ static void test_next_order(void)
 	rsip_ctx_free(ctx);
 }
 
+static void test_cache(void)
+{
+	rsip_ctx *ctx = new_ctx("zones");
+	rsip_result *a = resolve(ctx, "tel:+49-421-201-7028"), *b;
+	int cached = 0;
+	b = resolve(ctx, "tel:+49-421-201-7028");
+	for (size_t i = 0; i < rsip_result_step_count(b); i++)
+		cached += rsip_result_step(b, i)->from_cache;
+	is_int(cached, (long long)rsip_result_step_count(b),
+	       "RFC 1035 §3.2.1: a second resolution within the TTLs asks libunbound nothing");
+	is_int(rsip_result_step(a, 0)->from_cache, 0, "the first one asked");
+	is_str(tgt(b, 0), tgt(a, 0), "the cached answers give the same first target");
+	ok(rsip_result_step(b, 0)->answer_count == rsip_result_step(a, 0)->answer_count,
+	   "a cached step shows the same answers");
+	rsip_result_free(a);
+	rsip_result_free(b);
+	rsip_ctx_free(ctx);
+
+	ctx = new_ctx("zones");
+	rsip_ctx_set_cache_size(ctx, 0);
+	a = resolve(ctx, "tel:+49-421-201-7028");
+	b = resolve(ctx, "tel:+49-421-201-7028");
+	is_int(rsip_result_step(b, 0)->from_cache, 0, "cache size 0: every question is asked");
+	rsip_result_free(a);
+	rsip_result_free(b);
+	rsip_ctx_free(ctx);
+
+	ctx = new_ctx("zones");
+	rsip_ctx_set_trace(ctx, 0);
+	a = resolve(ctx, "tel:+49-421-201-7028");
+	is_int(rsip_result_step(a, 0)->answer_count, 0, "trace off: steps carry no answers");
+	is_int(rsip_result_target_count(a), 3, "trace off: the same targets");
+	rsip_result_free(a);
+	rsip_ctx_free(ctx);
+}
+
 int main(void)
 {
+	test_cache();
 	test_next_order();
 	test_additional();
 	test_deterministic();
