@@ -8,7 +8,8 @@ pages=$(cd "$DOC" && ls sipresolve.1 man3/*.3)
 
 # render PAGE: the warnings, on standard output (run in doc/ so that ".so
 # man3/x.3" is found, as it is under /usr/share/man).
-if command -v man >/dev/null 2>&1; then
+if command -v man >/dev/null 2>&1 &&
+	man --warnings -E UTF-8 -l -Tutf8 "$DOC/sipresolve.1" >/dev/null 2>&1; then
 	render() {
 		(cd "$DOC" && LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
 			man --warnings -E UTF-8 -l -Tutf8 "$1" 2>&1 >/dev/null)
@@ -17,8 +18,6 @@ if command -v man >/dev/null 2>&1; then
 elif command -v groff >/dev/null 2>&1; then
 	render() { (cd "$DOC" && groff -ww -z -t -man "$1" 2>&1); }
 	how="groff -ww"
-else
-	render=""
 fi
 for page in $pages; do
 	if [ -n "${how:-}" ]; then
