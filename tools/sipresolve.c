@@ -670,7 +670,8 @@ static void progress_draw(struct app *app, int force)
 	p->drawn = 1;
 }
 
-/* The end-of-batch summary, on standard error (not with --quiet). */
+/* The end-of-batch summary, on standard error (not with --quiet, nor after
+ * a fatal error, which said what happened). */
 static void batch_summary(struct app *app)
 {
 	const struct tally *t = &app->tally;
@@ -678,7 +679,7 @@ static void batch_summary(struct app *app)
 	char duration[32];
 
 	progress_clear(app);
-	if (app->opts->output == OUTPUT_QUIET)
+	if (app->opts->output == OUTPUT_QUIET || app->fatal)
 		return;
 	format_duration(duration, sizeof(duration), wall);
 	fprintf(stderr, PROGRAM ": %zu %s in %.3f s (%s, %.0f/s): %zu resolved, %zu not found, "
