@@ -121,6 +121,7 @@ struct ddds_subst {
 	struct repl_piece *pieces;
 	size_t npieces;
 	char *lit;                 /* the literal text of Repl, unescaped */
+	size_t output_max;         /* the longest result, octets */
 };
 
 /* A byte for an error message: itself when printable, else \xNN. */
@@ -733,6 +734,7 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out, char *
 	pcre2_set_match_limit(s->mctx, DDDS_MATCH_LIMIT);
 	pcre2_set_depth_limit(s->mctx, DDDS_DEPTH_LIMIT);
 	pcre2_set_heap_limit(s->mctx, DDDS_HEAP_LIMIT);
+	s->output_max = DDDS_OUTPUT_MAX;
 	st = repl_parse(s, expr + delims[1] + 1, delims[2] - delims[1] - 1, (char)d, err,
 			errlen);
 	if (st != RSIP_OK)
@@ -743,6 +745,25 @@ done:
 	free(pattern);
 	ddds_subst_free(s);
 	return st;
+}
+
+void ddds_limits_default(struct ddds_limits *lim)
+{
+	lim->match = DDDS_MATCH_LIMIT;
+	lim->depth = DDDS_DEPTH_LIMIT;
+	lim->heap = DDDS_HEAP_LIMIT;
+	lim->output = DDDS_OUTPUT_MAX;
+}
+
+/* Issue 8: the context's limits replace the defaults (rsip_ctx_set_limit). */
+void ddds_subst_set_limits(struct ddds_subst *s, const struct ddds_limits *lim)
+{
+	if (s == NULL || lim == NULL)
+		return;
+	pcre2_set_match_limit(s->mctx, lim->match);
+	pcre2_set_depth_limit(s->mctx, lim->depth);
+	pcre2_set_heap_limit(s->mctx, lim->heap);
+	s->output_max = lim->output;
 }
 
 void ddds_subst_free(struct ddds_subst *s)
@@ -774,7 +795,7 @@ static rsip_status match_error(int rc, char *err, size_t errlen)
 		rsip_seterr(err, errlen, "the ERE backtracks too much: matching gave up at "
 			    "the %s limit", rc == PCRE2_ERROR_MATCHLIMIT ? "match" :
 			    rc == PCRE2_ERROR_DEPTHLIMIT ? "depth" : "heap");
-		return RSIP_E_BAD_INPUT;
+		return RSIP_E_LIMIT;
 	default:
 		break;
 	}
@@ -825,7 +846,7 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 	ov = pcre2_get_ovector_pointer(md);
 	/* the length first, so that an oversized result is never built */
 	total = ov[0] + (len - ov[1]);
-	for (size_t k = 0; k < s->npieces && total <= DDDS_OUTPUT_MAX; k++) {
+	for (size_t k = 0; k < s->npieces && total <= s->output_max; k++) {
 		unsigned g = s->pieces[k].group;
 
 		if (g == 0)
@@ -833,10 +854,10 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 		else if ((int)g < rc && ov[2 * g] != PCRE2_UNSET)
 			total += ov[2 * g + 1] - ov[2 * g];
 	}
-	if (total > DDDS_OUTPUT_MAX) {
-		rsip_seterr(err, errlen, "the result would be longer than %d octets",
-			    DDDS_OUTPUT_MAX);
-		st = RSIP_E_BAD_INPUT;
+	if (total > s->output_max) {
+		rsip_seterr(err, errlen, "the result would be longer than %zu octets",
+			    s->output_max);
+		st = RSIP_E_LIMIT;
 		goto done;
 	}
 	/* RFC 3402 §3.3: rules apply "until non-empty result are obtained" */

@@ -9,8 +9,10 @@
 
 #include "engine.h"
 
-/* RFC 6116 §5.2.1: more than 5 non-terminal hops MAY be treated as a loop. */
-#define MAX_NONTERMINAL_HOPS 5
+/* RFC 6116 §5.2.1: more than 5 non-terminal hops MAY be treated as a loop;
+ * the bound is the context's RSIP_LIMIT_NAPTR_HOPS (default 5), at most
+ * RSIP_NAPTR_HOPS_MAX. */
+#define MAX_NONTERMINAL_HOPS RSIP_NAPTR_HOPS_MAX
 
 /* The rules found at one key, being walked. */
 struct frame {
@@ -38,6 +40,7 @@ struct enum_walk {
 	struct frame stack[MAX_NONTERMINAL_HOPS + 1];
 	size_t depth;              /* frames on the stack */
 	bool loop_seen;
+	bool limit_seen;           /* a rule was dropped at a cost limit */
 	struct rsip_vec uri_recs;  /* struct naptr_rec *: one per SIP URI */
 	struct rsip_vec uri_keys;  /* uint32 (order<<16|pref) per SIP URI, boxed */
 	size_t next_uri;           /* the SIP URI being located */
@@ -133,6 +136,20 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 }
 
+/* True when uri parses as a SIP URI (RFC 3261 §19.1); else the reason. */
+static bool sip_uri_ok(const char *uri, char *err, size_t errlen)
+{
+	struct sip_uri u;
+	char why[RSIP_ERRLEN];
+	bool good = sip_uri_parse(uri, &u, why, sizeof(why)) == RSIP_OK;
+
+	if (good)
+		sip_uri_clear(&u);
+	else
+		rsip_seterr(err, errlen, "E2U+sip gave a malformed SIP URI: %s", why);
+	return good;
+}
+
 /* Apply one terminal rule to the AUS (RFC 3402 §3: always the original AUS). */
 static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 {
@@ -155,6 +172,7 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 		naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, err);
 		return;
 	}
+	ddds_subst_set_limits(subst, &r->limits.ddds);
 	st = ddds_subst_apply(subst, w->aus, &out, err, sizeof(err));
 	ddds_subst_free(subst);
 	if (st == RSIP_E_NOT_FOUND) {
@@ -162,6 +180,9 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 		return;
 	}
 	if (st != RSIP_OK) {
+		/* Issue 8: a regexp or output limit drops this rule only. */
+		if (st == RSIP_E_LIMIT)
+			w->limit_seen = true;
 		naptr_rec_set(rec, NULL, RSIP_VERDICT_INVALID, err);
 		return;
 	}
@@ -175,6 +196,10 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 		/* RFC 3764 §4: E2U+sip yields a sip: or sips: AOR. */
 		naptr_rec_set(rec, out, RSIP_VERDICT_INVALID,
 			      "E2U+sip gave a URI that is not sip: or sips: (RFC 3764 §4)");
+	} else if (!sip_uri_ok(out, err, sizeof(err))) {
+		/* Issue 8: DNS data, not the user's input: a malformed result
+		 * drops the rule (RFC 6116 §5.2), it is never "bad input". */
+		naptr_rec_set(rec, out, RSIP_VERDICT_INVALID, err);
 	} else {
 		uint32_t *key = malloc(sizeof(*key));
 		naptr_rec_set(rec, out, RSIP_VERDICT_FALLBACK, NULL);
@@ -272,11 +297,16 @@ static void walk_rules(struct resolution *r)
 					      "on the path (RFC 6116 §5.2.1)");
 				continue;
 			}
-			if (w->depth > MAX_NONTERMINAL_HOPS) {
+			if (w->depth > r->limits.naptr_hops) {
+				char why[96];
 				w->loop_seen = true;
-				naptr_rec_set(rec, rule->replacement, RSIP_VERDICT_INVALID,
-					      "more than 5 non-terminal hops: taken as a loop "
-					      "(RFC 6116 §5.2.1)");
+				snprintf(why, sizeof(why), "more than %u non-terminal hops: "
+					 "taken as a loop (RFC 6116 §5.2.1)",
+					 r->limits.naptr_hops);
+				naptr_rec_set(rec, rule->replacement, RSIP_VERDICT_INVALID, why);
+				if (r->res->steps.n > 0)
+					step_note(r->res->steps.items[r->res->steps.n - 1],
+						  "%s not followed: %s", rule->replacement, why);
 				continue;
 			}
 			naptr_rec_set(rec, rule->replacement, RSIP_VERDICT_NO_MATCH,
@@ -349,6 +379,9 @@ static void walk_rules(struct resolution *r)
 		if (w->loop_seen)
 			resolution_finish(r, RSIP_E_LOOP, "the ENUM rules of %s loop or hop too "
 					  "far (RFC 6116 §5.2.1)", w->aus);
+		else if (w->limit_seen)
+			resolution_finish(r, RSIP_E_LIMIT, "no ENUM rule of %s gives a SIP URI "
+					  "within the regexp cost and output limits", w->aus);
 		else if (any_failed && !any_records)
 			resolution_finish(r, RSIP_E_DNS_FAILURE, "the ENUM question for %s "
 					  "failed", w->aus);
@@ -377,7 +410,7 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 	naptr_rec_set(rec, NULL, RSIP_VERDICT_NO_TARGET, why);
 	if (status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
 	    w->next_uri + 1 >= w->uri_recs.n ||
-	    w->next_uri + 1 >= r->ctx->limits.max_enum_uris) {
+	    w->next_uri + 1 >= r->limits.max_enum_uris) {
 		resolution_finish(r, status, "%s: %s", rec->result, why ? why : "no target");
 		return;
 	}

@@ -155,11 +155,23 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out,
 			       char *err, size_t errlen);
 /* Apply to the AUS (RFC 3402 §3: always the original AUS).
  * RSIP_OK: *out (malloc'd) holds the result; RSIP_E_NOT_FOUND: no match;
- * RSIP_E_BAD_INPUT: the rule is unusable (bad backreference, output too long,
- * match limit hit), reason in err. */
+ * RSIP_E_LIMIT: a limit of struct ddds_limits was reached (pcre2 match,
+ * depth or heap limit; output too long); RSIP_E_BAD_INPUT: the rule is
+ * unusable (invalid UTF-8 in the AUS...); the reason in err. */
 rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus,
 			     char **out, char *err, size_t errlen);
 void ddds_subst_free(struct ddds_subst *s);
+
+/* The cost bounds of applying a substitution expression: pcre2_match()'s
+ * match, depth and heap (KiB) limits, and the longest result in octets. */
+struct ddds_limits {
+	uint32_t match, depth, heap;
+	size_t output;
+};
+/* The defaults (match 100000, depth 10000, heap 4096 KiB, output 2048). */
+void ddds_limits_default(struct ddds_limits *lim);
+/* Replace the limits of a compiled expression (compiled with the defaults). */
+void ddds_subst_set_limits(struct ddds_subst *s, const struct ddds_limits *lim);
 
 /* RFC 3403 §4.1: flags are [A-Za-z0-9]*.  Returns true when syntactically
  * valid. */

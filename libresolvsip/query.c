@@ -63,10 +63,12 @@ char *rdf_to_str(const ldns_rdf *rdf)
 	if (rdf == NULL)
 		return NULL;
 	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_STR) {
-		/* A character-string: a length octet, then the bytes. */
+		/* A character-string: a length octet, then the bytes.  One that
+		 * holds a NUL byte cannot be a C string without changing its
+		 * meaning: unreadable (issue 8, hostile zones). */
 		const uint8_t *d = ldns_rdf_data(rdf);
 		size_t len = ldns_rdf_size(rdf);
-		if (len == 0 || d[0] > len - 1)
+		if (len == 0 || d[0] > len - 1 || memchr(d + 1, 0, d[0]) != NULL)
 			return NULL;
 		return rsip_strndup((const char *)d + 1, d[0]);
 	}
@@ -179,10 +181,15 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	struct query *q;
 	int err;
 
-	if (r->res->questions >= r->ctx->limits.max_questions) {
+	if (r->res->questions >= r->limits.max_questions) {
+		/* Issue 8: a limit reached gives a status and a trace line. */
+		if (r->res->steps.n > 0)
+			step_note(r->res->steps.items[r->res->steps.n - 1], "question budget "
+				  "of %u spent: %s %s is not asked", r->limits.max_questions,
+				  qname, ldns_rr_descript(qtype) ? ldns_rr_descript(qtype)->_name : "?");
 		resolution_finish(r, RSIP_E_LIMIT, "more than %u DNS questions: the "
 				  "resolution was stopped at its budget",
-				  r->ctx->limits.max_questions);
+				  r->limits.max_questions);
 		return RSIP_E_LIMIT;
 	}
 	q = calloc(1, sizeof(*q));
@@ -207,8 +214,12 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return RSIP_E_NOMEM;
 	}
-	err = ub_resolve_async(r->ctx->ub, qname, qtype, LDNS_RR_CLASS_IN, q,
-			       on_answer, &q->ub_id);
+	if (r->ctx->backend != NULL)
+		err = r->ctx->backend->resolve(r->ctx->backend->arg, qname, qtype,
+					       LDNS_RR_CLASS_IN, q, on_answer, &q->ub_id);
+	else
+		err = ub_resolve_async(r->ctx->ub, qname, qtype, LDNS_RR_CLASS_IN, q,
+				       on_answer, &q->ub_id);
 	if (err != 0) {
 		forget_inflight(r, q);
 		query_free(q);
@@ -225,11 +236,23 @@ void query_cancel_all(struct resolution *r)
 {
 	for (size_t i = 0; i < r->inflight.n; i++) {
 		struct query *q = r->inflight.items[i];
-		ub_cancel(r->ctx->ub, q->ub_id);
+		if (r->ctx->backend != NULL)
+			r->ctx->backend->cancel(r->ctx->backend->arg, q->ub_id);
+		else
+			ub_cancel(r->ctx->ub, q->ub_id);
 		query_free(q);
 	}
 	r->inflight.n = 0;
 	r->pending = 0;
+}
+
+void query_note_unanswered(struct resolution *r)
+{
+	for (size_t i = 0; i < r->inflight.n; i++) {
+		struct query *q = r->inflight.items[i];
+		step_note(q->step, "no answer within the deadline of %u ms",
+			  r->limits.deadline_ms);
+	}
 }
 
 rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
@@ -263,6 +286,8 @@ rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **ru
 		if (d->owner == NULL || d->flags == NULL || d->services == NULL ||
 		    d->regexp == NULL || d->replacement == NULL) {
 			ddds_rule_clear(d);
+			step_note(a->step, "NAPTR record %zu left out: a field cannot be read "
+				  "(a NUL byte, or malformed)", i + 1);
 			continue;
 		}
 		k++;
@@ -278,4 +303,50 @@ void ddds_rules_free(struct ddds_rule *rules, size_t n)
 	for (size_t i = 0; i < n; i++)
 		ddds_rule_clear(&rules[i]);
 	free(rules);
+}
+
+rsip_status answer_srv_records(const struct dns_answer *a, struct srv_rec **recs,
+			       size_t *count)
+{
+	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_SRV);
+	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
+	struct srv_rec *out = NULL;
+
+	*recs = NULL;
+	*count = 0;
+	if (rrs == NULL)
+		return RSIP_E_NOMEM;
+	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL) {
+		ldns_rr_list_free(rrs);
+		return RSIP_E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		struct srv_rec *s = &out[k];
+		/* RFC 2782: priority, weight, port, target */
+		if (ldns_rr_rd_count(rr) != 4 ||
+		    ldns_rdf_get_type(ldns_rr_rdf(rr, 3)) != LDNS_RDF_TYPE_DNAME) {
+			step_note(a->step, "SRV record %zu left out: malformed", i + 1);
+			continue;
+		}
+		s->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		s->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+		s->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+		s->target = rdf_to_str(ldns_rr_rdf(rr, 3));
+		s->dns_index = i;
+		if (s->target == NULL)
+			continue;
+		k++;
+	}
+	ldns_rr_list_free(rrs);
+	*recs = out;
+	*count = k;
+	return RSIP_OK;
+}
+
+void srv_recs_free(struct srv_rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		srv_rec_clear(&recs[i]);
+	free(recs);
 }
