@@ -58,6 +58,29 @@ ldns_rr_list *answer_rrs(const struct dns_answer *a, ldns_rr_type type)
 	return out;
 }
 
+/* ldns's *2str() functions start each text in a 64 KB buffer; these start
+ * small and grow (an RR is a few dozen octets of text): far less memory
+ * traffic per answer. */
+static char *rr_text(const ldns_rr *rr)
+{
+	ldns_buffer *b = ldns_buffer_new(256);
+	char *s = NULL;
+	if (b != NULL && ldns_rr2buffer_str(b, rr) == LDNS_STATUS_OK)
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
+static char *rdf_text(const ldns_rdf *rdf)
+{
+	ldns_buffer *b = ldns_buffer_new(64);
+	char *s = NULL;
+	if (b != NULL && ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
 char *rdf_to_str(const ldns_rdf *rdf)
 {
 	if (rdf == NULL)
@@ -73,11 +96,11 @@ char *rdf_to_str(const ldns_rdf *rdf)
 		return rsip_strndup((const char *)d + 1, d[0]);
 	}
 	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME) {
-		char *s = ldns_rdf2str(rdf);
+		char *s = rdf_text(rdf);
 		rsip_strlower(s);
 		return s;
 	}
-	return ldns_rdf2str(rdf);
+	return rdf_text(rdf);
 }
 
 /* Every answer RR of the reply, in presentation format, into the step. */
@@ -85,7 +108,7 @@ static void record_answers(struct step_rec *st, ldns_pkt *pkt)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		char *s = ldns_rr2str(ldns_rr_list_rr(an, i));
+		char *s = rr_text(ldns_rr_list_rr(an, i));
 		size_t len;
 		if (s == NULL)
 			continue;
