@@ -76,6 +76,19 @@ static void resolution_deliver(struct resolution *r)
 	res->dnssec = chain_dnssec(res);
 	if (res->status == RSIP_OK && res->targets.n == 0)
 		res->status = RSIP_E_NOT_FOUND;
+	/* Issue 8: nothing found after a question failed (SERVFAIL, a CNAME
+	 * loop, no answer) is not "does not exist": the failure may have hidden
+	 * the answer.  Never report "could not ask" as not-found. */
+	if (res->status == RSIP_E_NOT_FOUND && r->dns_failed) {
+		char *msg = NULL;
+		res->status = RSIP_E_DNS_FAILURE;
+		if (asprintf(&msg, "%s; and a DNS question failed (see the trace), which may "
+			     "have hidden the answer", res->error ? res->error :
+			     "nothing found") >= 0) {
+			free(res->error);
+			res->error = msg;
+		}
+	}
 	if (res->status != RSIP_OK && res->error == NULL)
 		res->error = rsip_strdup(rsip_strerror(res->status));
 	r->res = NULL;
@@ -222,7 +235,10 @@ rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri, rsip_callback cal
 	if (idp != NULL)
 		*idp = r->id;
 
-	if (is_tel_input(uri))
+	if (strnlen(uri, RSIP_INPUT_MAX + 1) > RSIP_INPUT_MAX)
+		resolution_finish(r, RSIP_E_BAD_INPUT, "the input is longer than %d octets",
+				  RSIP_INPUT_MAX);
+	else if (is_tel_input(uri))
 		enum_walk_start(r, uri);
 	else if (rsip_strncasecmp(uri, "sip:", 4) == 0 || rsip_strncasecmp(uri, "sips:", 5) == 0)
 		locate_start(r, uri, located);

@@ -41,6 +41,10 @@ struct sipresolve_options {
 	uint64_t seed;
 	unsigned families;           /* RSIP_FAMILY_* mask; 0 = library default */
 
+	/* Issue 8: bounds per resolution; 0 = the library's default. */
+	unsigned long timeout_ms;    /* --timeout, in milliseconds */
+	unsigned long max_questions; /* --max-questions */
+
 	int json;
 	const char *batch;           /* file name, "-" = standard input, or NULL */
 	unsigned long concurrency;   /* 1..OPTIONS_CONCURRENCY_MAX */
