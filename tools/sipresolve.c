@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "resolvsip.h"
@@ -531,6 +532,7 @@ static void run_batch(struct app *app)
 	struct batch b;
 	size_t arg_index = 0;
 	int exhausted = 0;
+	struct stat sb;
 	size_t i;
 
 	memset(&reader, 0, sizeof(reader));
@@ -546,6 +548,13 @@ static void run_batch(struct app *app)
 		reader.name = path;
 		if (reader.fd < 0) {
 			fprintf(stderr, PROGRAM ": --batch %s: %s\n", path, strerror(errno));
+			app->fatal = EXIT_USAGE;
+			return;
+		}
+		/* A directory opens, but is no file of lines: a usage error. */
+		if (fstat(reader.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			fprintf(stderr, PROGRAM ": --batch %s: %s\n", path, strerror(EISDIR));
+			close(reader.fd);
 			app->fatal = EXIT_USAGE;
 			return;
 		}
