@@ -120,11 +120,13 @@ static struct ub_result *answer(const struct mockdns *m, const char *qname, int 
 				exists = true;
 				if ((int)ldns_rr_get_type(rr) == qtype) {
 					found = true;
-					ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
+					ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER,
+							 ldns_rr_clone(rr));
 				} else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
 					   next == NULL && ldns_rr_rd_count(rr) == 1) {
 					next = ldns_rdf_clone(ldns_rr_rdf(rr, 0));
-					ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
+					ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER,
+							 ldns_rr_clone(rr));
 				}
 			} else if (ldns_dname_is_subdomain(owner, name)) {
 				below = true;

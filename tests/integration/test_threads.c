@@ -144,7 +144,8 @@ int main(void)
 	}
 	memset(w, 0, sizeof(w));
 	for (int i = 0; i < THREADS + 2; i++) {
-		void *(*fn)(void *) = i < THREADS ? sync_main : i == THREADS ? loop_main : tuner_main;
+		void *(*fn)(void *) = i < THREADS ? sync_main :
+				      i == THREADS ? loop_main : tuner_main;
 		w[i].index = i;
 		if (pthread_create(&w[i].th, NULL, fn, &w[i]) != 0) {
 			printf("Bail out! pthread_create\n");
@@ -154,8 +155,8 @@ int main(void)
 	for (int i = 0; i < THREADS + 2; i++)
 		pthread_join(w[i].th, NULL);
 	for (int i = 0; i < THREADS; i++) {
-		if (!ok(w[i].wrong == 0, "issue 8: thread %d: %d rsip_resolve() calls on the shared "
-			"context, each result right", i, ROUNDS))
+		if (!ok(w[i].wrong == 0, "issue 8: thread %d: %d rsip_resolve() calls on the "
+			"shared context, each result right", i, ROUNDS))
 			tap_diag("  %d wrong; first: %s", w[i].wrong, w[i].why);
 	}
 	if (!ok(w[THREADS].wrong == 0, "issue 8: an event-loop thread on the same context: "
