@@ -27,13 +27,18 @@
  * configured; rsip_resolve(), rsip_resolve_async(), rsip_ctx_process(),
  * rsip_ctx_wait(), rsip_ctx_fd(), rsip_ctx_timeout(), rsip_ctx_pending(),
  * rsip_cancel(), rsip_ctx_set_seed() and rsip_ctx_set_limit() may be called
- * concurrently (an internal lock serialises them; callbacks run with it
- * held, in the thread that called rsip_ctx_process() or rsip_ctx_wait(), and
- * may start or cancel resolutions).  The other setters configure the context:
- * call them from one thread before the first resolution.  rsip_ctx_free()
- * must be the last call on a context, when no other thread uses it.  A
- * result belongs to the thread that received it: it is not shared and needs
- * no lock; the strings of rsip_status_name() and friends are constant.
+ * concurrently (an internal lock serialises them).  Callbacks run with that
+ * lock held, in whichever thread processes the context's answers:
+ * rsip_ctx_process(), rsip_ctx_wait(), or rsip_resolve() waiting for its own
+ * answer in another thread; a callback may start or cancel resolutions.  An
+ * asynchronous resolution can therefore call back before rsip_cancel() is
+ * reached: rsip_cancel() then says RSIP_E_INVALID.  The other setters
+ * configure the context: call them from one thread before the first
+ * resolution.  rsip_ctx_free() must be the last call on a context, when no
+ * other thread uses it.  A result belongs to the thread that received it: it
+ * is not shared and needs no lock; the strings of rsip_status_name() and
+ * friends are constant.  tests/integration/test_threads.c runs all of this
+ * under ThreadSanitizer in CI.
  *
  * The synchronous and asynchronous calls run the same engine: every DNS
  * question goes through libunbound's asynchronous API.

@@ -133,7 +133,7 @@ is "$(printf '%s\n' "$out" | jq -r .status | tr '\n' ' ')" \
 	"ok bad-input bad-input bad-input bad-input ok ok bad-input " \
 	"batch: one result per line in order; bad lines are bad-input, the rest resolves"
 is "$(printf '%s\n' "$out" | jq -r .input | sed -n 3p)" 'sip:a@good.hostile.test\000trailing junk' \
-	"batch: a NUL byte is shown as \\000, not cut off silently"
+	"batch: a NUL byte is shown as backslash-000, not cut off silently"
 contains "$(printf '%s\n' "$out" | jq -r .error | sed -n 5p)" "longer than 8192 octets" \
 	"batch: a 70 KB line is one bad-input result"
 is "$(printf '%s\n' "$out" | jq -r .input | sed -n 8p)" "no-newline-at-the-end" \
