@@ -70,6 +70,9 @@ rsip_status rsip_ctx_new(rsip_ctx **ctxp)
 	ctx->failure_memory = 32; /* 64*T1: RFC 3261 Timer B */
 	ctx->cache_size = 10000;
 	ctx->trace = true;
+	ctx->limits.naptr_hops = 5;        /* RFC 6116 §5.2.1 */
+	ctx->limits.deadline_ms = 10000;
+	ddds_limits_default(&ctx->limits.ddds);
 	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	rsip_rng_seed(&ctx->rng, seed);
@@ -729,6 +732,93 @@ rsip_status rsip_ctx_set_seed(rsip_ctx *ctx, uint64_t seed)
 	return RSIP_OK;
 }
 
+/* ---- limits (issue 8) -------------------------------------------- */
+
+/* Each limit: its field, its range, and a name for messages. */
+struct limit_def {
+	const char *name;
+	unsigned long min, max;
+};
+
+static const struct limit_def limit_defs[] = {
+	[RSIP_LIMIT_QUESTIONS] = {"questions", 1, 100000},
+	[RSIP_LIMIT_SRV_TARGETS] = {"SRV targets", 1, 10000},
+	[RSIP_LIMIT_NAPTR_HOPS] = {"NAPTR hops", 0, RSIP_NAPTR_HOPS_MAX},
+	[RSIP_LIMIT_ENUM_URIS] = {"ENUM URIs", 1, 1000},
+	[RSIP_LIMIT_REGEX_MATCH] = {"regexp match limit", 1, 100000000},
+	[RSIP_LIMIT_REGEX_DEPTH] = {"regexp depth limit", 1, 10000000},
+	[RSIP_LIMIT_REGEX_HEAP] = {"regexp heap limit (KiB)", 1, 1048576},
+	[RSIP_LIMIT_OUTPUT] = {"rewrite output length", 1, 65535},
+	[RSIP_LIMIT_DEADLINE] = {"deadline (ms)", 1, 3600000},
+};
+
+static bool limit_known(rsip_limit which)
+{
+	return (unsigned)which < sizeof(limit_defs) / sizeof(limit_defs[0]);
+}
+
+rsip_status rsip_ctx_set_limit(rsip_ctx *ctx, rsip_limit which, unsigned long value)
+{
+	const struct limit_def *def;
+	struct rsip_limits *l;
+
+	if (ctx == NULL || !limit_known(which))
+		return RSIP_E_INVALID;
+	def = &limit_defs[which];
+	pthread_mutex_lock(&ctx->lock);
+	if (value < def->min || value > def->max) {
+		ctx_errmsg(ctx, "the %s limit must be from %lu to %lu, not %lu", def->name,
+			   def->min, def->max, value);
+		pthread_mutex_unlock(&ctx->lock);
+		return RSIP_E_CONFIG;
+	}
+	l = &ctx->limits;
+	switch (which) {
+	case RSIP_LIMIT_QUESTIONS: l->max_questions = (unsigned)value; break;
+	case RSIP_LIMIT_SRV_TARGETS: l->max_srv_targets = (unsigned)value; break;
+	case RSIP_LIMIT_NAPTR_HOPS: l->naptr_hops = (unsigned)value; break;
+	case RSIP_LIMIT_ENUM_URIS: l->max_enum_uris = (unsigned)value; break;
+	case RSIP_LIMIT_REGEX_MATCH: l->ddds.match = (uint32_t)value; break;
+	case RSIP_LIMIT_REGEX_DEPTH: l->ddds.depth = (uint32_t)value; break;
+	case RSIP_LIMIT_REGEX_HEAP: l->ddds.heap = (uint32_t)value; break;
+	case RSIP_LIMIT_OUTPUT: l->ddds.output = (size_t)value; break;
+	case RSIP_LIMIT_DEADLINE: l->deadline_ms = (unsigned)value; break;
+	}
+	ctx->errmsg[0] = '\0';
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_get_limit(const rsip_ctx *ctx, rsip_limit which, unsigned long *value)
+{
+	const struct rsip_limits *l;
+	unsigned long v = 0;
+
+	if (ctx == NULL || value == NULL || !limit_known(which))
+		return RSIP_E_INVALID;
+	pthread_mutex_lock((pthread_mutex_t *)&ctx->lock);
+	l = &ctx->limits;
+	switch (which) {
+	case RSIP_LIMIT_QUESTIONS: v = l->max_questions; break;
+	case RSIP_LIMIT_SRV_TARGETS: v = l->max_srv_targets; break;
+	case RSIP_LIMIT_NAPTR_HOPS: v = l->naptr_hops; break;
+	case RSIP_LIMIT_ENUM_URIS: v = l->max_enum_uris; break;
+	case RSIP_LIMIT_REGEX_MATCH: v = l->ddds.match; break;
+	case RSIP_LIMIT_REGEX_DEPTH: v = l->ddds.depth; break;
+	case RSIP_LIMIT_REGEX_HEAP: v = l->ddds.heap; break;
+	case RSIP_LIMIT_OUTPUT: v = (unsigned long)l->ddds.output; break;
+	case RSIP_LIMIT_DEADLINE: v = l->deadline_ms; break;
+	}
+	pthread_mutex_unlock((pthread_mutex_t *)&ctx->lock);
+	*value = v;
+	return RSIP_OK;
+}
+
+void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend)
+{
+	ctx->backend = backend;
+}
+
 /* ---- libunbound set-up ------------------------------------------- */
 
 /* True when name is at or below zone (both absolute, lower case). */
@@ -868,6 +958,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 			return RSIP_E_NOMEM;
 		}
 	}
+	if (ctx->backend != NULL)
+		return RSIP_OK; /* questions go to the harness, not to libunbound */
 	ub = ub_ctx_create();
 	if (ub == NULL) {
 		ctx_errmsg(ctx, "cannot create the libunbound context");

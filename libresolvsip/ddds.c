@@ -759,6 +759,14 @@ done:
 	return st;
 }
 
+void ddds_limits_default(struct ddds_limits *lim)
+{
+	lim->match = DDDS_MATCH_LIMIT;
+	lim->depth = DDDS_DEPTH_LIMIT;
+	lim->heap = DDDS_HEAP_LIMIT;
+	lim->output = DDDS_OUTPUT_MAX;
+}
+
 /* Drop one reference; the last one frees.  A compiled expression is only
  * read once built (pcre2_match() with a shared code and match context is
  * thread-safe), so holders in several threads need no lock. */
@@ -791,7 +799,7 @@ static rsip_status match_error(int rc, char *err, size_t errlen)
 		rsip_seterr(err, errlen, "the ERE backtracks too much: matching gave up at "
 			    "the %s limit", rc == PCRE2_ERROR_MATCHLIMIT ? "match" :
 			    rc == PCRE2_ERROR_DEPTHLIMIT ? "depth" : "heap");
-		return RSIP_E_BAD_INPUT;
+		return RSIP_E_LIMIT;
 	default:
 		break;
 	}
@@ -814,9 +822,17 @@ static rsip_status match_error(int rc, char *err, size_t errlen)
 rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char **out,
 			     char *err, size_t errlen)
 {
+	return ddds_subst_apply_limited(s, aus, NULL, out, err, errlen);
+}
+
+rsip_status ddds_subst_apply_limited(const struct ddds_subst *s, const char *aus,
+				     const struct ddds_limits *lim, char **out, char *err,
+				     size_t errlen)
+{
 	pcre2_match_data *md = NULL;
+	pcre2_match_context *mctx = NULL; /* this call's limits, when not the defaults */
 	PCRE2_SIZE *ov;
-	size_t len, total, o;
+	size_t len, total, o, output_max = lim ? lim->output : DDDS_OUTPUT_MAX;
 	char *res;
 	int rc;
 	rsip_status st;
@@ -834,7 +850,22 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 		rsip_seterr(err, errlen, "out of memory");
 		goto done;
 	}
-	rc = pcre2_match(s->code, (PCRE2_SPTR)aus, len, 0, 0, md, s->mctx);
+	/* A compiled expression is shared (ddds_subst_get()'s cache) and never
+	 * changed: other limits than the defaults live in a match context of
+	 * this call's own (issue 8, rsip_ctx_set_limit()). */
+	if (lim != NULL && (lim->match != DDDS_MATCH_LIMIT || lim->depth != DDDS_DEPTH_LIMIT ||
+			    lim->heap != DDDS_HEAP_LIMIT)) {
+		mctx = pcre2_match_context_create(NULL);
+		if (mctx == NULL) {
+			st = RSIP_E_NOMEM;
+			rsip_seterr(err, errlen, "out of memory");
+			goto done;
+		}
+		pcre2_set_match_limit(mctx, lim->match);
+		pcre2_set_depth_limit(mctx, lim->depth);
+		pcre2_set_heap_limit(mctx, lim->heap);
+	}
+	rc = pcre2_match(s->code, (PCRE2_SPTR)aus, len, 0, 0, md, mctx ? mctx : s->mctx);
 	if (rc < 0) {
 		st = match_error(rc, err, errlen);
 		goto done;
@@ -842,7 +873,7 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 	ov = pcre2_get_ovector_pointer(md);
 	/* the length first, so that an oversized result is never built */
 	total = ov[0] + (len - ov[1]);
-	for (size_t k = 0; k < s->npieces && total <= DDDS_OUTPUT_MAX; k++) {
+	for (size_t k = 0; k < s->npieces && total <= output_max; k++) {
 		unsigned g = s->pieces[k].group;
 
 		if (g == 0)
@@ -850,10 +881,10 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 		else if ((int)g < rc && ov[2 * g] != PCRE2_UNSET)
 			total += ov[2 * g + 1] - ov[2 * g];
 	}
-	if (total > DDDS_OUTPUT_MAX) {
-		rsip_seterr(err, errlen, "the result would be longer than %d octets",
-			    DDDS_OUTPUT_MAX);
-		st = RSIP_E_BAD_INPUT;
+	if (total > output_max) {
+		rsip_seterr(err, errlen, "the result would be longer than %zu octets",
+			    output_max);
+		st = RSIP_E_LIMIT;
 		goto done;
 	}
 	/* RFC 3402 §3.3: rules apply "until non-empty result are obtained" */
@@ -888,6 +919,7 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 	*out = res;
 	st = RSIP_OK;
 done:
+	pcre2_match_context_free(mctx);
 	pcre2_match_data_free(md);
 	return st;
 }
@@ -1229,7 +1261,8 @@ rsip_status ddds_rule_check(const struct ddds_rule *r, const char *terminal_flag
 }
 
 rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *subst,
-			    const char *aus, char **out, char *err, size_t errlen)
+			    const char *aus, const struct ddds_limits *lim, char **out,
+			    char *err, size_t errlen)
 {
 	rsip_status st;
 
@@ -1254,7 +1287,7 @@ rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *
 		return RSIP_OK;
 	}
 	/* RFC 3402 §3: always applied to the original AUS */
-	st = ddds_subst_apply(subst, aus, out, err, errlen);
+	st = ddds_subst_apply_limited(subst, aus, lim, out, err, errlen);
 	if (st != RSIP_OK || ddds_rule_terminal(r))
 		return st;
 	/* RFC 3402 §3.3 step 5: a non-terminal result is the next key; RFC 3403

@@ -136,7 +136,7 @@ rsip_status rsip_ddds_apply(const char *aus, const rsip_ddds_rule *rules, size_t
 			continue;
 		}
 		err[0] = '\0';
-		st = ddds_rule_apply(r, subst[i], aus, &out, err, sizeof(err));
+		st = ddds_rule_apply(r, subst[i], aus, NULL, &out, err, sizeof(err));
 		if (st == RSIP_E_NOMEM)
 			goto done;
 		if (st != RSIP_OK) {

@@ -4,17 +4,35 @@
 #define RSIP_ENGINE_H
 
 #include <pthread.h>
+#include <time.h>
 #include <ldns/ldns.h>
 #include <unbound.h>
 
 #include "internal.h"
 
 /* Bounds that every resolution respects (REQUIREMENTS.md: a resolution always
- * ends).  Per context; defaults in ctx.c. */
+ * ends).  Per context, set with rsip_ctx_set_limit() (defaults in ctx.c);
+ * each resolution takes a copy when it starts. */
 struct rsip_limits {
 	unsigned max_questions;   /* DNS questions per resolution */
 	unsigned max_srv_targets; /* SRV targets whose addresses are asked */
 	unsigned max_enum_uris;   /* SIP URIs from ENUM that are located in turn */
+	unsigned naptr_hops;      /* ENUM non-terminal hops (RFC 6116 §5.2.1) */
+	unsigned deadline_ms;     /* wall-clock time per resolution */
+	struct ddds_limits ddds;  /* regexp cost and rewrite output length */
+};
+/* The most non-terminal hops a context may allow (the walk's stack size). */
+#define RSIP_NAPTR_HOPS_MAX 16
+
+/* The DNS behind query_ask(): libunbound, or another source with the same
+ * asynchronous contract (the in-process fuzzing and test harness): resolve
+ * never calls back from within itself; answers come later through cb with a
+ * struct ub_result that ub_resolve_free() can free. */
+struct query_backend {
+	int (*resolve)(void *arg, const char *name, int rrtype, int rrclass,
+		       void *mydata, ub_callback_type cb, int *async_id);
+	int (*cancel)(void *arg, int async_id);
+	void *arg;
 };
 
 enum dns_mode {
@@ -93,6 +111,7 @@ struct rsip_ctx {
 	struct failed_target failed[RSIP_FAILED_MAX];
 	size_t nfailed;              /* entries used (a ring once full) */
 	size_t failed_next;          /* the slot the next mark takes when full */
+	const struct query_backend *backend; /* NULL: libunbound */
 	char errmsg[RSIP_ERRLEN];
 	/* Resolutions in flight. */
 	struct resolution *active;
@@ -112,6 +131,9 @@ bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp);
 bool ctx_may_use_additional(const rsip_ctx *ctx);
 /* True when a trust anchor of the context is at or above name (absolute). */
 bool ctx_under_anchor(const rsip_ctx *ctx, const char *name);
+/* Answer questions from backend instead of libunbound (before the first
+ * resolution; for the fuzzing and test harness). */
+void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend);
 void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* True while the target is remembered as failed.  Caller holds the lock. */
@@ -204,6 +226,10 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 bool query_deliver_cached(struct resolution *r);
 /* Cancel every question of r still in flight. */
 void query_cancel_all(struct resolution *r);
+/* Note on the step of every question of r still in flight that its answer
+ * did not come before the deadline (before the resolution ends with
+ * RSIP_E_TIMEOUT). */
+void query_note_unanswered(struct resolution *r);
 /* The RRs of type in the answer section (any owner: CNAME chains followed by
  * the server).  Caller frees the list with ldns_rr_list_free (the RRs belong
  * to the packet). */
@@ -237,6 +263,12 @@ bool answer_failed(const struct dns_answer *a);
 rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
 			       size_t *count);
 void ddds_rules_free(struct ddds_rule *rules, size_t n);
+/* The SRV records of an answer (RFC 2782), in DNS order (records that cannot
+ * be read are left out, with a note on the step).  Free with
+ * srv_recs_free(). */
+rsip_status answer_srv_records(const struct dns_answer *a, struct srv_rec **recs,
+			       size_t *count);
+void srv_recs_free(struct srv_rec *recs, size_t n);
 /* "NOERROR", "NXDOMAIN", ..., or "NONE" when no answer came. */
 const char *rcode_name(int rcode);
 /* An ldns rdf as a malloc'd string: a name in presentation format with
@@ -260,6 +292,8 @@ struct resolution {
 	struct rsip_vec inflight;  /* struct query * */
 	void (*advance)(struct resolution *r); /* runs when the wave is answered */
 	bool finished;
+	struct rsip_limits limits;    /* the context's, when it started */
+	struct timespec deadline;     /* CLOCK_MONOTONIC: ends with RSIP_E_TIMEOUT */
 	bool dns_failed;      /* some question failed (SERVFAIL, timeout...) */
 	bool bogus;           /* some answer was DNSSEC-bogus */
 	/* An answer the DNSSEC policy refused (issue 5): the wave's other
@@ -282,6 +316,9 @@ void resolution_finish(struct resolution *r, rsip_status status,
 /* Run r->advance while the wave is complete; deliver a finished resolution.
  * Called after every answer and after a phase has asked its questions. */
 void resolution_settle(struct resolution *r);
+/* End with RSIP_E_TIMEOUT every resolution whose deadline is at or before
+ * now (CLOCK_MONOTONIC), delivering it.  Caller holds the lock. */
+void ctx_expire(rsip_ctx *ctx, const struct timespec *now);
 
 /* locate.c: RFC 3263 client; on_done is called when the URI is located
  * (targets appended to r->res) or gave nothing (status says why). */

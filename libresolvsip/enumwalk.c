@@ -14,8 +14,10 @@
 
 #include "engine.h"
 
-/* RFC 6116 §5.2.1: more than 5 non-terminal hops MAY be treated as a loop. */
-#define MAX_NONTERMINAL_HOPS 5
+/* RFC 6116 §5.2.1: more than 5 non-terminal hops MAY be treated as a loop;
+ * the bound is the context's RSIP_LIMIT_NAPTR_HOPS (default 5), at most
+ * RSIP_NAPTR_HOPS_MAX. */
+#define MAX_NONTERMINAL_HOPS RSIP_NAPTR_HOPS_MAX
 
 /* What validation made of one rule of a frame. */
 struct rule_state {
@@ -62,6 +64,7 @@ struct enum_walk {
 	struct frame stack[MAX_NONTERMINAL_HOPS + 1];
 	size_t depth;              /* frames on the stack */
 	bool loop_seen;            /* a non-terminal rule looped or hopped too far */
+	bool limit_seen;           /* a rule was dropped at a cost limit (issue 8) */
 	bool nt_failed;            /* a non-terminal key could not be asked */
 	struct rsip_vec uris;      /* struct uri_entry *: the SIP URIs in try order */
 	size_t next_uri;           /* the SIP URI being located */
@@ -401,7 +404,8 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 	rsip_status st;
 
 	err[0] = '\0';
-	st = ddds_rule_apply(rule, s->subst, w->aus, &out, err, sizeof(err));
+	st = ddds_rule_apply(rule, s->subst, w->aus, &r->limits.ddds, &out, err,
+			     sizeof(err));
 	if (st == RSIP_E_NOT_FOUND) {
 		/* no match, or an empty result: the next rule (RFC 3402 §3.3) */
 		naptr_rec_set(s->rec, NULL, RSIP_VERDICT_NO_MATCH,
@@ -414,7 +418,10 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 	}
 	if (st != RSIP_OK) {
 		/* RFC 6116 §5.2: a rule that cannot be applied (match limit...)
-		 * is dropped; it is no match. */
+		 * is dropped; it is no match.  Issue 8: a regexp or output
+		 * limit drops this rule only. */
+		if (st == RSIP_E_LIMIT)
+			w->limit_seen = true;
 		naptr_rec_set(s->rec, NULL, RSIP_VERDICT_INVALID, err);
 		return;
 	}
@@ -512,6 +519,9 @@ static void walk_failed(struct resolution *r)
 	if (w->loop_seen)
 		resolution_finish(r, RSIP_E_LOOP, "the ENUM rules of %s loop or hop too "
 				  "far (RFC 6116 §5.2.1)", w->aus);
+	else if (w->limit_seen)
+		resolution_finish(r, RSIP_E_LIMIT, "no ENUM rule of %s gives a SIP URI "
+				  "within the regexp cost and output limits", w->aus);
 	else if (any_failed && !any_records)
 		resolution_finish(r, RSIP_E_DNS_FAILURE, "the ENUM question for %s "
 				  "failed", w->aus);
@@ -600,12 +610,17 @@ static void walk_rules(struct resolution *r)
 					      "(RFC 6116 §5.2.1)");
 				continue;
 			}
-			if (w->depth > MAX_NONTERMINAL_HOPS) {
+			if (w->depth > r->limits.naptr_hops) {
+				char why[96];
 				w->loop_seen = true;
 				f->looped = true;
-				naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_INVALID,
-					      "more than 5 non-terminal hops: taken as a loop "
-					      "(RFC 6116 §5.2.1)");
+				snprintf(why, sizeof(why), "more than %u non-terminal hops: "
+					 "taken as a loop (RFC 6116 §5.2.1)",
+					 r->limits.naptr_hops);
+				naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_INVALID, why);
+				if (r->res->steps.n > 0)
+					step_note(r->res->steps.items[r->res->steps.n - 1],
+						  "%s not followed: %s", rule->replacement, why);
 				continue;
 			}
 			naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_NO_MATCH,
@@ -661,7 +676,7 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 	naptr_rec_set(u->rec, NULL, RSIP_VERDICT_NO_TARGET, why);
 	if (status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
 	    w->next_uri + 1 >= w->uris.n ||
-	    w->next_uri + 1 >= r->ctx->limits.max_enum_uris) {
+	    w->next_uri + 1 >= r->limits.max_enum_uris) {
 		resolution_finish(r, status, "%s: %s", u->rec->result, why ? why : "no target");
 		return;
 	}

@@ -177,8 +177,9 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out,
 			       char *err, size_t errlen);
 /* Apply to the AUS (RFC 3402 §3: always the original AUS).
  * RSIP_OK: *out (malloc'd) holds the result; RSIP_E_NOT_FOUND: no match;
- * RSIP_E_BAD_INPUT: the rule is unusable (bad backreference, output too long,
- * match limit hit), reason in err. */
+ * RSIP_E_LIMIT: a limit of struct ddds_limits was reached (pcre2 match,
+ * depth or heap limit; output too long); RSIP_E_BAD_INPUT: the rule is
+ * unusable (invalid UTF-8 in the AUS...); the reason in err. */
 rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus,
 			     char **out, char *err, size_t errlen);
 /* Drop a reference to a compiled expression (the last one frees it). */
@@ -199,6 +200,19 @@ struct ddds_cache_stats {
 void ddds_cache_stats(struct ddds_cache_stats *stats);
 /* Empty the cache and zero its counters (for tests). */
 void ddds_cache_clear(void);
+/* The cost bounds of applying a substitution expression: pcre2_match()'s
+ * match, depth and heap (KiB) limits, and the longest result in octets. */
+struct ddds_limits {
+	uint32_t match, depth, heap;
+	size_t output;
+};
+/* The defaults (match 100000, depth 10000, heap 4096 KiB, output 2048). */
+void ddds_limits_default(struct ddds_limits *lim);
+/* ddds_subst_apply() under other limits than the defaults (NULL: the
+ * defaults); the compiled expression is not changed (it may be shared). */
+rsip_status ddds_subst_apply_limited(const struct ddds_subst *s, const char *aus,
+				     const struct ddds_limits *lim, char **out, char *err,
+				     size_t errlen);
 
 /* RFC 3403 §4.1: flags are [A-Za-z0-9]*.  Returns true when syntactically
  * valid. */
@@ -224,10 +238,13 @@ rsip_status ddds_rule_check(const struct ddds_rule *r, const char *terminal_flag
 			    struct ddds_subst **subst, char *err, size_t errlen);
 /* Apply a checked rule to the AUS (RFC 3402 §3.3 step 3): the regexp's
  * result, or the replacement; for a non-terminal rule the result must be a
- * legal key.  RSIP_OK with *out (malloc'd); RSIP_E_NOT_FOUND no match or an
- * empty result; RSIP_E_BAD_INPUT unusable (reason in err); RSIP_E_NOMEM. */
+ * legal key.  lim: the regexp cost and output limits (NULL: the defaults).
+ * RSIP_OK with *out (malloc'd); RSIP_E_NOT_FOUND no match or an empty result;
+ * RSIP_E_LIMIT a limit was reached; RSIP_E_BAD_INPUT unusable (reason in
+ * err); RSIP_E_NOMEM. */
 rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *subst,
-			    const char *aus, char **out, char *err, size_t errlen);
+			    const char *aus, const struct ddds_limits *lim, char **out,
+			    char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* enum.c: RFC 6116 on top of ddds.c (keys, enumservices) */

@@ -351,28 +351,12 @@ static void plan_host(struct resolution *r, rsip_transport tp, int port)
 static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 {
 	struct srv_lookup *sl = &r->loc->srvs[(size_t)(uintptr_t)arg];
-	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_SRV);
-	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0;
 
 	sl->dnssec = a->dnssec;
 	sl->additional_dnssec = answer_additional_dnssec(a);
 	sl->step = a->step;
-	if (n > 0 && (sl->recs = calloc(n, sizeof(*sl->recs))) == NULL)
-		n = 0;
-	for (size_t i = 0; i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-		struct srv_rec *s = &sl->recs[sl->n];
-		if (ldns_rr_rd_count(rr) != 4)
-			continue;
-		s->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
-		s->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
-		s->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
-		s->target = rdf_to_str(ldns_rr_rdf(rr, 3));
-		s->dns_index = i;
-		if (s->target != NULL)
-			sl->n++;
-	}
-	ldns_rr_list_free(rrs);
+	if (answer_srv_records(a, &sl->recs, &sl->n) != RSIP_OK)
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 	/* RFC 2782 ("Usage rules") and RFC 3263 §4.2: the targets' addresses
 	 * in the additional section may be used without asking again.  Kept
 	 * here; used in after_srv() when the policy allows. */
@@ -501,9 +485,9 @@ static void after_srv(struct resolution *r)
 			  sl == first ? "" : " (after the preferred set)");
 		for (size_t j = 0; j < sl->n; j++) {
 			struct plan p;
-			if (targets >= r->ctx->limits.max_srv_targets) {
+			if (targets >= r->limits.max_srv_targets) {
 				step_note(sl->step, "more than %u SRV targets: the rest are "
-					  "not resolved", r->ctx->limits.max_srv_targets);
+					  "not resolved", r->limits.max_srv_targets);
 				break;
 			}
 			memset(&p, 0, sizeof(p));

@@ -105,6 +105,29 @@ static char *dname_to_str(const uint8_t *d, size_t size)
 	return out;
 }
 
+/* ldns's *2str() functions start each text in a 64 KB buffer; these start
+ * small and grow (an RR is a few dozen octets of text): far less memory
+ * traffic per answer. */
+static char *rr_text(const ldns_rr *rr)
+{
+	ldns_buffer *b = ldns_buffer_new(256);
+	char *s = NULL;
+	if (b != NULL && ldns_rr2buffer_str(b, rr) == LDNS_STATUS_OK)
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
+static char *rdf_text(const ldns_rdf *rdf)
+{
+	ldns_buffer *b = ldns_buffer_new(64);
+	char *s = NULL;
+	if (b != NULL && ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
 char *rdf_to_str(const ldns_rdf *rdf)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -112,10 +135,12 @@ char *rdf_to_str(const ldns_rdf *rdf)
 		return NULL;
 	switch (ldns_rdf_get_type(rdf)) {
 	case LDNS_RDF_TYPE_STR: {
-		/* A character-string: a length octet, then the bytes. */
+		/* A character-string: a length octet, then the bytes.  One that
+		 * holds a NUL byte cannot be a C string without changing its
+		 * meaning: unreadable (issue 8, hostile zones). */
 		const uint8_t *d = ldns_rdf_data(rdf);
 		size_t len = ldns_rdf_size(rdf);
-		if (len == 0 || d[0] > len - 1)
+		if (len == 0 || d[0] > len - 1 || memchr(d + 1, 0, d[0]) != NULL)
 			return NULL;
 		return rsip_strndup((const char *)d + 1, d[0]);
 	}
@@ -132,7 +157,7 @@ char *rdf_to_str(const ldns_rdf *rdf)
 			return rsip_strdup(buf);
 		return NULL;
 	default:
-		return ldns_rdf2str(rdf);
+		return rdf_text(rdf);
 	}
 }
 
@@ -165,33 +190,50 @@ rsip_dnssec answer_additional_dnssec(const struct dns_answer *a)
 	return a->dnssec;
 }
 
+/* Append to a growing buffer: ldns_buffer_write() does not grow it, so
+ * reserve first (a failed reserve leaves the buffer's status not ok). */
+static void buf_put(ldns_buffer *b, const void *data, size_t len)
+{
+	if (ldns_buffer_reserve(b, len))
+		ldns_buffer_write(b, data, len);
+	else
+		b->_status = LDNS_STATUS_MEM_ERR;
+}
+
+static void buf_put_u8(ldns_buffer *b, uint8_t c)
+{
+	buf_put(b, &c, 1);
+}
+
 /* A character-string in presentation format, quoted, with '"' and '\\'
  * escaped and non-printable octets as \DDD (RFC 1035 §5.1). */
 static void put_charstr(ldns_buffer *b, const ldns_rdf *rdf)
 {
 	const uint8_t *d = ldns_rdf_data(rdf);
 	size_t len = ldns_rdf_size(rdf), n = len ? d[0] : 0;
-	ldns_buffer_write_u8(b, '"');
+	buf_put_u8(b, '"');
 	for (size_t i = 1; i <= n && i < len; i++) {
 		uint8_t c = d[i];
 		if (c == '"' || c == '\\') {
-			ldns_buffer_write_u8(b, '\\');
-			ldns_buffer_write_u8(b, c);
+			buf_put_u8(b, '\\');
+			buf_put_u8(b, c);
 		} else if (c < 0x20 || c > 0x7e) {
 			char esc[5] = {'\\', (char)('0' + c / 100), (char)('0' + c / 10 % 10),
 				       (char)('0' + c % 10), 0};
-			ldns_buffer_write(b, esc, 4);
+			buf_put(b, esc, 4);
 		} else {
-			ldns_buffer_write_u8(b, c);
+			buf_put_u8(b, c);
 		}
 	}
-	ldns_buffer_write_u8(b, '"');
+	buf_put_u8(b, '"');
 }
 
 static void put_str(ldns_buffer *b, char *str)
 {
 	if (str != NULL)
-		ldns_buffer_write(b, str, strlen(str));
+		buf_put(b, str, strlen(str));
+	else
+		b->_status = LDNS_STATUS_MEM_ERR; /* an unreadable field: no text */
 	free(str);
 }
 
@@ -209,7 +251,7 @@ static char *rr_to_str(const ldns_rr *rr)
 		     (type == LDNS_RR_TYPE_CNAME && n == 1) || (type == LDNS_RR_TYPE_SRV && n == 4) ||
 		     (type == LDNS_RR_TYPE_NAPTR && n == 6);
 	if (!known || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN || desc == NULL) {
-		char *str = ldns_rr2str(rr), *p;
+		char *str = rr_text(rr), *p;
 		size_t len;
 		if (str == NULL)
 			return NULL;
@@ -226,20 +268,20 @@ static char *rr_to_str(const ldns_rr *rr)
 		return NULL;
 	put_str(b, rdf_to_str(ldns_rr_owner(rr)));
 	snprintf(num, sizeof(num), " %u IN ", ldns_rr_ttl(rr));
-	ldns_buffer_write(b, num, strlen(num));
-	ldns_buffer_write(b, desc->_name, strlen(desc->_name));
+	buf_put(b, num, strlen(num));
+	buf_put(b, desc->_name, strlen(desc->_name));
 	for (size_t i = 0; i < n; i++) {
 		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
-		ldns_buffer_write_u8(b, ' ');
+		buf_put_u8(b, ' ');
 		if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_STR)
 			put_charstr(b, rdf);
 		else if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_INT16)
-			ldns_buffer_write(b, num, (size_t)snprintf(num, sizeof(num), "%u",
-								   ldns_rdf2native_int16(rdf)));
+			buf_put(b, num, (size_t)snprintf(num, sizeof(num), "%u",
+							 ldns_rdf2native_int16(rdf)));
 		else
 			put_str(b, rdf_to_str(rdf));
 	}
-	ldns_buffer_write_u8(b, 0);
+	buf_put_u8(b, 0);
 	out = ldns_buffer_status_ok(b) ? rsip_strdup((char *)ldns_buffer_begin(b)) : NULL;
 	ldns_buffer_free(b);
 	return out;
@@ -491,10 +533,16 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	struct query *q;
 	int err;
 
-	if (r->res->questions >= r->ctx->limits.max_questions) {
+	if (r->res->questions >= r->limits.max_questions) {
+		/* Issue 8: a limit reached gives a status and a trace line. */
+		const ldns_rr_descriptor *desc = ldns_rr_descript(qtype);
+		if (r->res->steps.n > 0)
+			step_note(r->res->steps.items[r->res->steps.n - 1], "question budget "
+				  "of %u spent: %s %s is not asked", r->limits.max_questions,
+				  qname, desc != NULL ? desc->_name : "?");
 		resolution_finish(r, RSIP_E_LIMIT, "more than %u DNS questions: the "
 				  "resolution was stopped at its budget",
-				  r->ctx->limits.max_questions);
+				  r->limits.max_questions);
 		return RSIP_E_LIMIT;
 	}
 	q = calloc(1, sizeof(*q));
@@ -532,8 +580,12 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return RSIP_E_NOMEM;
 	}
-	err = ub_resolve_async(r->ctx->ub, qname, qtype, LDNS_RR_CLASS_IN, q,
-			       on_answer, &q->ub_id);
+	if (r->ctx->backend != NULL)
+		err = r->ctx->backend->resolve(r->ctx->backend->arg, qname, qtype,
+					       LDNS_RR_CLASS_IN, q, on_answer, &q->ub_id);
+	else
+		err = ub_resolve_async(r->ctx->ub, qname, qtype, LDNS_RR_CLASS_IN, q,
+				       on_answer, &q->ub_id);
 	if (err != 0) {
 		forget_inflight(r, q);
 		query_free(q);
@@ -550,12 +602,25 @@ void query_cancel_all(struct resolution *r)
 {
 	for (size_t i = 0; i < r->inflight.n; i++) {
 		struct query *q = r->inflight.items[i];
-		if (q->cached == NULL)
+		if (q->cached != NULL)
+			; /* answered from the cache: nothing was asked */
+		else if (r->ctx->backend != NULL)
+			r->ctx->backend->cancel(r->ctx->backend->arg, q->ub_id);
+		else
 			ub_cancel(r->ctx->ub, q->ub_id);
 		query_free(q);
 	}
 	r->inflight.n = 0;
 	r->pending = 0;
+}
+
+void query_note_unanswered(struct resolution *r)
+{
+	for (size_t i = 0; i < r->inflight.n; i++) {
+		struct query *q = r->inflight.items[i];
+		step_note(q->step, "no answer within the deadline of %u ms",
+			  r->limits.deadline_ms);
+	}
 }
 
 rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
@@ -589,6 +654,8 @@ rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **ru
 		if (d->owner == NULL || d->flags == NULL || d->services == NULL ||
 		    d->regexp == NULL || d->replacement == NULL) {
 			ddds_rule_clear(d);
+			step_note(a->step, "NAPTR record %zu left out: a field cannot be read "
+				  "(a NUL byte, or malformed)", i + 1);
 			continue;
 		}
 		k++;
@@ -604,4 +671,50 @@ void ddds_rules_free(struct ddds_rule *rules, size_t n)
 	for (size_t i = 0; i < n; i++)
 		ddds_rule_clear(&rules[i]);
 	free(rules);
+}
+
+rsip_status answer_srv_records(const struct dns_answer *a, struct srv_rec **recs,
+			       size_t *count)
+{
+	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_SRV);
+	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
+	struct srv_rec *out = NULL;
+
+	*recs = NULL;
+	*count = 0;
+	if (rrs == NULL)
+		return RSIP_E_NOMEM;
+	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL) {
+		ldns_rr_list_free(rrs);
+		return RSIP_E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		struct srv_rec *s = &out[k];
+		/* RFC 2782: priority, weight, port, target */
+		if (ldns_rr_rd_count(rr) != 4 ||
+		    ldns_rdf_get_type(ldns_rr_rdf(rr, 3)) != LDNS_RDF_TYPE_DNAME) {
+			step_note(a->step, "SRV record %zu left out: malformed", i + 1);
+			continue;
+		}
+		s->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		s->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+		s->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+		s->target = rdf_to_str(ldns_rr_rdf(rr, 3));
+		s->dns_index = i;
+		if (s->target == NULL)
+			continue;
+		k++;
+	}
+	ldns_rr_list_free(rrs);
+	*recs = out;
+	*count = k;
+	return RSIP_OK;
+}
+
+void srv_recs_free(struct srv_rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		srv_rec_clear(&recs[i]);
+	free(recs);
 }

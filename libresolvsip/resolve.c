@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine.h"
 
@@ -123,6 +124,19 @@ static void resolution_deliver(struct resolution *r)
 	res->dnssec = chain_dnssec(res);
 	if (res->status == RSIP_OK && res->targets.n == 0)
 		res->status = RSIP_E_NOT_FOUND;
+	/* Issue 8: nothing found after a question failed (SERVFAIL, a CNAME
+	 * loop, no answer) is not "does not exist": the failure may have hidden
+	 * the answer.  Never report "could not ask" as not-found. */
+	if (res->status == RSIP_E_NOT_FOUND && r->dns_failed) {
+		char *msg = NULL;
+		res->status = RSIP_E_DNS_FAILURE;
+		if (asprintf(&msg, "%s; and a DNS question failed (see the trace), which may "
+			     "have hidden the answer", res->error ? res->error :
+			     "nothing found") >= 0) {
+			free(res->error);
+			res->error = msg;
+		}
+	}
 	if (res->status != RSIP_OK && res->error == NULL)
 		res->error = rsip_strdup(rsip_strerror(res->status));
 	r->res = NULL;
@@ -160,6 +174,68 @@ void resolution_settle(struct resolution *r)
 }
 
 /* True for a bare E.164 number or a tel: URI (scheme case-insensitive). */
+/* ---- deadlines (issue 8) ------------------------------------------ */
+
+static void now_monotonic(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+/* Milliseconds from now to t, rounded up; 0 when t has passed. */
+static long ms_until(const struct timespec *t, const struct timespec *now)
+{
+	long long ns = (long long)(t->tv_sec - now->tv_sec) * 1000000000LL +
+		       (t->tv_nsec - now->tv_nsec);
+	if (ns <= 0)
+		return 0;
+	if (ns / 1000000 >= 0x7fffffffLL)
+		return 0x7fffffffL;
+	return (long)((ns + 999999) / 1000000);
+}
+
+static bool time_reached(const struct timespec *t, const struct timespec *now)
+{
+	return now->tv_sec > t->tv_sec ||
+	       (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
+
+/* Deliver one resolution whose deadline has passed at a time, and start over:
+ * a callback may start or cancel resolutions.  Bounded: each round delivers
+ * one, and a resolution started meanwhile has a later deadline than now. */
+void ctx_expire(rsip_ctx *ctx, const struct timespec *now)
+{
+	for (;;) {
+		struct resolution *r;
+		for (r = ctx->active; r != NULL; r = r->next)
+			if (!r->finished && time_reached(&r->deadline, now))
+				break;
+		if (r == NULL)
+			return;
+		query_note_unanswered(r);
+		resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline of %u ms "
+				  "(%u question%s unanswered)", r->limits.deadline_ms,
+				  r->pending, r->pending == 1 ? "" : "s");
+		resolution_settle(r);
+	}
+}
+
+int rsip_ctx_timeout(rsip_ctx *ctx)
+{
+	struct timespec now;
+	long best = -1;
+	if (ctx == NULL)
+		return -1;
+	now_monotonic(&now);
+	pthread_mutex_lock(&ctx->lock);
+	for (struct resolution *r = ctx->active; r != NULL; r = r->next) {
+		long ms = ms_until(&r->deadline, &now);
+		if (best < 0 || ms < best)
+			best = ms;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return (int)best;
+}
+
 static bool is_tel_input(const char *s)
 {
 	return s[0] == '+' || rsip_strncasecmp(s, "tel:", 4) == 0;
@@ -264,6 +340,15 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	r->cb_arg = arg;
 	r->wave = 1;
 	r->res->trace = ctx->trace;
+	/* Issue 8: the limits in force when it starts, and its deadline. */
+	r->limits = ctx->limits;
+	now_monotonic(&r->deadline);
+	r->deadline.tv_sec += (time_t)(r->limits.deadline_ms / 1000);
+	r->deadline.tv_nsec += (long)(r->limits.deadline_ms % 1000) * 1000000L;
+	if (r->deadline.tv_nsec >= 1000000000L) {
+		r->deadline.tv_sec++;
+		r->deadline.tv_nsec -= 1000000000L;
+	}
 	if (++ctx->next_id <= 0)
 		ctx->next_id = 1;
 	r->id = ctx->next_id;
@@ -275,7 +360,10 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	if (idp != NULL)
 		*idp = r->id;
 
-	if (s->via != NULL)
+	if (strnlen(input, RSIP_INPUT_MAX + 1) > RSIP_INPUT_MAX)
+		resolution_finish(r, RSIP_E_BAD_INPUT, "the input is longer than %d octets",
+				  RSIP_INPUT_MAX);
+	else if (s->via != NULL)
 		begin_response(r, s);
 	else if (s->route_count > 0)
 		begin_route(r, s);
@@ -313,6 +401,21 @@ rsip_status rsip_resolve_response_async(rsip_ctx *ctx, const char *via,
 	return start_resolution(ctx, via, &s, callback, arg, idp);
 }
 
+/* Wait for answers, at most until the next deadline and at most 50 ms (a
+ * bounded wait: another thread sharing the context may process our answer,
+ * and then only its flag tells), then process them. */
+static void wait_and_process(rsip_ctx *ctx)
+{
+	int fd = rsip_ctx_fd(ctx), ms = rsip_ctx_timeout(ctx);
+	if (ms < 0 || ms > 50)
+		ms = 50;
+	if (ms > 0) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		poll(&pfd, fd >= 0 ? 1 : 0, ms);
+	}
+	rsip_ctx_process(ctx);
+}
+
 struct sync_wait {
 	rsip_result *res;
 	bool done;
@@ -332,14 +435,14 @@ static rsip_status wait_for(rsip_ctx *ctx, rsip_status st, struct sync_wait *w,
 {
 	if (st != RSIP_OK)
 		return st;
-	while (!w->done) {
-		struct pollfd pfd = {ub_fd(ctx->ub), POLLIN, 0};
-		/* A bounded wait: another thread sharing the context may process
-		 * our answer, and then only the flag tells. */
-		poll(&pfd, 1, 50);
+	for (;;) {
+		bool done;
 		pthread_mutex_lock(&ctx->lock);
-		ub_process(ctx->ub);
+		done = w->done; /* set under the lock, by whichever thread processed */
 		pthread_mutex_unlock(&ctx->lock);
+		if (done)
+			break;
+		wait_and_process(ctx);
 	}
 	*resp = w->res;
 	return w->res->status;
@@ -377,20 +480,27 @@ rsip_status rsip_resolve_response(rsip_ctx *ctx, const char *via, rsip_result **
 
 int rsip_ctx_fd(rsip_ctx *ctx)
 {
-	if (ctx == NULL || ctx->ub == NULL)
+	int fd = -1;
+	if (ctx == NULL)
 		return -1;
-	return ub_fd(ctx->ub);
+	pthread_mutex_lock(&ctx->lock);
+	if (ctx->ub != NULL)
+		fd = ub_fd(ctx->ub);
+	pthread_mutex_unlock(&ctx->lock);
+	return fd;
 }
 
 rsip_status rsip_ctx_process(rsip_ctx *ctx)
 {
-	int err;
+	struct timespec now;
+	int err = 0;
 	if (ctx == NULL)
 		return RSIP_E_INVALID;
-	if (ctx->ub == NULL)
-		return RSIP_OK;
 	pthread_mutex_lock(&ctx->lock);
-	err = ub_process(ctx->ub);
+	if (ctx->ub != NULL)
+		err = ub_process(ctx->ub);
+	now_monotonic(&now);
+	ctx_expire(ctx, &now);
 	pthread_mutex_unlock(&ctx->lock);
 	return err == 0 ? RSIP_OK : RSIP_E_DNS_FAILURE;
 }
@@ -399,13 +509,8 @@ rsip_status rsip_ctx_wait(rsip_ctx *ctx)
 {
 	if (ctx == NULL)
 		return RSIP_E_INVALID;
-	while (rsip_ctx_pending(ctx) > 0) {
-		struct pollfd pfd = {ub_fd(ctx->ub), POLLIN, 0};
-		poll(&pfd, 1, 50);
-		pthread_mutex_lock(&ctx->lock);
-		ub_process(ctx->ub);
-		pthread_mutex_unlock(&ctx->lock);
-	}
+	while (rsip_ctx_pending(ctx) > 0)
+		wait_and_process(ctx);
 	return RSIP_OK;
 }
 

@@ -19,8 +19,26 @@
  *
  * Inside an event loop: start resolutions with rsip_resolve_async(), watch
  * rsip_ctx_fd() for readability and call rsip_ctx_process() when it is
- * readable; each callback receives its result.  rsip_ctx_wait() blocks until
- * every outstanding resolution has called back.
+ * readable, or when rsip_ctx_timeout() milliseconds have passed (deadlines);
+ * each callback receives its result.  rsip_ctx_wait() blocks until every
+ * outstanding resolution has called back.
+ *
+ * Threads: one context may be shared by any number of threads once it is
+ * configured; rsip_resolve(), rsip_resolve_async(), rsip_ctx_process(),
+ * rsip_ctx_wait(), rsip_ctx_fd(), rsip_ctx_timeout(), rsip_ctx_pending(),
+ * rsip_cancel(), rsip_ctx_set_seed() and rsip_ctx_set_limit() may be called
+ * concurrently (an internal lock serialises them).  Callbacks run with that
+ * lock held, in whichever thread processes the context's answers:
+ * rsip_ctx_process(), rsip_ctx_wait(), or rsip_resolve() waiting for its own
+ * answer in another thread; a callback may start or cancel resolutions.  An
+ * asynchronous resolution can therefore call back before rsip_cancel() is
+ * reached: rsip_cancel() then says RSIP_E_INVALID.  The other setters
+ * configure the context: call them from one thread before the first
+ * resolution.  rsip_ctx_free() must be the last call on a context, when no
+ * other thread uses it.  A result belongs to the thread that received it: it
+ * is not shared and needs no lock; the strings of rsip_status_name() and
+ * friends are constant.  tests/integration/test_threads.c runs all of this
+ * under ThreadSanitizer in CI.
  *
  * The synchronous and asynchronous calls run the same engine: every DNS
  * question goes through libunbound's asynchronous API.
@@ -256,8 +274,61 @@ RSIP_API rsip_status rsip_ctx_mark_failed(rsip_ctx *ctx, const rsip_target *targ
 RSIP_API const rsip_target *rsip_result_next_target(rsip_ctx *ctx, const rsip_result *res,
 						    const rsip_target *failed);
 
+/** Bounds on one resolution, so that hostile DNS data (loops, huge record
+ * sets, regexps that backtrack exponentially) and silent servers cost a
+ * bounded amount of time and memory.  Reaching a bound is never a crash or a
+ * hang: the resolution ends with the status named below (or the offending
+ * record is dropped, as noted), and a note in the trace says which bound. */
+typedef enum rsip_limit {
+	/** DNS questions per resolution (default 128, 1..100000).  Reached:
+	 * RSIP_E_LIMIT. */
+	RSIP_LIMIT_QUESTIONS = 0,
+	/** SRV targets whose addresses are asked, per resolution of one URI
+	 * (default 32, 1..10000).  The further targets are left out, with a
+	 * note in the trace. */
+	RSIP_LIMIT_SRV_TARGETS = 1,
+	/** ENUM non-terminal NAPTR hops (default 5, RFC 6116 §5.2.1; 0..16).
+	 * A rule beyond is taken as a loop: dropped; RSIP_E_LOOP when nothing
+	 * else gives a SIP URI. */
+	RSIP_LIMIT_NAPTR_HOPS = 2,
+	/** SIP URIs from ENUM located in turn when one gives no target
+	 * (default 8, 1..1000). */
+	RSIP_LIMIT_ENUM_URIS = 3,
+	/** Regexp cost: pcre2 match limit per rule (default 100000,
+	 * 1..100000000); depth limit (default 10000, 1..10000000); heap limit
+	 * in KiB (default 4096, 1..1048576).  A rule that reaches one is
+	 * dropped; RSIP_E_LIMIT when nothing else gives a SIP URI. */
+	RSIP_LIMIT_REGEX_MATCH = 4,
+	RSIP_LIMIT_REGEX_DEPTH = 5,
+	RSIP_LIMIT_REGEX_HEAP = 6,
+	/** The longest result of a DDDS rewrite, in octets (default 2048,
+	 * 1..65535); a longer one is dropped like a regexp over its cost. */
+	RSIP_LIMIT_OUTPUT = 7,
+	/** Milliseconds a resolution may take from its start (default 10000,
+	 * 1..3600000).  Reached: RSIP_E_TIMEOUT, even when a server never
+	 * answers; see rsip_ctx_timeout() for event loops. */
+	RSIP_LIMIT_DEADLINE = 8
+} rsip_limit;
+
+/** Set one limit.  May be called at any time, from any thread: it applies to
+ * the resolutions started afterwards.
+ * @return RSIP_OK; RSIP_E_CONFIG when @p value is outside the range above
+ *         (see rsip_ctx_errmsg()); RSIP_E_INVALID for a NULL context or an
+ *         unknown @p which. */
+RSIP_API rsip_status rsip_ctx_set_limit(rsip_ctx *ctx, rsip_limit which,
+					unsigned long value);
+
+/** Read one limit into @p *value.
+ * @return RSIP_OK, RSIP_E_INVALID (NULL argument, unknown @p which). */
+RSIP_API rsip_status rsip_ctx_get_limit(const rsip_ctx *ctx, rsip_limit which,
+					unsigned long *value);
+
 /* ------------------------------------------------------------------ */
 /* Resolution                                                         */
+
+/** The longest input rsip_resolve() and rsip_resolve_async() accept, in
+ * octets; a longer one is RSIP_E_BAD_INPUT (issue 8: bounded work). */
+#define RSIP_INPUT_MAX 8192
 
 /** Resolve a tel: URI, a bare "+E.164" number, or a sip:/sips: URI to the
  * ordered list of next hops, waiting for the answer.
@@ -286,8 +357,17 @@ RSIP_API rsip_status rsip_resolve_async(rsip_ctx *ctx, const char *uri,
  * call rsip_ctx_process().  -1 before the first resolution has started. */
 RSIP_API int rsip_ctx_fd(rsip_ctx *ctx);
 
-/** Process the answers that have arrived, without blocking; runs callbacks. */
+/** Process the answers that have arrived, without blocking; runs callbacks.
+ * Also ends with RSIP_E_TIMEOUT (calling back) every resolution whose
+ * deadline (RSIP_LIMIT_DEADLINE) has passed: an event loop must call it when
+ * rsip_ctx_timeout() milliseconds have passed, even if rsip_ctx_fd() never
+ * became readable. */
 RSIP_API rsip_status rsip_ctx_process(rsip_ctx *ctx);
+
+/** Milliseconds until the earliest deadline of the outstanding resolutions:
+ * the longest an event loop may wait before calling rsip_ctx_process().
+ * 0 when one is already due; -1 when no resolution is outstanding. */
+RSIP_API int rsip_ctx_timeout(rsip_ctx *ctx);
 
 /** Block until every outstanding resolution has called back. */
 RSIP_API rsip_status rsip_ctx_wait(rsip_ctx *ctx);

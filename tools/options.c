@@ -33,6 +33,8 @@ enum {
 	OPT_JSON,
 	OPT_BATCH,
 	OPT_CONCURRENCY,
+	OPT_TIMEOUT,
+	OPT_MAX_QUESTIONS,
 	OPT_VERSION,
 	OPT_ROUTE,
 	OPT_OUTBOUND_PROXY,
@@ -63,6 +65,8 @@ static const struct option long_options[] = {
 	{"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
 	{"prefer-ipv4", no_argument, NULL, OPT_PREFER_IPV4},
 	{"failed", required_argument, NULL, OPT_FAILED},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"max-questions", required_argument, NULL, OPT_MAX_QUESTIONS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0}
@@ -121,6 +125,10 @@ static void usage(FILE *out)
 	      "  --response VIA         where a response goes whose usual path failed:\n"
 	      "                         the topmost Via header value (RFC 3263 §5);\n"
 	      "                         repeatable; resolved in order with the URIs\n"
+	      "  --timeout SECONDS      give up on a URI after this long, with status\n"
+	      "                         timeout (0.001..3600, decimals allowed; default 10)\n"
+	      "  --max-questions N      DNS questions one URI may take (1..100000,\n"
+	      "                         default 128); more: status limit\n"
 	      "\n"
 	      "Output and input:\n"
 	      "  --json                 one JSON object per input, one per line (JSON Lines)\n"
@@ -206,6 +214,36 @@ static int parse_unsigned(const char *text, uint64_t max, uint64_t *out)
 		value = value * 10 + digit;
 	}
 	*out = value;
+	return 0;
+}
+
+/* Seconds with up to three decimals ("2", "0.5", "1.250") as milliseconds:
+ * 0 and *ms set, or -1 (not such a number). */
+static int parse_seconds(const char *text, unsigned long *ms)
+{
+	unsigned long whole = 0, frac = 0, scale = 100;
+	const char *p = text;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (unsigned long)(*p - '0');
+		if (whole > 1000000)
+			return -1;
+	}
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			return -1;
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (scale == 0)
+				return -1; /* more than three decimals */
+			frac += (unsigned long)(*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	*ms = whole * 1000 + frac;
 	return 0;
 }
 
@@ -392,6 +430,25 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 			return usage_error("--concurrency: '%s' is out of range (1..%lu)",
 					   arg, OPTIONS_CONCURRENCY_MAX);
 		opts->concurrency = (unsigned long)number;
+		return OPTIONS_RUN;
+	case OPT_TIMEOUT: {
+		unsigned long ms = 0;
+		if (parse_seconds(arg, &ms) != 0)
+			return usage_error("--timeout: '%s' is not a number of seconds", arg);
+		if (ms < 1 || ms > 3600000)
+			return usage_error("--timeout: '%s' is out of range (0.001..3600 "
+					   "seconds)", arg);
+		opts->timeout_ms = ms;
+		return OPTIONS_RUN;
+	}
+	case OPT_MAX_QUESTIONS:
+		rc = parse_unsigned(arg, UINT64_MAX, &number);
+		if (rc == -1)
+			return usage_error("--max-questions: '%s' is not a number", arg);
+		if (rc == -2 || number < 1 || number > 100000)
+			return usage_error("--max-questions: '%s' is out of range "
+					   "(1..100000)", arg);
+		opts->max_questions = (unsigned long)number;
 		return OPTIONS_RUN;
 	case '4':
 		opts->families |= RSIP_FAMILY_IPV4;

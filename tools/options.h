@@ -71,6 +71,11 @@ struct sipresolve_options {
 
 	enum output_mode output;
 	const char *output_spelling; /* the option that chose the output mode */
+
+	/* Issue 8: bounds per resolution; 0 = the library's default. */
+	unsigned long timeout_ms;    /* --timeout, in milliseconds */
+	unsigned long max_questions; /* --max-questions */
+
 	const char *batch;           /* file name, "-" = standard input, or NULL */
 	unsigned long concurrency;   /* 1..OPTIONS_CONCURRENCY_MAX */
 

@@ -20,7 +20,7 @@
 #define PROGRAM "sipresolve"
 
 /* Milliseconds to wait for the context's descriptor before calling
- * rsip_ctx_process() anyway: a safety net, not a timer the library needs. */
+ * rsip_ctx_process() anyway, when no deadline is nearer: a safety net. */
 #define POLL_SAFETY_MS 1000
 
 /* Batch mode's progress line on standard error (only on a terminal). */
@@ -248,6 +248,21 @@ static int apply_options(struct app *app)
 		if (st != RSIP_OK)
 			return setting_failed(app, "--suffix", suffix, st);
 	}
+	if (o->timeout_ms != 0 &&
+	    (st = rsip_ctx_set_limit(app->ctx, RSIP_LIMIT_DEADLINE, o->timeout_ms)) != RSIP_OK) {
+		char ms[32];
+
+		snprintf(ms, sizeof(ms), "%lu ms", o->timeout_ms);
+		return setting_failed(app, "--timeout", ms, st);
+	}
+	if (o->max_questions != 0 &&
+	    (st = rsip_ctx_set_limit(app->ctx, RSIP_LIMIT_QUESTIONS,
+				     o->max_questions)) != RSIP_OK) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%lu", o->max_questions);
+		return setting_failed(app, "--max-questions", n, st);
+	}
 	if (o->have_seed && (st = rsip_ctx_set_seed(app->ctx, o->seed)) != RSIP_OK) {
 		char seed[24];
 
@@ -335,7 +350,13 @@ struct line_reader {
 	size_t cap;         /* bytes allocated; one is kept for a final NUL */
 	size_t start, end;  /* unconsumed bytes: buf[start..end) */
 	int eof;            /* read() returned 0, or failed */
+	int discard;        /* dropping the rest of a line that was cut */
+	char *escaped;      /* a line with its NUL bytes written \000 */
 };
+
+/* The longest batch line passed on whole (the library refuses a URI longer
+ * than RSIP_INPUT_MAX anyway). */
+#define BATCH_LINE_MAX 65536
 
 #define READ_CHUNK 65536
 
@@ -378,42 +399,91 @@ static int reader_fill(struct line_reader *r)
 }
 
 /* The next whole line in the buffer, NUL-terminated in place (valid until
- * the next reader_fill()), or NULL when more must be read.  At eof, an
- * unterminated last line counts. */
-static char *reader_line(struct line_reader *r)
+ * the next reader_fill()), its length in *len, or NULL when more must be
+ * read.  At eof, an unterminated last line counts.  A line of BATCH_LINE_MAX
+ * bytes or more is cut there (the rest, up to its newline, is dropped): the
+ * library refuses it as too long, so that it still gets its bad-input result
+ * and memory stays bounded. */
+static char *reader_line(struct line_reader *r, size_t *len)
 {
 	char *line, *nl;
+	size_t avail;
 
-	if (r->start == r->end)
-		return NULL;
-	line = r->buf + r->start;
-	nl = memchr(line, '\n', r->end - r->start);
-	if (nl != NULL) {
-		*nl = '\0';
+	for (;;) {
+		if (r->start == r->end)
+			return NULL;
+		line = r->buf + r->start;
+		avail = r->end - r->start;
+		nl = memchr(line, '\n', avail);
+		if (!r->discard)
+			break;
+		/* The rest of a line that was cut. */
+		if (nl == NULL) {
+			r->start = r->end;
+			return NULL;
+		}
 		r->start = (size_t)(nl - r->buf) + 1;
+		r->discard = 0;
+	}
+	if (nl != NULL && (size_t)(nl - line) < BATCH_LINE_MAX) {
+		*nl = '\0';
+		*len = (size_t)(nl - line);
+		r->start = (size_t)(nl - r->buf) + 1;
+		return line;
+	}
+	if (avail >= BATCH_LINE_MAX) {
+		line[BATCH_LINE_MAX] = '\0'; /* a byte of the line, or buf[end] */
+		*len = BATCH_LINE_MAX;
+		if (nl != NULL && (size_t)(nl - line) == BATCH_LINE_MAX) {
+			r->start = (size_t)(nl - r->buf) + 1;
+		} else {
+			r->start += BATCH_LINE_MAX + (avail > BATCH_LINE_MAX);
+			r->discard = 1;
+		}
 		return line;
 	}
 	if (!r->eof)
 		return NULL;
 	r->buf[r->end] = '\0'; /* cap > end always: one byte is kept */
+	*len = avail;
 	r->start = r->end;
 	return line;
 }
 
-/* Strip a trailing CR and surrounding blanks; NULL for a line to skip
- * (blank, or a '#' comment). */
-static char *batch_clean_line(char *line)
+/* Strip a trailing CR and surrounding blanks of the line of len bytes; NULL
+ * for a line to skip (blank, or a '#' comment).  A NUL byte in the line is
+ * written "\000" (into r->escaped), so that the URI is not silently cut at
+ * it: no URI grammar allows a backslash, and the result names the line. */
+static char *batch_clean_line(struct line_reader *r, char *line, size_t len)
 {
-	char *end = line + strlen(line);
+	char *end = line + len, *out;
+	size_t nuls = 0;
 
 	while (end > line && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	*end = '\0';
-	while (*line == ' ' || *line == '\t')
+	while (line < end && (*line == ' ' || *line == '\t'))
 		line++;
-	if (*line == '\0' || *line == '#')
+	if (line == end || *line == '#')
 		return NULL;
-	return line;
+	for (char *p = line; p < end; p++)
+		nuls += *p == '\0';
+	if (nuls == 0)
+		return line;
+	out = realloc(r->escaped, (size_t)(end - line) + 3 * nuls + 1);
+	if (out == NULL)
+		return line; /* cut at the NUL: still a result for the line */
+	r->escaped = out;
+	for (char *p = line; p < end; p++) {
+		if (*p == '\0') {
+			memcpy(out, "\\000", 4);
+			out += 4;
+		} else {
+			*out++ = *p;
+		}
+	}
+	*out = '\0';
+	return r->escaped;
 }
 
 struct batch;
@@ -508,12 +578,13 @@ static const struct input_arg *batch_next_input(struct app *app, size_t *arg_ind
 						int *exhausted)
 {
 	char *line;
+	size_t len = 0;
 
 	*exhausted = 0;
 	if (*arg_index < app->opts->input_count)
 		return &app->opts->inputs[(*arg_index)++];
-	while ((line = reader_line(r)) != NULL) {
-		line = batch_clean_line(line);
+	while ((line = reader_line(r, &len)) != NULL) {
+		line = batch_clean_line(r, line, len);
 		if (line != NULL) {
 			line_input->text = line;
 			line_input->response = 0;
@@ -522,6 +593,16 @@ static const struct input_arg *batch_next_input(struct app *app, size_t *arg_ind
 	}
 	*exhausted = r->eof;
 	return NULL;
+}
+
+/* How long to block for answers: until the next deadline of a resolution
+ * (rsip_ctx_timeout(): the library ends it then, in rsip_ctx_process()), at
+ * most POLL_SAFETY_MS. */
+static int wait_ms(rsip_ctx *ctx)
+{
+	int ms = rsip_ctx_timeout(ctx);
+
+	return ms < 0 || ms > POLL_SAFETY_MS ? POLL_SAFETY_MS : ms;
 }
 
 /* Wait for input or answers (flushing what was written before blocking),
@@ -558,7 +639,7 @@ static int batch_wait(struct batch *b, struct line_reader *r, int want_input)
 	rc = poll(fds, nfds, 0);
 	if (rc == 0) {
 		fflush(stdout); /* about to block: let the reader see the results */
-		rc = poll(fds, nfds, pending ? POLL_SAFETY_MS : -1);
+		rc = poll(fds, nfds, pending ? wait_ms(b->app->ctx) : -1);
 	}
 	if (rc < 0) {
 		if (errno == EINTR)
@@ -698,6 +779,7 @@ static void run_batch(struct app *app)
 	struct batch b;
 	size_t arg_index = 0;
 	int exhausted = 0;
+	struct stat sb;
 	size_t i;
 
 	memset(&reader, 0, sizeof(reader));
@@ -714,6 +796,13 @@ static void run_batch(struct app *app)
 		reader.name = path;
 		if (reader.fd < 0) {
 			fprintf(stderr, PROGRAM ": --batch %s: %s\n", path, strerror(errno));
+			app->fatal = EXIT_USAGE;
+			return;
+		}
+		/* A directory opens, but is no file of lines: a usage error. */
+		if (fstat(reader.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			fprintf(stderr, PROGRAM ": --batch %s: %s\n", path, strerror(EISDIR));
+			close(reader.fd);
 			app->fatal = EXIT_USAGE;
 			return;
 		}
@@ -771,6 +860,7 @@ done:
 			rsip_result_free(b.slots[i].result);
 	free(b.slots);
 	free(reader.buf);
+	free(reader.escaped);
 	if (reader.fd != STDIN_FILENO)
 		close(reader.fd);
 }

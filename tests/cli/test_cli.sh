@@ -65,7 +65,8 @@ end=$(date +%s%N)
 is "$rc" 1 "not-found: exit 1"
 contains "$out" "not-found" "not-found: said in the output"
 ms=$(( (end - start) / 1000000 ))
-[ "$ms" -lt 1000 ]; ok $? "not-found: well under a second ($ms ms)"
+# (valgrind makes everything slow: the time is not measured under it)
+[ "$ms" -lt 1000 ] || [ -n "${RSIP_VALGRIND:-}" ]; ok $? "not-found: well under a second ($ms ms)"
 run --zones "$ZONES" --json sip:nobody@nonexistent.example
 is "$(j .status)" "not-found" "json: status not-found"
 contains "$(j .error)" "nonexistent.example" "json: the error names the domain"

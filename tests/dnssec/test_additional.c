@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* asprintf, mkdtemp */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -72,6 +73,9 @@ static struct probe ask_srv(rsip_dnssec_policy policy, const char *qname, const 
 	r->ctx = ctx;
 	r->id = 1;
 	r->wave = 1;
+	r->limits = ctx->limits; /* as start_resolution() does */
+	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
+	r->deadline.tv_sec += 60;
 	r->cb = probe_done;
 	r->cb_arg = &done;
 	ctx->active = r;

@@ -423,7 +423,7 @@ static void test_apply(void)
 	free(out);
 	memset(aus, 'a', 250);
 	aus[250] = '\0';
-	subst_status(repl9, aus, RSIP_E_BAD_INPUT, "longer than 2048",
+	subst_status(repl9, aus, RSIP_E_LIMIT, "longer than 2048",
 		     "REQUIREMENTS §2: a 2500-octet result is refused");
 
 	/* catastrophic backtracking (REQUIREMENTS §5) */
@@ -431,16 +431,50 @@ static void test_apply(void)
 	aus[59] = '!';
 	aus[60] = '\0';
 	t0 = now();
-	subst_status("!(a+)+$!x!", aus, RSIP_E_BAD_INPUT, "limit",
+	subst_status("!(a+)+$!x!", aus, RSIP_E_LIMIT, "limit",
 		     "REQUIREMENTS §5: (a+)+$ on a 60-char AUS hits the match limit");
 	ok(now() - t0 < 1.0, "REQUIREMENTS §5: (a+)+$ on a 60-char AUS finishes fast (%.1f ms)",
 	   (now() - t0) * 1000);
 	t0 = now();
-	subst_status("!^(a|aa)+$!x!", aus, RSIP_E_BAD_INPUT, "limit",
+	subst_status("!^(a|aa)+$!x!", aus, RSIP_E_LIMIT, "limit",
 		     "REQUIREMENTS §5: ^(a|aa)+$ on a 60-char AUS hits the match limit");
 	ok(now() - t0 < 1.0, "REQUIREMENTS §5: ^(a|aa)+$ finishes fast");
 	aus[59] = 'a';
 	subst_is("!(a+)+$!x!", aus, "x", "REQUIREMENTS §5: (a+)+$ still matches a good AUS");
+
+	/* Issue 8: the limits are the caller's to set (rsip_ctx_set_limit), per
+	 * application: a compiled expression is shared and never changed. */
+	{
+		struct ddds_subst *cs = NULL;
+		struct ddds_limits lim;
+
+		ddds_limits_default(&lim);
+		is_int(lim.output, 2048, "issue 8: the default output cap is 2048 octets");
+		lim.output = 10;
+		ddds_subst_compile("!^.*$!sip:x@example.com!", &cs, err, sizeof(err));
+				is_int(ddds_subst_apply_limited(cs, "+1", &lim, &out, err, sizeof(err)), RSIP_E_LIMIT,
+		       "issue 8: a lowered output cap refuses a 19-octet result");
+		ok(contains(err, "longer than 10"), "issue 8: ...and says so (%s)", err);
+		ddds_limits_default(&lim);
+				is_int(ddds_subst_apply_limited(cs, "+1", &lim, &out, err, sizeof(err)), RSIP_OK,
+		       "issue 8: the defaults restored, the rule applies");
+		free(out);
+		ddds_subst_free(cs);
+		cs = NULL;
+		ddds_subst_compile("!(1+)+$!x!", &cs, err, sizeof(err));
+		is_int(ddds_subst_apply(cs, "+1111111111!", &out, err, sizeof(err)),
+		       RSIP_E_NOT_FOUND, "issue 8: (1+)+$ on 10 ones and a '!': no match "
+		       "within the default limits");
+		lim.match = 100;
+				is_int(ddds_subst_apply_limited(cs, "+1111111111!", &lim, &out, err, sizeof(err)),
+		       RSIP_E_LIMIT, "issue 8: ...and a match limit of 100 stops it");
+		ok(contains(err, "match limit"), "issue 8: ...saying which limit (%s)", err);
+		ddds_limits_default(&lim);
+		lim.depth = 2;
+				is_int(ddds_subst_apply_limited(cs, "+1111111111!", &lim, &out, err, sizeof(err)),
+		       RSIP_E_LIMIT, "issue 8: a depth limit of 2 stops it too");
+		ddds_subst_free(cs);
+	}
 }
 
 static struct ddds_rule mk(uint16_t order, uint16_t pref, size_t idx)
@@ -789,7 +823,7 @@ static void rule_gives(struct ddds_rule r, const char *tf, const char *aus,
 	err[0] = '\0';
 	st = ddds_rule_check(&r, tf, &s, err, sizeof(err));
 	if (st == RSIP_OK)
-		st = ddds_rule_apply(&r, s, aus, &out, err, sizeof(err));
+		st = ddds_rule_apply(&r, s, aus, NULL, &out, err, sizeof(err));
 	if (!ok(st == want_st && (want == NULL ? out == NULL :
 				  out != NULL && strcmp(out, want) == 0), "%s", name))
 		tap_diag("  status %d (want %d), out %s, err \"%s\"", (int)st, (int)want_st,
@@ -887,7 +921,7 @@ static void test_rule_check(void)
 
 		ok(ddds_rule_check(NULL, NULL, &s, err, sizeof(err)) == RSIP_E_INVALID,
 		   "API: checking NULL is an invalid call");
-		ok(ddds_rule_apply(NULL, NULL, "x", &out, err, sizeof(err)) == RSIP_E_INVALID,
+		ok(ddds_rule_apply(NULL, NULL, "x", NULL, &out, err, sizeof(err)) == RSIP_E_INVALID,
 		   "API: applying NULL is an invalid call");
 		ok(ddds_rule_terminal(NULL) == false, "API: NULL is no terminal rule");
 	}
