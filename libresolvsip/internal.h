@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "resolvsip.h"
+#include "namespace.h"
 
 #define RSIP_ERRLEN 256 /* size of the error buffers passed to parsers */
 

@@ -23,4 +23,15 @@ for name in $(cat "$tmp/exported"); do
 	ok $? "$name is declared in resolvsip.h"
 done
 
+# The static library: every global name carries the prefix rsip_ (the API)
+# or rsip__ (internal, libresolvsip/namespace.h), so that linking it never
+# clashes with an application's own names.
+archive="$top_builddir/libresolvsip/.libs/libresolvsip.a"
+if [ -f "$archive" ]; then
+	bare=$(nm --defined-only -g "$archive" 2>/dev/null |
+		awk 'NF == 3 && $2 ~ /[TDBRC]/ { print $3 }' | grep -v '^rsip_' | sort -u |
+		tr '\n' ' ')
+	is "$bare" "" "the static library defines no global name without the rsip_ prefix"
+fi
+
 done_testing
