@@ -191,6 +191,43 @@ static uint32_t answer_ttl(const ldns_pkt *pkt, int rcode)
 	return ttl > 86400 ? 86400 : ttl;
 }
 
+/* Keep only what a later use of the answer reads: the answer and
+ * additional records without their signatures (the DNSSEC verdict is kept
+ * beside them), and no authority section (its SOA served the negative TTL
+ * already).  A signed zone's answers shrink to a fraction. */
+static void slim(ldns_pkt *pkt)
+{
+	ldns_rr_list *keep[2] = {NULL, NULL};
+	ldns_rr_list *sections[2] = {ldns_pkt_answer(pkt), ldns_pkt_additional(pkt)};
+	for (int s = 0; s < 2; s++) {
+		ldns_rr_list *l = sections[s];
+		ldns_rr_list *k = ldns_rr_list_new();
+		if (k == NULL)
+			return; /* keep the packet as it is: only bigger */
+		for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(l, i);
+			ldns_rr_type t = ldns_rr_get_type(rr);
+			if (t == LDNS_RR_TYPE_RRSIG || t == LDNS_RR_TYPE_NSEC ||
+			    t == LDNS_RR_TYPE_NSEC3) {
+				ldns_rr_free(rr);
+			} else if (!ldns_rr_list_push_rr(k, rr)) {
+				ldns_rr_free(rr);
+			}
+		}
+		ldns_rr_list_set_rr_count(l, 0);
+		keep[s] = k;
+	}
+	ldns_rr_list_free(ldns_pkt_answer(pkt));
+	ldns_pkt_set_answer(pkt, keep[0]);
+	ldns_pkt_set_ancount(pkt, (uint16_t)ldns_rr_list_rr_count(keep[0]));
+	ldns_rr_list_free(ldns_pkt_additional(pkt));
+	ldns_pkt_set_additional(pkt, keep[1]);
+	ldns_pkt_set_arcount(pkt, (uint16_t)ldns_rr_list_rr_count(keep[1]));
+	ldns_rr_list_deep_free(ldns_pkt_authority(pkt));
+	ldns_pkt_set_authority(pkt, ldns_rr_list_new());
+	ldns_pkt_set_nscount(pkt, 0);
+}
+
 const struct cached_answer *cache_store(struct answer_cache *c, const char *qname,
 					uint16_t qtype, ldns_pkt *pkt, int rcode,
 					rsip_dnssec dnssec, const char *why_bogus,
@@ -219,6 +256,7 @@ const struct cached_answer *cache_store(struct answer_cache *c, const char *qnam
 	}
 	while (c->count >= c->max && c->oldest != NULL)
 		entry_unlink(c, c->oldest);
+	slim(pkt);
 	e->pub.pkt = pkt;
 	e->pub.rcode = rcode;
 	e->pub.dnssec = dnssec;

@@ -68,7 +68,7 @@ rsip_status rsip_ctx_new(rsip_ctx **ctxp)
 	ctx->limits.max_srv_targets = 32;
 	ctx->limits.max_enum_uris = 8;
 	ctx->failure_memory = 32; /* 64*T1: RFC 3261 Timer B */
-	ctx->cache_size = 10000;
+	ctx->cache_size = 4096;
 	ctx->trace = true;
 	ctx->limits.naptr_hops = 5;        /* RFC 6116 §5.2.1 */
 	ctx->limits.deadline_ms = 10000;

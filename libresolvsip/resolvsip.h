@@ -246,7 +246,7 @@ RSIP_API rsip_status rsip_ctx_set_srv_order(rsip_ctx *ctx, rsip_srv_order order)
 RSIP_API rsip_status rsip_ctx_set_prefer_ipv4(rsip_ctx *ctx, int prefer_ipv4);
 
 /** How many answers the context keeps, so that what it already knows is not
- * asked again while the TTLs last (default 10000; 0 turns the cache off). */
+ * asked again while the TTLs last (default 4096; 0 turns the cache off). */
 RSIP_API rsip_status rsip_ctx_set_cache_size(rsip_ctx *ctx, size_t entries);
 
 /** Whether results carry the answers and the decisions of every step (1, the
