@@ -734,7 +734,7 @@ rsip_status rsip_ctx_set_seed(rsip_ctx *ctx, uint64_t seed)
 
 /* ---- limits (issue 8) -------------------------------------------- */
 
-/* Each limit: its field, its range, and a name for messages. */
+/* The range of each limit, and its name for messages. */
 struct limit_def {
 	const char *name;
 	unsigned long min, max;

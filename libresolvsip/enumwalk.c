@@ -608,6 +608,10 @@ static void walk_rules(struct resolution *r)
 					      "non-terminal rule loops back to a key already "
 					      "on the path; the walk goes on in this set "
 					      "(RFC 6116 §5.2.1)");
+				if (r->res->steps.n > 0)
+					step_note(r->res->steps.items[r->res->steps.n - 1],
+						  "%s not followed: a loop (RFC 6116 §5.2.1)",
+						  rule->replacement);
 				continue;
 			}
 			if (w->depth > r->limits.naptr_hops) {
@@ -677,6 +681,13 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 	if (status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
 	    w->next_uri + 1 >= w->uris.n ||
 	    w->next_uri + 1 >= r->limits.max_enum_uris) {
+		/* Issue 8: say so when the limit, not the list, ended it. */
+		if (w->next_uri + 1 < w->uris.n && status != RSIP_E_NOMEM &&
+		    status != RSIP_E_LIMIT && r->res->steps.n > 0)
+			step_note(r->res->steps.items[r->res->steps.n - 1], "%u SIP URIs from "
+				  "ENUM tried (RSIP_LIMIT_ENUM_URIS): the other %zu are not "
+				  "located", r->limits.max_enum_uris,
+				  w->uris.n - w->next_uri - 1);
 		resolution_finish(r, status, "%s: %s", u->rec->result, why ? why : "no target");
 		return;
 	}

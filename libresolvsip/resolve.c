@@ -173,7 +173,6 @@ void resolution_settle(struct resolution *r)
 		resolution_deliver(r);
 }
 
-/* True for a bare E.164 number or a tel: URI (scheme case-insensitive). */
 /* ---- deadlines (issue 8) ------------------------------------------ */
 
 static void now_monotonic(struct timespec *ts)
@@ -236,6 +235,7 @@ int rsip_ctx_timeout(rsip_ctx *ctx)
 	return (int)best;
 }
 
+/* True for a bare E.164 number or a tel: URI (scheme case-insensitive). */
 static bool is_tel_input(const char *s)
 {
 	return s[0] == '+' || rsip_strncasecmp(s, "tel:", 4) == 0;

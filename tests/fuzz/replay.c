@@ -1,7 +1,7 @@
 /* replay.c - the plain driver of the fuzz targets (issue 8): without
  * libFuzzer and without clang, run every file of the target's corpus
- * (tests/fuzz/corpus/NAME) through LLVMFuzzerTestOneInput() once, as a TAP test for
- * make check.  With arguments, run those files (or directories) instead, to
+ * (tests/fuzz/corpus/NAME) through LLVMFuzzerTestOneInput() once, as a TAP
+ * test for make check.  With arguments, run those files (or directories) instead, to
  * reproduce a crash found by the fuzzer. */
 #include <dirent.h>
 #include <errno.h>
@@ -98,9 +98,9 @@ static long run_dir(const char *dir)
 
 int main(int argc, char **argv)
 {
-	const char *dirs[2];
 	char corpus[4096];
-	int ndirs = 0, failed = 0, t = 0;
+	int failed = 0;
+	long n;
 
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++) {
@@ -114,16 +114,9 @@ int main(int argc, char **argv)
 		return failed;
 	}
 	snprintf(corpus, sizeof(corpus), "%s/tests/fuzz/corpus/%s", TOP_SRCDIR, FUZZ_NAME);
-	dirs[ndirs++] = corpus;
-	for (int i = 0; i < ndirs; i++) {
-		long n = run_dir(dirs[i]);
-		t++;
-		printf("%sok %d - issue 8: fuzz/corpus/%s: %ld inputs replayed through the "
-		       "%s target without a crash\n", n > 0 ? "" : "not ", t, FUZZ_NAME,
-		       n, FUZZ_NAME);
-		if (n <= 0)
-			failed = 1;
-	}
-	printf("1..%d\n", t);
-	return failed;
+	n = run_dir(corpus);
+	printf("%sok 1 - issue 8: tests/fuzz/corpus/%s: %ld inputs replayed through the "
+	       "%s target without a crash\n1..1\n", n > 0 ? "" : "not ", FUZZ_NAME, n,
+	       FUZZ_NAME);
+	return n > 0 ? 0 : 1;
 }

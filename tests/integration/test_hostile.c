@@ -324,8 +324,24 @@ static void test_enum(void)
 
 	res = resolve(ctx, "tel:+1-555-0101", &secs);
 	is_int(rsip_result_status(res), RSIP_E_LOOP, "RFC 6116 §5.2.1: A -> B -> A is a loop");
+	ok(has_note(res, "loop-a.hostile.test. not followed: a loop"), "...a trace line "
+	   "says so");
 	ok(secs < 2.0 * slow, "...found at once (%.0f ms)", secs * 1000);
 	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-0112", NULL);
+	is_int(rsip_result_status(res), RSIP_E_NOT_FOUND, "three SIP URIs without target: "
+	       "not-found");
+	is_int(rsip_result_questions(res), 5, "...each located in turn (2 suffixes, then one "
+	       "NXDOMAIN NAPTR question per URI, RFC 8020)");
+	rsip_result_free(res);
+	rsip_ctx_set_limit(ctx, RSIP_LIMIT_ENUM_URIS, 2);
+	res = resolve(ctx, "tel:+1-555-0112", NULL);
+	is_int(rsip_result_questions(res), 4, "RSIP_LIMIT_ENUM_URIS 2: only two located");
+	ok(has_note(res, "2 SIP URIs from ENUM tried (RSIP_LIMIT_ENUM_URIS): the other 1"),
+	   "...a trace line says so");
+	rsip_result_free(res);
+	rsip_ctx_set_limit(ctx, RSIP_LIMIT_ENUM_URIS, 8);
 
 	res = resolve(ctx, "tel:+1-555-0102", NULL);
 	is_int(rsip_result_status(res), RSIP_E_LOOP, "RFC 6116 §5.2.1: a rule to its own key "
