@@ -40,6 +40,9 @@ void rsip_strlower(char *s);
 void rsip_seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A character as an error message shows it: 'x', "a space" or "byte 0x07". */
+void rsip_describe_char(int c, char *buf, size_t len);
+
 /* A growable array of pointers (strings or structs). */
 struct rsip_vec {
 	void **items;

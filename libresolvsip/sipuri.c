@@ -49,18 +49,6 @@ static bool is_token_char(int c)
 	return is_alnum(c) || (c != '\0' && strchr("-.!%*_+`'~", c) != NULL);
 }
 
-/* A character as a message shows it: 'x', "a space" or "byte 0x07". */
-static void describe_char(int c, char *buf, size_t len)
-{
-	c &= 0xff;
-	if (c == ' ')
-		snprintf(buf, len, "a space");
-	else if (c > 0x20 && c < 0x7f)
-		snprintf(buf, len, "'%c'", c);
-	else
-		snprintf(buf, len, "byte 0x%02X", (unsigned)c);
-}
-
 static size_t pos_of(const struct sip_ctx *c, const char *p)
 {
 	return (size_t)(p - c->in) + 1;
@@ -94,7 +82,7 @@ static rsip_status check_chars(struct sip_ctx *c, const char *s, const char *e,
 		}
 		if (allowed((unsigned char)*p))
 			continue;
-		describe_char((unsigned char)*p, desc, sizeof(desc));
+		rsip_describe_char((unsigned char)*p, desc, sizeof(desc));
 		if (*p == '#')
 			rsip_seterr(c->err, c->errlen,
 				    "The %s has '#' at position %zu, which must be escaped as "
@@ -150,7 +138,7 @@ static bool hostname_valid(struct sip_ctx *c, const char *s, size_t n, const cha
 					    pos_of(c, q));
 				return false;
 			}
-			describe_char((unsigned char)*q, desc, sizeof(desc));
+			rsip_describe_char((unsigned char)*q, desc, sizeof(desc));
 			rsip_seterr(c->err, c->errlen,
 				    "The %s has %s at position %zu; host names are letters, "
 				    "digits, '-' and '.' (RFC 3261 §25.1).", what, desc,
@@ -319,7 +307,7 @@ static rsip_status parse_port(struct sip_ctx *c, const char *s, const char *e, i
 	for (const char *p = s; p < e; p++) {
 		if (!rsip_is_digit((unsigned char)*p)) {
 			char desc[16];
-			describe_char((unsigned char)*p, desc, sizeof(desc));
+			rsip_describe_char((unsigned char)*p, desc, sizeof(desc));
 			rsip_seterr(c->err, c->errlen,
 				    "The port has %s at position %zu; a port is decimal digits "
 				    "(RFC 3261 §25.1).", desc, pos_of(c, p));
@@ -346,7 +334,7 @@ static rsip_status token_value(struct sip_ctx *c, const char *name, const char *
 	for (const char *p = v; p < e; p++) {
 		if (!is_token_char((unsigned char)*p) || !is_paramchar((unsigned char)*p)) {
 			char desc[16];
-			describe_char((unsigned char)*p, desc, sizeof(desc));
+			rsip_describe_char((unsigned char)*p, desc, sizeof(desc));
 			rsip_seterr(c->err, c->errlen,
 				    "The value of %s has %s at position %zu, which is not a "
 				    "token character (RFC 3261 §25.1).", name, desc,
@@ -526,7 +514,7 @@ rsip_status sip_uri_parse(const char *in, struct sip_uri *out, char *err, size_t
 	/* RFC 3261 §19.1.1: headers (after '?') do not affect resolution */
 	if (*p != '\0' && *p != '?') {
 		char desc[16];
-		describe_char((unsigned char)*p, desc, sizeof(desc));
+		rsip_describe_char((unsigned char)*p, desc, sizeof(desc));
 		rsip_seterr(err, errlen, "The URI has %s at position %zu after the host (RFC "
 			    "3261 §25.1).", desc, pos_of(&c, p));
 		rc = RSIP_E_BAD_INPUT;

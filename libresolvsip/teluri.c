@@ -63,18 +63,6 @@ static int hex_value(int c)
 	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
-/* A character as a message shows it: 'x', "a space" or "byte 0x07". */
-static void describe_char(int c, char *buf, size_t len)
-{
-	c &= 0xff;
-	if (c == ' ')
-		snprintf(buf, len, "a space");
-	else if (c > 0x20 && c < 0x7f)
-		snprintf(buf, len, "'%c'", c);
-	else
-		snprintf(buf, len, "byte 0x%02X", (unsigned)c);
-}
-
 static size_t pos_of(const struct tel_ctx *c, const char *p)
 {
 	return (size_t)(p - c->in) + 1;
@@ -148,7 +136,7 @@ static rsip_status parse_number(struct tel_ctx *c, const char *s, const char *e,
 			digits++;
 			continue;
 		}
-		describe_char(ch, what, sizeof(what));
+		rsip_describe_char(ch, what, sizeof(what));
 		if (ch == ' ')
 			rsip_seterr(c->err, c->errlen,
 				    "The number has a space at position %zu; tel URIs must not "
@@ -233,7 +221,7 @@ static rsip_status decode_value(struct tel_ctx *c, const char *name, const char 
 			*w++ = (char)ch;
 			continue;
 		}
-		describe_char(ch, what, sizeof(what));
+		rsip_describe_char(ch, what, sizeof(what));
 		rsip_seterr(c->err, c->errlen,
 			    "The value of %s has %s at position %zu, which must be "
 			    "percent-encoded in a parameter value (RFC 3966 §3).", name, what,
@@ -388,7 +376,7 @@ static rsip_status parse_routing_number(struct tel_ctx *c, const char *name,
 			continue;
 		if (!rsip_is_hex(ch)) {
 			char what[16];
-			describe_char(ch, what, sizeof(what));
+			rsip_describe_char(ch, what, sizeof(what));
 			rsip_seterr(c->err, c->errlen,
 				    "The value of %s, \"%s\", has %s; only hex digits and the "
 				    "separators -.() are allowed (RFC 4694 §4).", name, v, what);
@@ -418,7 +406,7 @@ static rsip_status parse_ext(struct tel_ctx *c, const char *v, char **outp)
 			continue;
 		if (!rsip_is_digit(ch)) {
 			char what[16];
-			describe_char(ch, what, sizeof(what));
+			rsip_describe_char(ch, what, sizeof(what));
 			rsip_seterr(c->err, c->errlen,
 				    "The value of ext, \"%s\", has %s; an extension is digits "
 				    "and the separators -.() (RFC 3966 §3).", v, what);
@@ -679,7 +667,7 @@ rsip_status tel_parse(const char *in, struct tel_uri *out, char *err, size_t err
 		for (const char *n = name; n < q; n++) {
 			if (!is_alnum((unsigned char)*n) && *n != '-') {
 				char what[16];
-				describe_char((unsigned char)*n, what, sizeof(what));
+				rsip_describe_char((unsigned char)*n, what, sizeof(what));
 				rsip_seterr(err, errlen,
 					    "The parameter name \"%.*s\" has %s at position %zu; "
 					    "names are letters, digits and '-' (RFC 3966 §3).",

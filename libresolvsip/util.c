@@ -61,6 +61,17 @@ void rsip_seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+void rsip_describe_char(int c, char *buf, size_t len)
+{
+	c &= 0xff;
+	if (c == ' ')
+		snprintf(buf, len, "a space");
+	else if (c > 0x20 && c < 0x7f)
+		snprintf(buf, len, "'%c'", c);
+	else
+		snprintf(buf, len, "byte 0x%02X", (unsigned)c);
+}
+
 int rsip_vec_push(struct rsip_vec *v, void *item)
 {
 	if (v->n == v->cap) {
