@@ -50,7 +50,8 @@ end=$(date +%s%N)
 is "$(j .status)" "loop" "RFC 6116 §5.2.1: a self-referencing rule gives status loop"
 is "$rc" 1 "RFC 6116 §5.2.1: loop is exit 1"
 ms=$(( (end - start) / 1000000 ))
-[ "$ms" -lt 1000 ]; ok $? "RFC 6116 §5.2.1: ...in under a second ($ms ms)"
+# (valgrind makes everything slow: the time is not checked under it)
+[ "$ms" -lt 1000 ] || [ -n "${RSIP_VALGRIND:-}" ]; ok $? "RFC 6116 §5.2.1: ...in under a second ($ms ms)"
 run --zones "$TZONES" tel:+1-555-020-0003
 contains "$out" "more than 5 non-terminal hops" "text: the 6th hop is refused, and says so"
 contains "$out" "Status: loop" "text: 6 hops end with status loop"
