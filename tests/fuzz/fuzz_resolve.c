@@ -230,52 +230,83 @@ static int mock_resolve(void *arg, const char *name, int rrtype, int rrclass, vo
 
 /* ldns_rr_new_frm_str() costs three 64 KB buffers a record: parsed lines are
  * kept (by origin, TTL and text), since the fuzzer mutates one line of a
- * zone at a time.  A pure function of its key, so runs stay reproducible. */
+ * zone at a time.  The cache lives in static memory, not on the heap, so that
+ * a run allocates exactly what it frees (libFuzzer's leak check re-runs every
+ * input that does not); a cached record is kept in wire form and rebuilt,
+ * also on a miss, so that a line means the same whether cached or not. */
 #define PARSE_CACHE_SLOTS 65536
+#define PARSE_ARENA (32u << 20)
 struct parsed_line {
-	char *key;
-	ldns_rr *rr; /* NULL: the line does not parse */
+	uint32_t key_off, key_len;  /* in parse_arena */
+	uint32_t wire_off, wire_len;
+	bool used, parses;
 };
 static struct parsed_line parse_cache[PARSE_CACHE_SLOTS];
-static size_t parse_cache_used;
+static unsigned char parse_arena[PARSE_ARENA];
+static size_t parse_arena_used, parse_cache_used;
+
+static ldns_rr *rr_from_wire(const unsigned char *wire, size_t len)
+{
+	ldns_rr *rr = NULL;
+	size_t pos = 0;
+	if (ldns_wire2rr(&rr, wire, len, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
+		return NULL;
+	return rr;
+}
 
 static ldns_rr *parse_line(const char *line, uint32_t ttl, const ldns_rdf *origin,
 			   const char *origin_text)
 {
 	char *key = NULL;
 	uint64_t h = 1469598103934665603ULL;
-	size_t slot;
-	ldns_rr *rr = NULL;
+	size_t slot, klen, wlen = 0;
+	ldns_rr *rr = NULL, *out = NULL;
+	uint8_t *wire = NULL;
+	struct parsed_line *pl;
 
 	if (asprintf(&key, "%u %s %s", (unsigned)ttl, origin_text, line) < 0)
 		return NULL;
+	klen = strlen(key);
 	for (const char *p = key; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (slot = h % PARSE_CACHE_SLOTS; parse_cache[slot].key != NULL;
+	for (slot = h % PARSE_CACHE_SLOTS; parse_cache[slot].used;
 	     slot = (slot + 1) % PARSE_CACHE_SLOTS) {
-		if (strcmp(parse_cache[slot].key, key) == 0) {
+		pl = &parse_cache[slot];
+		if (pl->key_len == klen && memcmp(parse_arena + pl->key_off, key, klen) == 0) {
 			free(key);
-			return parse_cache[slot].rr ? ldns_rr_clone(parse_cache[slot].rr) : NULL;
+			return pl->parses ? rr_from_wire(parse_arena + pl->wire_off,
+							 pl->wire_len) : NULL;
 		}
 	}
-	if (ldns_rr_new_frm_str(&rr, line, ttl, origin, NULL) != LDNS_STATUS_OK) {
-		ldns_rr_free(rr);
-		rr = NULL;
-	}
-	if (parse_cache_used >= PARSE_CACHE_SLOTS / 2) { /* full: start again */
-		for (size_t i = 0; i < PARSE_CACHE_SLOTS; i++) {
-			free(parse_cache[i].key);
-			ldns_rr_free(parse_cache[i].rr);
-			parse_cache[i].key = NULL;
-			parse_cache[i].rr = NULL;
-		}
-		parse_cache_used = 0;
+	if (ldns_rr_new_frm_str(&rr, line, ttl, origin, NULL) == LDNS_STATUS_OK &&
+	    rr != NULL && ldns_rr2wire(&wire, rr, LDNS_SECTION_ANSWER, &wlen) == LDNS_STATUS_OK)
+		out = rr_from_wire(wire, wlen);
+	ldns_rr_free(rr);
+	if (parse_cache_used >= PARSE_CACHE_SLOTS / 2 ||
+	    PARSE_ARENA - parse_arena_used < klen + wlen) { /* full: start again */
+		memset(parse_cache, 0, sizeof(parse_cache));
+		parse_cache_used = parse_arena_used = 0;
 		slot = h % PARSE_CACHE_SLOTS;
 	}
-	parse_cache[slot].key = key;
-	parse_cache[slot].rr = rr ? ldns_rr_clone(rr) : NULL;
-	parse_cache_used++;
-	return rr;
+	if (klen + wlen <= PARSE_ARENA - parse_arena_used) {
+		pl = &parse_cache[slot];
+		pl->used = true;
+		pl->parses = out != NULL;
+		pl->key_off = (uint32_t)parse_arena_used;
+		pl->key_len = (uint32_t)klen;
+		memcpy(parse_arena + parse_arena_used, key, klen);
+		parse_arena_used += klen;
+		pl->wire_off = (uint32_t)parse_arena_used;
+		pl->wire_len = out != NULL ? (uint32_t)wlen : 0;
+		if (out != NULL) {
+			memcpy(parse_arena + parse_arena_used, wire, wlen);
+			parse_arena_used += wlen;
+		}
+		parse_cache_used++;
+	}
+	free(wire);
+	free(key);
+	return out;
 }
 
 /* ldns_rdf2str() without its 64 KB buffer. */
