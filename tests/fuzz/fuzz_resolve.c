@@ -19,10 +19,25 @@
 #include "fuzz.h"
 
 #define MAX_CNAME_CHAIN 8
+#define MAX_ZONE_RECORDS 4096
+#define MAX_DNS_MESSAGE 65535 /* over TCP (RFC 1035 §4.2.2) */
+
+/* The zone is kept in DNS wire form, each record as ldns_rr2wire() writes it
+ * (owner name uncompressed, type, class, TTL, RDLENGTH, RDATA), so that an
+ * answer is the question followed by the records copied as they are: no
+ * ldns_rr per record and answer, only the engine's own parsing allocates. */
+struct zone_record {
+	size_t off, len;      /* in mockdns.wire */
+	size_t owner_len;     /* the owner name, at off */
+	uint16_t type;
+	size_t rdata_off;     /* in mockdns.wire */
+	uint16_t rdlen;
+};
 
 struct pending {
 	int id;
-	char *name;
+	uint8_t qname[LDNS_MAX_DOMAINLEN + 1]; /* wire form */
+	size_t qname_len;
 	int rrtype;
 	void *mydata;
 	ub_callback_type cb;
@@ -30,164 +45,191 @@ struct pending {
 };
 
 struct mockdns {
-	ldns_rr_list *zone;
-	ldns_rr_list *controls; /* the TXT records of zone (not owned) */
+	uint8_t *wire;
+	size_t wire_len, wire_cap;
+	struct zone_record *rec;
+	size_t nrec, rec_cap;
+	size_t *controls; /* indexes of the TXT records */
+	size_t ncontrols;
 	struct pending *q;
 	size_t n, cap;
 	int next_id;
 	bool lifo;
 };
 
-/* Names compared on their wire form without allocating (ldns_dname_compare()
- * copies both names): case-insensitive (RFC 4343); a length octet is at most
- * 63, below 'A', so lower-casing every octet is safe. */
-static bool name_equal(const ldns_rdf *a, const ldns_rdf *b)
+/* The length of the uncompressed name at p (its root label included), or 0
+ * when there is none within len bytes. */
+static size_t wire_name_len(const uint8_t *p, size_t len)
 {
-	const uint8_t *x = ldns_rdf_data(a), *y = ldns_rdf_data(b);
-	size_t n = ldns_rdf_size(a);
-	if (n != ldns_rdf_size(b))
+	size_t pos = 0;
+	while (pos < len && pos <= LDNS_MAX_DOMAINLEN) {
+		if (p[pos] == 0)
+			return pos + 1;
+		if (p[pos] > 63)
+			return 0;
+		pos += (size_t)p[pos] + 1;
+	}
+	return 0;
+}
+
+/* Names compared in wire form: case-insensitive (RFC 4343); a length octet
+ * is at most 63, below 'A', so lower-casing every octet is safe. */
+static bool name_equal(const uint8_t *x, size_t xl, const uint8_t *y, size_t yl)
+{
+	if (xl != yl)
 		return false;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < xl; i++)
 		if (rsip_lower(x[i]) != rsip_lower(y[i]))
 			return false;
 	return true;
 }
 
-/* True when a is strictly below b. */
-static bool name_below(const ldns_rdf *a, const ldns_rdf *b)
+/* True when name x is strictly below name y. */
+static bool name_below(const uint8_t *x, size_t xl, const uint8_t *y, size_t yl)
 {
-	const uint8_t *x = ldns_rdf_data(a), *y = ldns_rdf_data(b);
-	size_t al = ldns_rdf_size(a), bl = ldns_rdf_size(b), pos = 0;
-	while (pos < al && al - pos > bl)
+	size_t pos = 0;
+	while (pos < xl && xl - pos > yl)
 		pos += (size_t)x[pos] + 1;
-	if (pos == 0 || pos >= al || al - pos != bl)
-		return false;
-	for (size_t i = 0; i < bl; i++)
-		if (rsip_lower(x[pos + i]) != rsip_lower(y[i]))
-			return false;
-	return true;
+	return pos > 0 && pos < xl && name_equal(x + pos, xl - pos, y, yl);
 }
 
-/* The TXT "control" string at name, if any ("rcode=2", "drop", ...): looked
- * up in the zone's TXT records, which m->controls lists. */
-static bool has_control(const struct mockdns *m, const ldns_rdf *name, const char *what)
+static const uint8_t *owner_of(const struct mockdns *m, const struct zone_record *r)
+{
+	return m->wire + r->off;
+}
+
+/* The TXT "control" string at name, if any ("rcode=2", "drop", ...). */
+static bool has_control(const struct mockdns *m, const uint8_t *name, size_t name_len,
+			const char *what)
 {
 	size_t wl = strlen(what);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(m->controls); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(m->controls, i);
-		const ldns_rdf *txt = ldns_rr_rdf(rr, 0);
-		if (ldns_rdf_size(txt) >= wl + 1 && ldns_rdf_data(txt)[0] >= wl &&
-		    memcmp(ldns_rdf_data(txt) + 1, what, wl) == 0 &&
-		    name_equal(ldns_rr_owner(rr), name))
+	for (size_t i = 0; i < m->ncontrols; i++) {
+		const struct zone_record *r = &m->rec[m->controls[i]];
+		const uint8_t *txt = m->wire + r->rdata_off;
+		if (r->rdlen >= wl + 1 && txt[0] >= wl && memcmp(txt + 1, what, wl) == 0 &&
+		    name_equal(owner_of(m, r), r->owner_len, name, name_len))
 			return true;
 	}
 	return false;
 }
 
-static int control_rcode(const struct mockdns *m, const ldns_rdf *name)
+static int control_rcode(const struct mockdns *m, const uint8_t *name, size_t name_len)
 {
-	if (ldns_rr_list_rr_count(m->controls) == 0 || !has_control(m, name, "rcode="))
+	if (m->ncontrols == 0 || !has_control(m, name, name_len, "rcode="))
 		return 0;
 	for (int rc = 1; rc <= 10; rc++) {
 		char want[16];
 		snprintf(want, sizeof(want), "rcode=%d", rc);
-		if (has_control(m, name, want))
+		if (has_control(m, name, name_len, want))
 			return rc;
 	}
 	return 0;
 }
 
+/* A DNS message under construction. */
+struct message {
+	uint8_t *buf;
+	size_t len, cap;
+	bool full;
+};
+
+static void put(struct message *msg, const void *data, size_t n)
+{
+	if (msg->full || msg->len + n > MAX_DNS_MESSAGE) {
+		msg->full = true;
+		return;
+	}
+	if (msg->len + n > msg->cap) {
+		size_t cap = msg->cap * 2 > msg->len + n ? msg->cap * 2 : msg->len + n;
+		uint8_t *b = realloc(msg->buf, cap);
+		if (b == NULL) {
+			msg->full = true;
+			return;
+		}
+		msg->buf = b;
+		msg->cap = cap;
+	}
+	memcpy(msg->buf + msg->len, data, n);
+	msg->len += n;
+}
+
 /* An authoritative answer from the zone: the records of the type at the
  * name, CNAMEs followed (a bounded chain), NXDOMAIN when nothing is at or
  * below the name, else NODATA. */
-static struct ub_result *answer(const struct mockdns *m, const char *qname, int qtype)
+static struct ub_result *answer(const struct mockdns *m, const struct pending *p)
 {
 	struct ub_result *ubr = calloc(1, sizeof(*ubr));
-	ldns_pkt *pkt = NULL;
-	ldns_rdf *name = NULL, *qrdf = NULL;
-	ldns_rr *question;
-	uint8_t *wire = NULL;
-	size_t wlen = 0;
-	ldns_buffer *buf = NULL;
-	int rcode = LDNS_RCODE_NOERROR;
+	struct message msg = {NULL, 0, 0, false};
+	const uint8_t *name = p->qname;
+	size_t name_len = p->qname_len;
+	uint8_t header[12] = {0}, qtail[4];
+	unsigned ancount = 0;
+	int rcode;
 
 	if (ubr == NULL)
 		return NULL;
-	ubr->qtype = qtype;
+	ubr->qtype = p->rrtype;
 	ubr->qclass = LDNS_RR_CLASS_IN;
-	if (ldns_str2rdf_dname(&qrdf, qname) != LDNS_STATUS_OK) {
-		ubr->rcode = LDNS_RCODE_FORMERR;
-		return ubr;
-	}
-	pkt = ldns_pkt_new();
-	question = ldns_rr_new();
-	if (pkt == NULL || question == NULL) {
-		ldns_rr_free(question);
-		goto done;
-	}
-	ldns_rr_set_owner(question, ldns_rdf_clone(qrdf));
-	ldns_rr_set_type(question, (ldns_rr_type)qtype);
-	ldns_rr_set_class(question, LDNS_RR_CLASS_IN);
-	ldns_rr_set_question(question, true);
-	ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, question);
-	ldns_pkt_set_qr(pkt, true);
-	ldns_pkt_set_aa(pkt, true);
-	if (has_control(m, qrdf, "bogus")) {
+	put(&msg, header, sizeof(header));
+	put(&msg, p->qname, p->qname_len);
+	qtail[0] = (uint8_t)(p->rrtype >> 8);
+	qtail[1] = (uint8_t)p->rrtype;
+	qtail[2] = 0;
+	qtail[3] = LDNS_RR_CLASS_IN;
+	put(&msg, qtail, sizeof(qtail));
+	if (has_control(m, name, name_len, "bogus")) {
 		ubr->bogus = 1;
 		ubr->why_bogus = strdup("fuzzed: signature expired");
-	} else if (has_control(m, qrdf, "secure")) {
+	} else if (has_control(m, name, name_len, "secure")) {
 		ubr->secure = 1;
 	}
-	rcode = control_rcode(m, qrdf);
-	name = ldns_rdf_clone(qrdf);
-	for (int hop = 0; rcode == 0 && name != NULL && hop <= MAX_CNAME_CHAIN; hop++) {
+	rcode = control_rcode(m, name, name_len);
+	for (int hop = 0; rcode == 0 && hop <= MAX_CNAME_CHAIN; hop++) {
 		bool found = false, exists = false, below = false;
-		ldns_rdf *next = NULL;
-		for (size_t i = 0; i < ldns_rr_list_rr_count(m->zone); i++) {
-			ldns_rr *rr = ldns_rr_list_rr(m->zone, i);
-			const ldns_rdf *owner = ldns_rr_owner(rr);
-			if (name_equal(owner, name)) {
+		const struct zone_record *next = NULL;
+		for (size_t i = 0; i < m->nrec; i++) {
+			const struct zone_record *r = &m->rec[i];
+			const uint8_t *owner = owner_of(m, r);
+			if (name_equal(owner, r->owner_len, name, name_len)) {
 				exists = true;
-				if ((int)ldns_rr_get_type(rr) == qtype) {
+				if (r->type == p->rrtype) {
 					found = true;
-					ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER,
-							 ldns_rr_clone(rr));
-				} else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
-					   next == NULL && ldns_rr_rd_count(rr) == 1) {
-					next = ldns_rdf_clone(ldns_rr_rdf(rr, 0));
-					ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER,
-							 ldns_rr_clone(rr));
+					put(&msg, owner, r->len);
+					ancount++;
+				} else if (r->type == LDNS_RR_TYPE_CNAME && next == NULL &&
+					   r->rdlen > 0 &&
+					   wire_name_len(m->wire + r->rdata_off, r->rdlen) ==
+						   r->rdlen) {
+					next = r;
+					put(&msg, owner, r->len);
+					ancount++;
 				}
-			} else if (name_below(owner, name)) {
+			} else if (name_below(owner, r->owner_len, name, name_len)) {
 				below = true;
 			}
 		}
 		if (found || next == NULL) {
 			if (!exists && !below && hop == 0)
 				rcode = LDNS_RCODE_NXDOMAIN;
-			ldns_rdf_deep_free(next);
 			break;
 		}
-		ldns_rdf_deep_free(name);
-		name = next;
+		name = m->wire + next->rdata_off;
+		name_len = next->rdlen;
 	}
-	ldns_rdf_deep_free(name);
-	ldns_pkt_set_rcode(pkt, (uint8_t)rcode);
+	if (msg.buf != NULL) {
+		/* A complete message: the records that did not fit are left out,
+		 * as a server does over TCP. */
+		msg.buf[2] = 0x84; /* QR, AA */
+		msg.buf[3] = (uint8_t)rcode;
+		msg.buf[5] = 1; /* QDCOUNT */
+		msg.buf[6] = (uint8_t)(ancount >> 8);
+		msg.buf[7] = (uint8_t)ancount;
+		ubr->answer_packet = msg.buf;
+		ubr->answer_len = (int)msg.len;
+	}
 	ubr->rcode = rcode;
 	ubr->nxdomain = rcode == LDNS_RCODE_NXDOMAIN;
-	ubr->havedata = ldns_pkt_ancount(pkt) > 0;
-	/* (ldns_pkt2wire() would start from a 64 KB buffer.) */
-	buf = ldns_buffer_new(512);
-	if (buf != NULL && ldns_pkt2buffer_wire(buf, pkt) == LDNS_STATUS_OK) {
-		wlen = ldns_buffer_position(buf);
-		wire = ldns_buffer_export(buf);
-		ubr->answer_packet = wire;
-		ubr->answer_len = (int)wlen;
-	}
-	ldns_buffer_free(buf);
-done:
-	ldns_pkt_free(pkt);
-	ldns_rdf_deep_free(qrdf);
+	ubr->havedata = ancount > 0;
 	return ubr;
 }
 
@@ -209,16 +251,14 @@ static int mock_resolve(void *arg, const char *name, int rrtype, int rrclass, vo
 	}
 	p = &m->q[m->n];
 	memset(p, 0, sizeof(*p));
-	p->name = strdup(name);
-	if (p->name == NULL)
-		return UB_NOMEM;
 	/* libunbound refuses a name it cannot parse (UB_SYNTAX). */
-	if (ldns_str2rdf_dname(&rdf, name) != LDNS_STATUS_OK) {
-		free(p->name);
+	if (ldns_str2rdf_dname(&rdf, name) != LDNS_STATUS_OK)
 		return UB_SYNTAX;
-	}
-	p->dropped = has_control(m, rdf, "drop");
+	FUZZ_ASSERT(ldns_rdf_size(rdf) <= sizeof(p->qname));
+	p->qname_len = ldns_rdf_size(rdf);
+	memcpy(p->qname, ldns_rdf_data(rdf), p->qname_len);
 	ldns_rdf_deep_free(rdf);
+	p->dropped = has_control(m, p->qname, p->qname_len, "drop");
 	p->id = ++m->next_id;
 	p->rrtype = rrtype;
 	p->mydata = mydata;
@@ -228,14 +268,58 @@ static int mock_resolve(void *arg, const char *name, int rrtype, int rrclass, vo
 	return 0;
 }
 
+/* Add a record in wire form to the zone; false when it is not one. */
+static bool zone_add(struct mockdns *m, const uint8_t *wire, size_t len)
+{
+	size_t owner_len = wire_name_len(wire, len);
+	struct zone_record *r;
+
+	if (owner_len == 0 || len < owner_len + 10 ||
+	    len != owner_len + 10 + (((size_t)wire[owner_len + 8] << 8) | wire[owner_len + 9]))
+		return false;
+	if (m->nrec == m->rec_cap) {
+		size_t cap = m->rec_cap ? m->rec_cap * 2 : 32;
+		struct zone_record *rec = realloc(m->rec, cap * sizeof(*rec));
+		size_t *controls = realloc(m->controls, cap * sizeof(*controls));
+		if (rec != NULL)
+			m->rec = rec;
+		if (controls != NULL)
+			m->controls = controls;
+		if (rec == NULL || controls == NULL)
+			return false;
+		m->rec_cap = cap;
+	}
+	if (m->wire_len + len > m->wire_cap) {
+		size_t cap = (m->wire_len + len) * 2;
+		uint8_t *w = realloc(m->wire, cap);
+		if (w == NULL)
+			return false;
+		m->wire = w;
+		m->wire_cap = cap;
+	}
+	r = &m->rec[m->nrec];
+	r->off = m->wire_len;
+	r->len = len;
+	r->owner_len = owner_len;
+	r->type = (uint16_t)((wire[owner_len] << 8) | wire[owner_len + 1]);
+	r->rdata_off = r->off + owner_len + 10;
+	r->rdlen = (uint16_t)(len - owner_len - 10);
+	memcpy(m->wire + m->wire_len, wire, len);
+	m->wire_len += len;
+	if (r->type == LDNS_RR_TYPE_TXT && r->rdlen > 0)
+		m->controls[m->ncontrols++] = m->nrec;
+	m->nrec++;
+	return true;
+}
+
 /* ldns_rr_new_frm_str() costs three 64 KB buffers a record: parsed lines are
- * kept (by origin, TTL and text), since the fuzzer mutates one line of a
- * zone at a time.  The cache lives in static memory, not on the heap, so that
- * a run allocates exactly what it frees (libFuzzer's leak check re-runs every
- * input that does not); a cached record is kept in wire form and rebuilt,
- * also on a miss, so that a line means the same whether cached or not. */
+ * kept in wire form (by origin, TTL and text), since the fuzzer mutates one
+ * line of a zone at a time.  The cache lives in static memory, not on the
+ * heap, so that a run allocates exactly what it frees (libFuzzer's leak
+ * check re-runs every input that does not). */
 #define PARSE_CACHE_SLOTS 65536
 #define PARSE_ARENA (32u << 20)
+#define PARSE_KEY_MAX 32768
 struct parsed_line {
 	uint32_t key_off, key_len;  /* in parse_arena */
 	uint32_t wire_off, wire_len;
@@ -244,85 +328,89 @@ struct parsed_line {
 static struct parsed_line parse_cache[PARSE_CACHE_SLOTS];
 static unsigned char parse_arena[PARSE_ARENA];
 static size_t parse_arena_used, parse_cache_used;
+static char parse_key[PARSE_KEY_MAX];
 
-static ldns_rr *rr_from_wire(const unsigned char *wire, size_t len)
+/* The record of one zone-file line, added to the zone; false when the line
+ * is not a record. */
+static bool parse_line(struct mockdns *m, const char *line, uint32_t ttl, const ldns_rdf *origin,
+		       const char *origin_text)
 {
-	ldns_rr *rr = NULL;
-	size_t pos = 0;
-	if (ldns_wire2rr(&rr, wire, len, &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
-		return NULL;
-	return rr;
-}
-
-static ldns_rr *parse_line(const char *line, uint32_t ttl, const ldns_rdf *origin,
-			   const char *origin_text)
-{
-	char *key = NULL;
 	uint64_t h = 1469598103934665603ULL;
-	size_t slot, klen, wlen = 0;
-	ldns_rr *rr = NULL, *out = NULL;
+	int klen = snprintf(parse_key, sizeof(parse_key), "%u %s %s", (unsigned)ttl,
+			    origin_text, line);
+	bool cacheable = klen >= 0 && (size_t)klen < sizeof(parse_key), ok = false;
+	size_t slot = 0, wlen = 0;
+	ldns_rr *rr = NULL;
 	uint8_t *wire = NULL;
 	struct parsed_line *pl;
 
-	if (asprintf(&key, "%u %s %s", (unsigned)ttl, origin_text, line) < 0)
-		return NULL;
-	klen = strlen(key);
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (slot = h % PARSE_CACHE_SLOTS; parse_cache[slot].used;
-	     slot = (slot + 1) % PARSE_CACHE_SLOTS) {
-		pl = &parse_cache[slot];
-		if (pl->key_len == klen && memcmp(parse_arena + pl->key_off, key, klen) == 0) {
-			free(key);
-			return pl->parses ? rr_from_wire(parse_arena + pl->wire_off,
-							 pl->wire_len) : NULL;
+	if (cacheable) {
+		for (int i = 0; i < klen; i++)
+			h = (h ^ (unsigned char)parse_key[i]) * 1099511628211ULL;
+		for (slot = h % PARSE_CACHE_SLOTS; parse_cache[slot].used;
+		     slot = (slot + 1) % PARSE_CACHE_SLOTS) {
+			pl = &parse_cache[slot];
+			if (pl->key_len == (size_t)klen &&
+			    memcmp(parse_arena + pl->key_off, parse_key, (size_t)klen) == 0)
+				return pl->parses &&
+				       zone_add(m, parse_arena + pl->wire_off, pl->wire_len);
 		}
 	}
 	if (ldns_rr_new_frm_str(&rr, line, ttl, origin, NULL) == LDNS_STATUS_OK &&
 	    rr != NULL && ldns_rr2wire(&wire, rr, LDNS_SECTION_ANSWER, &wlen) == LDNS_STATUS_OK)
-		out = rr_from_wire(wire, wlen);
+		ok = zone_add(m, wire, wlen);
 	ldns_rr_free(rr);
-	if (parse_cache_used >= PARSE_CACHE_SLOTS / 2 ||
-	    PARSE_ARENA - parse_arena_used < klen + wlen) { /* full: start again */
+	if (!ok)
+		wlen = 0;
+	if (cacheable && (parse_cache_used >= PARSE_CACHE_SLOTS / 2 ||
+			  PARSE_ARENA - parse_arena_used < (size_t)klen + wlen)) {
+		/* full: start again */
 		memset(parse_cache, 0, sizeof(parse_cache));
 		parse_cache_used = parse_arena_used = 0;
 		slot = h % PARSE_CACHE_SLOTS;
 	}
-	if (klen + wlen <= PARSE_ARENA - parse_arena_used) {
+	if (cacheable && (size_t)klen + wlen <= PARSE_ARENA - parse_arena_used) {
 		pl = &parse_cache[slot];
 		pl->used = true;
-		pl->parses = out != NULL;
+		pl->parses = ok;
 		pl->key_off = (uint32_t)parse_arena_used;
 		pl->key_len = (uint32_t)klen;
-		memcpy(parse_arena + parse_arena_used, key, klen);
-		parse_arena_used += klen;
+		memcpy(parse_arena + parse_arena_used, parse_key, (size_t)klen);
+		parse_arena_used += (size_t)klen;
 		pl->wire_off = (uint32_t)parse_arena_used;
-		pl->wire_len = out != NULL ? (uint32_t)wlen : 0;
-		if (out != NULL) {
+		pl->wire_len = (uint32_t)wlen;
+		if (wlen > 0)
 			memcpy(parse_arena + parse_arena_used, wire, wlen);
-			parse_arena_used += wlen;
-		}
+		parse_arena_used += wlen;
 		parse_cache_used++;
 	}
 	free(wire);
-	free(key);
-	return out;
+	return ok;
 }
 
-/* ldns_rdf2str() without its 64 KB buffer. */
-static char *small_rdf2str(const ldns_rdf *rdf)
+/* The presentation form of the owner of the last record (a line that starts
+ * with a blank has the previous owner), or NULL. */
+static char *last_owner(const struct mockdns *m)
 {
-	ldns_buffer *b = ldns_buffer_new(64);
+	const struct zone_record *r;
+	ldns_rdf *rdf;
+	ldns_buffer *b;
 	char *s = NULL;
-	if (b != NULL && ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
+
+	if (m->nrec == 0)
+		return NULL;
+	r = &m->rec[m->nrec - 1];
+	rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, r->owner_len, owner_of(m, r));
+	b = ldns_buffer_new(64); /* (ldns_rdf2str() would take 64 KB) */
+	if (rdf != NULL && b != NULL && ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
 		s = ldns_buffer_export2str(b);
 	ldns_buffer_free(b);
+	ldns_rdf_deep_free(rdf);
 	return s;
 }
 
 static void forget(struct mockdns *m, size_t i)
 {
-	free(m->q[i].name);
 	memmove(&m->q[i], &m->q[i + 1], (m->n - i - 1) * sizeof(m->q[0]));
 	m->n--;
 }
@@ -349,10 +437,8 @@ static bool answer_one(rsip_ctx *ctx, struct mockdns *m)
 		if (m->q[i].dropped)
 			continue;
 		p = m->q[i];
-		m->q[i].name = NULL;
 		forget(m, i);
-		ubr = answer(m, p.name, p.rrtype);
-		free(p.name);
+		ubr = answer(m, &p);
 		pthread_mutex_lock(&ctx->lock);
 		if (ubr == NULL)
 			p.cb(p.mydata, UB_NOMEM, NULL);
@@ -442,7 +528,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = fuzz_cstring(data, size), *line, *save = NULL, *uri;
 	struct mockdns m;
 	struct query_backend backend;
-	ldns_rdf *origin = NULL, *prev = NULL;
+	ldns_rdf *origin = NULL;
 	char *origin_text = NULL;
 	uint32_t ttl = 300;
 	struct outcome o = {false};
@@ -452,9 +538,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (text == NULL)
 		return 0;
 	memset(&m, 0, sizeof(m));
-	m.zone = ldns_rr_list_new();
-	m.controls = ldns_rr_list_new();
-	if (m.zone == NULL || m.controls == NULL || rsip_ctx_new(&ctx) != RSIP_OK)
+	if (rsip_ctx_new(&ctx) != RSIP_OK)
 		goto done;
 	backend.resolve = mock_resolve;
 	backend.cancel = mock_cancel;
@@ -467,7 +551,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	origin = ldns_dname_new_frm_str(".");
 	origin_text = strdup(".");
 	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-		ldns_rr *rr = NULL;
 		char *full = NULL;
 		if (strncmp(line, ";;", 2) == 0) {
 			apply_setting(ctx, &m, line);
@@ -492,21 +575,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		/* A line that starts with a blank has the previous owner. */
-		if ((line[0] == ' ' || line[0] == '\t') && prev != NULL) {
-			char *owner = small_rdf2str(prev);
+		if (line[0] == ' ' || line[0] == '\t') {
+			char *owner = last_owner(&m);
 			if (owner != NULL && asprintf(&full, "%s%s", owner, line) >= 0)
 				line = full;
 			free(owner);
 		}
-		/* Bounded: a zone of at most 4096 records. */
-		if (ldns_rr_list_rr_count(m.zone) < 4096 &&
-		    (rr = parse_line(line, ttl, origin, origin_text)) != NULL) {
-			ldns_rr_list_push_rr(m.zone, rr);
-			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_TXT && ldns_rr_rd_count(rr) > 0)
-				ldns_rr_list_push_rr(m.controls, rr);
-			ldns_rdf_deep_free(prev);
-			prev = ldns_rdf_clone(ldns_rr_owner(rr));
-		}
+		/* Bounded: a zone of at most MAX_ZONE_RECORDS records. */
+		if (m.nrec < MAX_ZONE_RECORDS)
+			parse_line(&m, line, ttl, origin, origin_text);
 		free(full);
 	}
 	if (rsip_resolve_async(ctx, uri, on_result, &o, NULL) != RSIP_OK)
@@ -528,14 +605,12 @@ done:
 	rsip_ctx_free(ctx);
 	/* Questions the engine cancelled are gone; any left is a leak. */
 	FUZZ_ASSERT(m.n == 0 || !o.called);
-	for (size_t i = 0; i < m.n; i++)
-		free(m.q[i].name);
 	free(m.q);
 	ldns_rdf_deep_free(origin);
 	free(origin_text);
-	ldns_rdf_deep_free(prev);
-	ldns_rr_list_free(m.controls);
-	ldns_rr_list_deep_free(m.zone);
+	free(m.controls);
+	free(m.rec);
+	free(m.wire);
 	free(text);
 	return 0;
 }
