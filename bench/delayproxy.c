@@ -95,7 +95,8 @@ int main(int argc, char **argv)
 			struct sockaddr_in from;
 			socklen_t fl = sizeof(from);
 			unsigned char buf[4096];
-			ssize_t n = recvfrom(lfd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+			ssize_t n =
+				recvfrom(lfd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 			if (n >= 12) {
 				uint16_t id = next_id++;
 				if (next_id == 0)
@@ -120,8 +121,8 @@ int main(int argc, char **argv)
 				if (p->used) {
 					buf[0] = (unsigned char)(p->client_id >> 8);
 					buf[1] = (unsigned char)p->client_id;
-					sendto(lfd, buf, (size_t)n, 0, (struct sockaddr *)&p->client,
-					       sizeof(p->client));
+					sendto(lfd, buf, (size_t)n, 0,
+					       (struct sockaddr *)&p->client, sizeof(p->client));
 					p->used = 0;
 				}
 			}

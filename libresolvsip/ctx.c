@@ -1022,7 +1022,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 		st = ub_check(ctx, ub_ctx_add_ta_file(ub, ctx->ta_files.items[i]),
 			      ctx->ta_files.items[i]);
 	free(conf);
-	if (st == RSIP_OK && ctx->cache_size > 0 && (ctx->cache = cache_new(ctx->cache_size)) == NULL)
+	if (st == RSIP_OK && ctx->cache_size > 0 &&
+	    (ctx->cache = cache_new(ctx->cache_size)) == NULL)
 		st = RSIP_E_NOMEM;
 	if (st != RSIP_OK) {
 		ub_ctx_delete(ub);

@@ -207,6 +207,14 @@ static void loc_done(struct resolution *r, rsip_status st, const char *fmt, ...)
 	free(why);
 }
 
+/* RFC 3263 §4.1: no transport the URI allows is one the context supports. */
+static void loc_no_transport(struct resolution *r)
+{
+	char buf[64];
+	loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
+		 r->loc->uri.sips ? "sips" : "sip", supported_list(r->ctx, buf, sizeof(buf)));
+}
+
 static size_t add_addr_lookup(struct locate *loc, const char *host)
 {
 	struct addr_lookup *a;
@@ -599,9 +607,7 @@ static void srv_fallback(struct resolution *r)
 		free(name);
 	}
 	if (loc->nsrv == 0) {
-		char buf[64];
-		loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
-			 loc->uri.sips ? "sips" : "sip", supported_list(r->ctx, buf, sizeof(buf)));
+		loc_no_transport(r);
 		return;
 	}
 	ask_srvs(r);
@@ -728,13 +734,13 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 		if (tp == 0)
 			tp = fallback_transport(ctx, loc->uri.sips);
 		if (tp == 0) {
-			loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
-				 loc->uri.sips ? "sips" : "sip", supported_list(ctx, buf, sizeof(buf)));
+			loc_no_transport(r);
 			return;
 		}
 		if ((ctx->families & fam) == 0) {
-			loc_done(r, RSIP_E_NO_TRANSPORT, "%s is an %s address, and that family is "
-				 "excluded", loc->target, fam == RSIP_FAMILY_IPV6 ? "IPv6" : "IPv4");
+			loc_done(r, RSIP_E_NO_TRANSPORT,
+				 "%s is an %s address, and that family is excluded", loc->target,
+				 fam == RSIP_FAMILY_IPV6 ? "IPv6" : "IPv4");
 			return;
 		}
 		memset(&t, 0, sizeof(t));
@@ -755,8 +761,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 		if (tp == 0)
 			tp = fallback_transport(ctx, loc->uri.sips);
 		if (tp == 0) {
-			loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
-				 loc->uri.sips ? "sips" : "sip", supported_list(ctx, buf, sizeof(buf)));
+			loc_no_transport(r);
 			return;
 		}
 		plan_host(r, tp, loc->uri.port);

@@ -247,9 +247,10 @@ static char *rr_to_str(const ldns_rr *rr)
 	ldns_buffer *b;
 	char num[16], *out;
 	size_t n = ldns_rr_rd_count(rr);
-	bool known = (type == LDNS_RR_TYPE_A && n == 1) || (type == LDNS_RR_TYPE_AAAA && n == 1) ||
-		     (type == LDNS_RR_TYPE_CNAME && n == 1) || (type == LDNS_RR_TYPE_SRV && n == 4) ||
-		     (type == LDNS_RR_TYPE_NAPTR && n == 6);
+	bool known = (type == LDNS_RR_TYPE_A && n == 1) ||
+		     (type == LDNS_RR_TYPE_AAAA && n == 1) ||
+		     (type == LDNS_RR_TYPE_CNAME && n == 1) ||
+		     (type == LDNS_RR_TYPE_SRV && n == 4) || (type == LDNS_RR_TYPE_NAPTR && n == 6);
 	if (!known || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN || desc == NULL) {
 		char *str = rr_text(rr), *p;
 		size_t len;

@@ -83,8 +83,10 @@ typedef enum rsip_status {
 	RSIP_E_NOMEM = 8,        /**< "no-memory" */
 	RSIP_E_CONFIG = 9,       /**< "config": the context setting was refused */
 	RSIP_E_INVALID = 10,     /**< "invalid-call": API misuse (NULL, wrong state) */
-	RSIP_E_DNSSEC_INSECURE = 11, /**< "dnssec-insecure": the require policy refused an unsigned answer */
-	RSIP_E_LIMIT = 12        /**< "limit": a configured bound was reached (questions, hops, deadline...) */
+	/** "dnssec-insecure": the require policy refused an unsigned answer */
+	RSIP_E_DNSSEC_INSECURE = 11,
+	/** "limit": a configured bound was reached (questions, hops, deadline...) */
+	RSIP_E_LIMIT = 12
 } rsip_status;
 
 /** Short lower-case name of a status ("ok", "bad-input", ...), as used in
@@ -124,7 +126,8 @@ RSIP_API rsip_status rsip_transports_parse(const char *list, unsigned *mask);
  * weakest to the strongest, so that the weakest link is the minimum. */
 typedef enum rsip_dnssec {
 	RSIP_DNSSEC_BOGUS = 0,         /**< validation failed */
-	RSIP_DNSSEC_INDETERMINATE = 1, /**< not validated (no validator, data from an unvalidated source) */
+	/** not validated (no validator, data from an unvalidated source) */
+	RSIP_DNSSEC_INDETERMINATE = 1,
 	RSIP_DNSSEC_INSECURE = 2,      /**< provably unsigned, or no trust anchor covers it */
 	RSIP_DNSSEC_SECURE = 3         /**< validated from a trust anchor */
 } rsip_dnssec;

@@ -198,7 +198,8 @@ static void test_response(void)
 
 	rsip_resolve_response(ctx, "SIP/2.0/TCP aonly.sip.test:5080;branch=z9hG4bK2", &res);
 	is_str(tgt(res, 1), "tcp 192.0.2.20:5080", "RFC 3263 §5: a name with a port: A/AAAA");
-	is_int(rsip_result_step(res, 0)->qtype, 28, "RFC 3263 §5: a name with a port never asks SRV");
+	is_int(rsip_result_step(res, 0)->qtype, 28,
+	       "RFC 3263 §5: a name with a port never asks SRV");
 	rsip_result_free(res);
 
 	rsip_resolve_response(ctx, "SIP/2.0/TLS srvonly.sip.test;branch=z9hG4bK3", &res);

@@ -283,7 +283,8 @@ static void test_enum(void)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		res = resolve(ctx, "tel:+1-555-010-0002");
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 		is_int(rsip_result_status(res), RSIP_E_LOOP,
 		       "RFC 6116 §5.2.1: looping non-terminal rules end with status loop");
 		ok(ms < 1000, "RFC 6116 §5.2.1: the loop ends in under a second (%.1f ms)", ms);

@@ -452,11 +452,11 @@ static void test_apply(void)
 		is_int(lim.output, 2048, "issue 8: the default output cap is 2048 octets");
 		lim.output = 10;
 		ddds_subst_compile("!^.*$!sip:x@example.com!", &cs, err, sizeof(err));
-				is_int(ddds_subst_apply_limited(cs, "+1", &lim, &out, err, sizeof(err)), RSIP_E_LIMIT,
-		       "issue 8: a lowered output cap refuses a 19-octet result");
+		is_int(ddds_subst_apply_limited(cs, "+1", &lim, &out, err, sizeof(err)),
+		       RSIP_E_LIMIT, "issue 8: a lowered output cap refuses a 19-octet result");
 		ok(contains(err, "longer than 10"), "issue 8: ...and says so (%s)", err);
 		ddds_limits_default(&lim);
-				is_int(ddds_subst_apply_limited(cs, "+1", &lim, &out, err, sizeof(err)), RSIP_OK,
+		is_int(ddds_subst_apply_limited(cs, "+1", &lim, &out, err, sizeof(err)), RSIP_OK,
 		       "issue 8: the defaults restored, the rule applies");
 		free(out);
 		ddds_subst_free(cs);
@@ -466,12 +466,12 @@ static void test_apply(void)
 		       RSIP_E_NOT_FOUND, "issue 8: (1+)+$ on 10 ones and a '!': no match "
 		       "within the default limits");
 		lim.match = 100;
-				is_int(ddds_subst_apply_limited(cs, "+1111111111!", &lim, &out, err, sizeof(err)),
+		is_int(ddds_subst_apply_limited(cs, "+1111111111!", &lim, &out, err, sizeof(err)),
 		       RSIP_E_LIMIT, "issue 8: ...and a match limit of 100 stops it");
 		ok(contains(err, "match limit"), "issue 8: ...saying which limit (%s)", err);
 		ddds_limits_default(&lim);
 		lim.depth = 2;
-				is_int(ddds_subst_apply_limited(cs, "+1111111111!", &lim, &out, err, sizeof(err)),
+		is_int(ddds_subst_apply_limited(cs, "+1111111111!", &lim, &out, err, sizeof(err)),
 		       RSIP_E_LIMIT, "issue 8: a depth limit of 2 stops it too");
 		ddds_subst_free(cs);
 	}
