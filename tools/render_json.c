@@ -141,65 +141,61 @@ fail:
 	return NULL;
 }
 
+/* Each list of the output: element i of one of the result's arrays. */
+typedef json_t *(*item_json_fn)(const rsip_result *res, size_t i);
+
+/* obj[key] = [item(res, 0), ..., item(res, n - 1)]; -1 when out of memory. */
+static int put_list(json_t *obj, const char *key, const rsip_result *res, size_t n,
+		    item_json_fn item)
+{
+	json_t *array = json_array();
+
+	if (array == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		/* json_array_append_new() takes the value even when it fails,
+		 * and refuses NULL. */
+		if (json_array_append_new(array, item(res, i)) != 0) {
+			json_decref(array);
+			return -1;
+		}
+	}
+	return put(obj, key, array);
+}
+
+static json_t *enum_domain_item(const rsip_result *res, size_t i)
+{
+	return json_text(rsip_result_enum_domain(res, i));
+}
+
+static json_t *enum_record_item(const rsip_result *res, size_t i)
+{
+	const rsip_naptr *rec = rsip_result_enum_record(res, i);
+	return rec != NULL ? enum_record_json(rec) : NULL;
+}
+
+static json_t *enum_uri_item(const rsip_result *res, size_t i)
+{
+	return json_text(rsip_result_enum_uri(res, i));
+}
+
 /* "enum": {aus, domains, records, uris} (DESIGN §5). */
 static json_t *enum_json(const rsip_result *res)
 {
-	json_t *obj = json_object(), *array = NULL;
-	size_t i, n;
-	int rc;
+	json_t *obj = json_object();
 
 	if (obj == NULL)
 		return NULL;
-	if (put(obj, "aus", json_text(rsip_result_enum_aus(res))) != 0)
-		goto fail;
-
-	array = json_array();
-	if (array == NULL)
-		goto fail;
-	n = rsip_result_enum_domain_count(res);
-	for (i = 0; i < n; i++)
-		if (json_array_append_new(array,
-					  json_text(rsip_result_enum_domain(res, i))) != 0)
-			goto fail;
-	rc = put(obj, "domains", array);
-	array = NULL; /* obj holds it now, or put() freed it */
-	if (rc != 0)
-		goto fail;
-
-	array = json_array();
-	if (array == NULL)
-		goto fail;
-	n = rsip_result_enum_record_count(res);
-	for (i = 0; i < n; i++) {
-		const rsip_naptr *rec = rsip_result_enum_record(res, i);
-
-		if (rec == NULL)
-			continue;
-		if (json_array_append_new(array, enum_record_json(rec)) != 0)
-			goto fail;
+	if (put(obj, "aus", json_text(rsip_result_enum_aus(res))) != 0 ||
+	    put_list(obj, "domains", res, rsip_result_enum_domain_count(res),
+		     enum_domain_item) != 0 ||
+	    put_list(obj, "records", res, rsip_result_enum_record_count(res),
+		     enum_record_item) != 0 ||
+	    put_list(obj, "uris", res, rsip_result_enum_uri_count(res), enum_uri_item) != 0) {
+		json_decref(obj);
+		return NULL;
 	}
-	rc = put(obj, "records", array);
-	array = NULL; /* obj holds it now, or put() freed it */
-	if (rc != 0)
-		goto fail;
-
-	array = json_array();
-	if (array == NULL)
-		goto fail;
-	n = rsip_result_enum_uri_count(res);
-	for (i = 0; i < n; i++)
-		if (json_array_append_new(array,
-					  json_text(rsip_result_enum_uri(res, i))) != 0)
-			goto fail;
-	rc = put(obj, "uris", array);
-	array = NULL; /* obj holds it now, or put() freed it */
-	if (rc != 0)
-		goto fail;
 	return obj;
-fail:
-	json_decref(array);
-	json_decref(obj);
-	return NULL;
 }
 
 static json_t *step_json(const rsip_step *step)
@@ -267,13 +263,28 @@ fail:
 	return NULL;
 }
 
+static json_t *step_item(const rsip_result *res, size_t i)
+{
+	const rsip_step *step = rsip_result_step(res, i);
+	return step != NULL ? step_json(step) : NULL;
+}
+
+static json_t *target_item(const rsip_result *res, size_t i)
+{
+	const rsip_target *t = rsip_result_target(res, i);
+	return t != NULL ? target_json(t) : NULL;
+}
+
+static json_t *note_item(const rsip_result *res, size_t i)
+{
+	return json_text(rsip_result_note(res, i));
+}
+
 /* The whole object, keys in the order of DESIGN §5, then the ones added. */
 static json_t *result_json(const rsip_result *res, const struct render_input *in)
 {
 	rsip_status status = rsip_result_status(res);
-	json_t *obj = json_object(), *array = NULL;
-	size_t i, n;
-	int rc;
+	json_t *obj = json_object();
 
 	if (obj == NULL)
 		return NULL;
@@ -293,56 +304,16 @@ static json_t *result_json(const rsip_result *res, const struct render_input *in
 	    put(obj, "uri", json_text(rsip_result_uri(res))) != 0)
 		goto fail;
 
-	array = json_array();
-	if (array == NULL)
+	if (put_list(obj, "steps", res, rsip_result_step_count(res), step_item) != 0 ||
+	    put_list(obj, "targets", res, rsip_result_target_count(res), target_item) != 0)
 		goto fail;
-	n = rsip_result_step_count(res);
-	for (i = 0; i < n; i++) {
-		const rsip_step *step = rsip_result_step(res, i);
-
-		if (step == NULL)
-			continue;
-		if (json_array_append_new(array, step_json(step)) != 0)
-			goto fail;
-	}
-	rc = put(obj, "steps", array);
-	array = NULL; /* obj holds it now, or put() freed it */
-	if (rc != 0)
-		goto fail;
-
-	array = json_array();
-	if (array == NULL)
-		goto fail;
-	n = rsip_result_target_count(res);
-	for (i = 0; i < n; i++) {
-		const rsip_target *t = rsip_result_target(res, i);
-
-		if (t == NULL)
-			continue;
-		if (json_array_append_new(array, target_json(t)) != 0)
-			goto fail;
-	}
-	rc = put(obj, "targets", array);
-	array = NULL; /* obj holds it now, or put() freed it */
-	if (rc != 0)
-		goto fail;
-
 	if (put(obj, "dnssec", json_text(rsip_dnssec_name(rsip_result_dnssec(res)))) != 0 ||
 	    put(obj, "waves", json_integer(rsip_result_waves(res))) != 0 ||
 	    put(obj, "questions", json_integer(rsip_result_questions(res))) != 0)
 		goto fail;
 
 	/* Added after DESIGN §5's fields: decisions not tied to one question. */
-	array = json_array();
-	if (array == NULL)
-		goto fail;
-	n = rsip_result_note_count(res);
-	for (i = 0; i < n; i++)
-		if (json_array_append_new(array, json_text(rsip_result_note(res, i))) != 0)
-			goto fail;
-	rc = put(obj, "notes", array);
-	array = NULL;
-	if (rc != 0)
+	if (put_list(obj, "notes", res, rsip_result_note_count(res), note_item) != 0)
 		goto fail;
 
 	/* How the input was asked: "request" (where a request goes, RFC 3263
@@ -352,13 +323,11 @@ static json_t *result_json(const rsip_result *res, const struct render_input *in
 		goto fail;
 	if (in != NULL && in->route_count > 0) {
 		/* RFC 3261 §8.1.2: the route set, outbound proxy first */
-		rc = put(obj, "route", json_text_array(in->route, in->route_count));
-		if (rc != 0)
+		if (put(obj, "route", json_text_array(in->route, in->route_count)) != 0)
 			goto fail;
 	}
 	return obj;
 fail:
-	json_decref(array);
 	json_decref(obj);
 	return NULL;
 }
