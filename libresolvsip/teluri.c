@@ -42,6 +42,42 @@ static bool is_visual_separator(int c)
 	return c == '-' || c == '.' || c == '(' || c == ')';
 }
 
+/* v without its visual separators (RFC 3966 §3), lower-cased, every other
+ * character one that allowed() accepts: 0; -1 when out of memory; 1 with
+ * *bad the first character refused. */
+static int strip_separators(const char *v, bool (*allowed)(int), char **outp, int *bad)
+{
+	char *d = malloc(strlen(v) + 1), *w = d;
+
+	*outp = NULL;
+	if (d == NULL)
+		return -1;
+	for (const char *p = v; *p; p++) {
+		int ch = (unsigned char)*p;
+		if (is_visual_separator(ch))
+			continue;
+		if (!allowed(ch)) {
+			*bad = ch;
+			free(d);
+			return 1;
+		}
+		*w++ = (char)rsip_lower(ch);
+	}
+	*w = '\0';
+	*outp = d;
+	return 0;
+}
+
+static bool is_hex_digit(int c)
+{
+	return rsip_is_hex(c);
+}
+
+static bool is_decimal_digit(int c)
+{
+	return rsip_is_digit(c);
+}
+
 /* RFC 3966 §3 paramchar without pct-encoded: param-unreserved / unreserved. */
 static bool is_paramchar(int c)
 {
@@ -345,11 +381,11 @@ static rsip_status parse_descriptor(struct tel_ctx *c, const char *name, const c
 static rsip_status parse_routing_number(struct tel_ctx *c, const char *name,
 					const char *v, char **outp, bool *local)
 {
-	char *d, *w;
+	int r, bad;
 
 	*local = (v[0] != '+');
 	if (!*local) {
-		int r = global_digits(v, true, outp);
+		r = global_digits(v, true, outp);
 		if (r < 0)
 			return nomem(c);
 		if (r > 0) {
@@ -366,27 +402,17 @@ static rsip_status parse_routing_number(struct tel_ctx *c, const char *name,
 			    "(RFC 4694 §4).", name, v);
 		return RSIP_E_BAD_INPUT;
 	}
-	d = malloc(strlen(v) + 1);
-	if (d == NULL)
+	r = strip_separators(v, is_hex_digit, outp, &bad);
+	if (r < 0)
 		return nomem(c);
-	w = d;
-	for (const char *p = v; *p; p++) {
-		int ch = (unsigned char)*p;
-		if (is_visual_separator(ch))
-			continue;
-		if (!rsip_is_hex(ch)) {
-			char what[16];
-			rsip_describe_char(ch, what, sizeof(what));
-			rsip_seterr(c->err, c->errlen,
-				    "The value of %s, \"%s\", has %s; only hex digits and the "
-				    "separators -.() are allowed (RFC 4694 §4).", name, v, what);
-			free(d);
-			return RSIP_E_BAD_INPUT;
-		}
-		*w++ = (char)rsip_lower(ch);
+	if (r > 0) {
+		char what[16];
+		rsip_describe_char(bad, what, sizeof(what));
+		rsip_seterr(c->err, c->errlen,
+			    "The value of %s, \"%s\", has %s; only hex digits and the "
+			    "separators -.() are allowed (RFC 4694 §4).", name, v, what);
+		return RSIP_E_BAD_INPUT;
 	}
-	*w = '\0';
-	*outp = d;
 	return RSIP_OK;
 }
 
@@ -394,29 +420,18 @@ static rsip_status parse_routing_number(struct tel_ctx *c, const char *name,
  * ";ext=-" is grammatical and gives "". */
 static rsip_status parse_ext(struct tel_ctx *c, const char *v, char **outp)
 {
-	char *d, *w;
+	int bad, r = strip_separators(v, is_decimal_digit, outp, &bad);
+	char what[16];
 
-	d = malloc(strlen(v) + 1);
-	if (d == NULL)
+	if (r < 0)
 		return nomem(c);
-	w = d;
-	for (const char *p = v; *p; p++) {
-		int ch = (unsigned char)*p;
-		if (is_visual_separator(ch))
-			continue;
-		if (!rsip_is_digit(ch)) {
-			char what[16];
-			rsip_describe_char(ch, what, sizeof(what));
-			rsip_seterr(c->err, c->errlen,
-				    "The value of ext, \"%s\", has %s; an extension is digits "
-				    "and the separators -.() (RFC 3966 §3).", v, what);
-			free(d);
-			return RSIP_E_BAD_INPUT;
-		}
-		*w++ = (char)ch;
+	if (r > 0) {
+		rsip_describe_char(bad, what, sizeof(what));
+		rsip_seterr(c->err, c->errlen,
+			    "The value of ext, \"%s\", has %s; an extension is digits "
+			    "and the separators -.() (RFC 3966 §3).", v, what);
+		return RSIP_E_BAD_INPUT;
 	}
-	*w = '\0';
-	*outp = d;
 	return RSIP_OK;
 }
 
