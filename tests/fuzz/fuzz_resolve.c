@@ -133,24 +133,26 @@ struct message {
 	bool full;
 };
 
-static void put(struct message *msg, const void *data, size_t n)
+/* Append n bytes; false when they do not fit (and nothing more will). */
+static bool put(struct message *msg, const void *data, size_t n)
 {
 	if (msg->full || msg->len + n > MAX_DNS_MESSAGE) {
 		msg->full = true;
-		return;
+		return false;
 	}
 	if (msg->len + n > msg->cap) {
 		size_t cap = msg->cap * 2 > msg->len + n ? msg->cap * 2 : msg->len + n;
 		uint8_t *b = realloc(msg->buf, cap);
 		if (b == NULL) {
 			msg->full = true;
-			return;
+			return false;
 		}
 		msg->buf = b;
 		msg->cap = cap;
 	}
 	memcpy(msg->buf + msg->len, data, n);
 	msg->len += n;
+	return true;
 }
 
 /* An authoritative answer from the zone: the records of the type at the
@@ -194,15 +196,13 @@ static struct ub_result *answer(const struct mockdns *m, const struct pending *p
 				exists = true;
 				if (r->type == p->rrtype) {
 					found = true;
-					put(&msg, owner, r->len);
-					ancount++;
+					ancount += put(&msg, owner, r->len);
 				} else if (r->type == LDNS_RR_TYPE_CNAME && next == NULL &&
 					   r->rdlen > 0 &&
 					   wire_name_len(m->wire + r->rdata_off, r->rdlen) ==
 						   r->rdlen) {
 					next = r;
-					put(&msg, owner, r->len);
-					ancount++;
+					ancount += put(&msg, owner, r->len);
 				}
 			} else if (name_below(owner, r->owner_len, name, name_len)) {
 				below = true;
