@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "resolvsip.h"
+#include "resolve_helpers.h"
 #include "tap.h"
 
 static char gen[64];      /* mkzones.sh output directory */
@@ -25,17 +26,6 @@ static rsip_ctx *ctx_for(const char *dir, rsip_dnssec_policy policy)
 	}
 	rsip_ctx_set_seed(ctx, 1);
 	return ctx;
-}
-
-static rsip_result *resolve(rsip_ctx *ctx, const char *uri)
-{
-	rsip_result *res = NULL;
-	rsip_resolve(ctx, uri, &res);
-	if (res == NULL) {
-		printf("Bail out! no result for %s\n", uri);
-		exit(1);
-	}
-	return res;
 }
 
 /* The weakest and the strongest state over the steps, and over the targets. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "resolvsip.h"
+#include "resolve_helpers.h"
 #include "tap.h"
 
 static rsip_ctx *new_ctx(uint64_t seed, const char *suffix1, const char *suffix2)
@@ -30,37 +31,6 @@ static rsip_ctx *new_ctx(uint64_t seed, const char *suffix1, const char *suffix2
 }
 
 static double elapsed_ms;
-
-static rsip_result *resolve(rsip_ctx *ctx, const char *uri)
-{
-	rsip_result *res = NULL;
-	struct timespec t0, t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rsip_resolve(ctx, uri, &res);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	elapsed_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	if (res == NULL) {
-		printf("Bail out! no result for %s\n", uri);
-		exit(1);
-	}
-	return res;
-}
-
-/* "udp 192.0.2.60:5060" for target i, or "". */
-static const char *tgt(const rsip_result *res, size_t i)
-{
-	static char buf[4][96];
-	static int k;
-	const rsip_target *t = rsip_result_target(res, i);
-	char *b = buf[k++ % 4];
-
-	if (t == NULL)
-		return "";
-	snprintf(b, 96, "%s %s:%u", rsip_transport_name(t->transport), t->address, t->port);
-	return b;
-}
 
 /* One check: record i has this verdict, a result containing result (NULL: no
  * check) and a reason containing reason (NULL: no check). */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "resolvsip.h"
+#include "resolve_helpers.h"
 #include "tap.h"
 
 static rsip_ctx *new_ctx(const char *dir)
@@ -23,18 +24,6 @@ static rsip_ctx *new_ctx(const char *dir)
 	return ctx;
 }
 
-static const char *tgt(const rsip_result *res, size_t i)
-{
-	static char buf[8][96];
-	static int k;
-	const rsip_target *t = rsip_result_target(res, i);
-	char *b = buf[k++ % 8];
-	if (t == NULL)
-		return "";
-	snprintf(b, 96, "%s %s:%u", rsip_transport_name(t->transport), t->address, t->port);
-	return b;
-}
-
 static int has_note(const rsip_result *res, const char *needle)
 {
 	for (size_t i = 0; i < rsip_result_note_count(res); i++)
@@ -47,17 +36,6 @@ static int has_note(const rsip_result *res, const char *needle)
 				return 1;
 	}
 	return 0;
-}
-
-static rsip_result *resolve(rsip_ctx *ctx, const char *uri)
-{
-	rsip_result *res = NULL;
-	rsip_resolve(ctx, uri, &res);
-	if (res == NULL) {
-		printf("Bail out! no result for %s\n", uri);
-		exit(1);
-	}
-	return res;
 }
 
 static void test_additional(void)

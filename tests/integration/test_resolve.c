@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "resolvsip.h"
+#include "resolve_helpers.h"
 #include "tap.h"
 
 static rsip_ctx *new_ctx(const char *dir, uint64_t seed)
@@ -20,30 +21,6 @@ static rsip_ctx *new_ctx(const char *dir, uint64_t seed)
 	}
 	rsip_ctx_set_seed(ctx, seed);
 	return ctx;
-}
-
-/* "tls 134.102.218.67:5061" for target i, or "" past the end. */
-static const char *tgt(const rsip_result *res, size_t i)
-{
-	static char buf[8][96];
-	static int k;
-	const rsip_target *t = rsip_result_target(res, i);
-	char *b = buf[k++ % 8];
-	if (t == NULL)
-		return "";
-	snprintf(b, 96, "%s %s:%u", rsip_transport_name(t->transport), t->address, t->port);
-	return b;
-}
-
-static rsip_result *resolve(rsip_ctx *ctx, const char *uri)
-{
-	rsip_result *res = NULL;
-	rsip_resolve(ctx, uri, &res);
-	if (res == NULL) {
-		printf("Bail out! no result for %s\n", uri);
-		exit(1);
-	}
-	return res;
 }
 
 static void test_demo(void)
