@@ -230,13 +230,11 @@ static int section_has(const struct section *s, const ldns_rr *rr, const struct 
 	return found;
 }
 
-static void add_rr(struct answer *a, int section, const ldns_rr *rr)
+static void append_rr(struct answer *a, int section, const ldns_rr *rr)
 {
 	struct blob b;
 	size_t own = ldns_rdf_size(ldns_rr_owner(rr));
 
-	if (section_has(&a->sec[section], rr, a))
-		return; /* RFC 2181 §5: no duplicate records in an RRset */
 	b.type = ldns_rr_get_type(rr);
 	if (ldns_rr2wire(&b.data, rr, LDNS_SECTION_ANSWER, &b.len) != LDNS_STATUS_OK) {
 		fprintf(stderr, "faultdns: cannot encode a record\n");
@@ -252,6 +250,12 @@ static void add_rr(struct answer *a, int section, const ldns_rr *rr)
 		b.owner_len = 2;
 	}
 	blob_insert(&a->sec[section], a->sec[section].n, b);
+}
+
+static void add_rr(struct answer *a, int section, const ldns_rr *rr)
+{
+	if (!section_has(&a->sec[section], rr, a))
+		append_rr(a, section, rr); /* RFC 2181 §5: no duplicate records in an RRset */
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -466,15 +470,16 @@ next:
 	}
 }
 
-/* HUGE N: N made-up records of the question's type at its name, for as many as fit. */
-static void answer_huge(struct answer *a, const ldns_rdf *qname, long n)
+/* HUGE N: N made-up records of the question's type at its name, as many as fit in LIMIT
+ * (and one more, so that a UDP answer is seen not to fit). */
+static void answer_huge(struct answer *a, const ldns_rdf *qname, long n, size_t limit)
 {
 	char *owner = ldns_rdf2str(qname);
 	char text[LDNS_MAX_DOMAINLEN * 2 + 128];
 	size_t total = HDR_LEN + ldns_rdf_size(qname) + 4 + 11;
 
 	a->aa = 1;
-	for (long i = 0; i < n && total <= TCP_MAX; i++) {
+	for (long i = 0; i < n && total <= limit; i++) {
 		ldns_rr *rr = NULL;
 		switch (a->qtype) {
 		case LDNS_RR_TYPE_A: /* loopback addresses: nobody is ever sent anything */
@@ -486,9 +491,8 @@ static void answer_huge(struct answer *a, const ldns_rdf *qname, long n)
 				 (i >> 16) & 0xffff, i & 0xffff);
 			break;
 		case LDNS_RR_TYPE_NAPTR:
-			snprintf(text, sizeof(text),
-				 "%s 300 IN NAPTR 10 %ld \"s\" \"SIP+D2U\" \"\" _sip._udp.%s", owner,
-				 i % 65536, owner);
+			snprintf(text, sizeof(text), "%s 300 IN NAPTR 10 %ld \"s\" \"SIP+D2U\" "
+				 "\"\" _sip._udp.%s", owner, i % 65536, owner);
 			break;
 		default: /* SRV (checked when the rules were read) */
 			snprintf(text, sizeof(text), "%s 300 IN SRV 0 %ld 5060 t%ld.%s", owner,
@@ -497,7 +501,7 @@ static void answer_huge(struct answer *a, const ldns_rdf *qname, long n)
 		}
 		if (ldns_rr_new_frm_str(&rr, text, 300, NULL, NULL) != LDNS_STATUS_OK)
 			break;
-		add_rr(a, SEC_ANSWER, rr);
+		append_rr(a, SEC_ANSWER, rr); /* all distinct: no look for duplicates */
 		total += a->sec[SEC_ANSWER].v[a->sec[SEC_ANSWER].n - 1].len;
 		ldns_rr_free(rr);
 	}
@@ -585,6 +589,54 @@ static void rule_error(const char *path, int line, const char *what, const char 
 	exit(2);
 }
 
+static void parse_arguments(struct rule *r, char **w, const char *path, int line)
+{
+	switch (r->action) {
+	case ACT_DELAY:
+		r->arg = parse_number(w[3], 600000, path, line);
+		break;
+	case ACT_DROP_FIRST:
+		r->arg = parse_number(w[3], 1000000, path, line);
+		break;
+	case ACT_HUGE:
+		r->arg = parse_number(w[3], 1000000, path, line);
+		if (r->any_type || (r->type != LDNS_RR_TYPE_A && r->type != LDNS_RR_TYPE_AAAA &&
+				      r->type != LDNS_RR_TYPE_NAPTR && r->type != LDNS_RR_TYPE_SRV))
+			rule_error(path, line, "huge makes A, AAAA, NAPTR or SRV, not", w[1]);
+		break;
+	case ACT_RCODE: {
+		/* the mnemonics of RFC 6895 §2.3 (ldns spells NOTIMP "NOTIMPL") */
+		ldns_lookup_table *lt = ldns_lookup_by_name(ldns_rcodes, w[3]);
+		if (strcasecmp(w[3], "NOTIMP") == 0)
+			r->arg = LDNS_RCODE_NOTIMPL;
+		else if (lt != NULL)
+			r->arg = lt->id;
+		else
+			rule_error(path, line, "unknown rcode", w[3]);
+		if (r->arg > 15)
+			rule_error(path, line, "not a header rcode (RFC 6891 §6.1.3):", w[3]);
+		if (w[4] != NULL && strcmp(w[4], "keep-records") != 0)
+			rule_error(path, line, "keep-records or nothing expected, got", w[4]);
+		r->keep_records = w[4] != NULL;
+		break;
+	}
+	case ACT_TRUNCATE:
+		if (strcmp(w[3], "ok") == 0)
+			r->mode = TCP_OK;
+		else if (strcmp(w[3], "close") == 0)
+			r->mode = TCP_CLOSE;
+		else if (strcmp(w[3], "garbage") == 0)
+			r->mode = TCP_GARBAGE;
+		else if (strcmp(w[3], "drop") == 0)
+			r->mode = TCP_DROP;
+		else
+			rule_error(path, line, "ok, close, garbage or drop expected:", w[3]);
+		break;
+	default:
+		break;
+	}
+}
+
 static void load_rules(const char *path)
 {
 	static const struct {
@@ -651,44 +703,7 @@ static void load_rules(const char *path)
 		r.action = actions[k].action;
 		if (nw < 3 + (size_t)actions[k].args)
 			rule_error(path, line, "an argument is missing after", w[2]);
-		switch (r.action) {
-		case ACT_DELAY:
-			r.arg = parse_number(w[3], 600000, path, line);
-			break;
-		case ACT_DROP_FIRST:
-			r.arg = parse_number(w[3], 1000000, path, line);
-			break;
-		case ACT_HUGE:
-			r.arg = parse_number(w[3], 1000000, path, line);
-			if (r.any_type || (r.type != LDNS_RR_TYPE_A && r.type != LDNS_RR_TYPE_AAAA &&
-					   r.type != LDNS_RR_TYPE_NAPTR && r.type != LDNS_RR_TYPE_SRV))
-				rule_error(path, line, "huge makes A, AAAA, NAPTR or SRV, not", w[1]);
-			break;
-		case ACT_RCODE: {
-			ldns_lookup_table *lt = ldns_lookup_by_name(ldns_rcodes, w[3]);
-			if (lt == NULL)
-				rule_error(path, line, "unknown rcode", w[3]);
-			r.arg = lt->id;
-			if (w[4] != NULL && strcmp(w[4], "keep-records") != 0)
-				rule_error(path, line, "keep-records or nothing expected, got", w[4]);
-			r.keep_records = w[4] != NULL;
-			break;
-		}
-		case ACT_TRUNCATE:
-			if (strcmp(w[3], "ok") == 0)
-				r.mode = TCP_OK;
-			else if (strcmp(w[3], "close") == 0)
-				r.mode = TCP_CLOSE;
-			else if (strcmp(w[3], "garbage") == 0)
-				r.mode = TCP_GARBAGE;
-			else if (strcmp(w[3], "drop") == 0)
-				r.mode = TCP_DROP;
-			else
-				rule_error(path, line, "ok, close, garbage or drop expected, got", w[3]);
-			break;
-		default:
-			break;
-		}
+		parse_arguments(&r, w, path, line);
 		if (nw > 3 + (size_t)actions[k].args + (r.action == ACT_RCODE))
 			rule_error(path, line, "too many arguments for", w[2]);
 		rules = xrealloc(rules, (nrules + 1) * sizeof(*rules));
@@ -890,7 +905,7 @@ static void handle_query(int tcp, const uint8_t *q, size_t qlen, struct reply *o
 		}
 	}
 	if (r != NULL && r->action == ACT_HUGE) {
-		answer_huge(&a, ldns_rr_owner(question), r->arg);
+		answer_huge(&a, ldns_rr_owner(question), r->arg, limit);
 	} else if (r == NULL || r->action != ACT_RCODE || r->keep_records) {
 		answer_from_zones(&a, ldns_rr_owner(question), mode);
 	} else {
