@@ -370,7 +370,8 @@ static ldns_rr *synthesise_cname(const ldns_rdf *name, const ldns_rr *dname)
 		return NULL; /* RFC 6672 §2.2: YXDOMAIN; the chain just stops here */
 	memcpy(buf, ldns_rdf_data(name), prefix);
 	memcpy(buf + prefix, ldns_rdf_data(target), ldns_rdf_size(target));
-	rr = ldns_rr_new_frm_type(LDNS_RR_TYPE_CNAME);
+	rr = ldns_rr_new(); /* (ldns_rr_new_frm_type() would add an empty field first) */
+	ldns_rr_set_type(rr, LDNS_RR_TYPE_CNAME);
 	ldns_rr_set_owner(rr, ldns_rdf_clone(name));
 	ldns_rr_set_ttl(rr, ldns_rr_ttl(dname));
 	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
@@ -476,7 +477,7 @@ static void answer_huge(struct answer *a, const ldns_rdf *qname, long n, size_t 
 {
 	char *owner = ldns_rdf2str(qname);
 	char text[LDNS_MAX_DOMAINLEN * 2 + 128];
-	size_t total = HDR_LEN + ldns_rdf_size(qname) + 4 + 11;
+	size_t total = HDR_LEN + ldns_rdf_size(qname) + 4 + (a->edns ? 11 : 0); /* as assemble() */
 
 	a->aa = 1;
 	for (long i = 0; i < n && total <= limit; i++) {
