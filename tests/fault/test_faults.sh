@@ -185,7 +185,7 @@ contains "$text" "_sips._tcp.srvfail.$S. SRV -> SERVFAIL" \
 	"srvfail: the trace names the SRV and SERVFAIL"
 
 # ---- addresses of the target ------------------------------------------------------------
-# RFC 7984 §3 / RFC 3263 §4.2: A and AAAA both asked; the AAAA is never answered.
+# RFC 7984 §4: A and AAAA of the target both asked; the AAAA is never answered.
 load aaaadrop
 todo="engine: an unanswered AAAA question holds the resolution to the deadline"
 is "$rc $(j .status)" "0 ok" "aaaadrop: AAAA dropped, A answered: exit 0, status ok"
@@ -222,7 +222,7 @@ for c in tcclose tcgarbage; do
 	contains "$text" "$c.$S. NAPTR -> SERVFAIL" "$c: the trace names the NAPTR and SERVFAIL"
 done
 
-# ---- answers that do not belong to the question (RFC 5452 §4.3) ----------------------
+# ---- answers that do not belong to the question (RFC 5452 §3) ----------------------
 load wrongid
 is "$rc" 3 "wrongid: an answer under another ID is ignored: exit 3"
 case $(j .status) in dns-failure | timeout) st=0 ;; *) st=1 ;; esac
