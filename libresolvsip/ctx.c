@@ -513,6 +513,56 @@ rsip_status rsip_ctx_set_dnssec_policy(rsip_ctx *ctx, rsip_dnssec_policy policy)
 	return RSIP_OK;
 }
 
+rsip_status rsip_ctx_set_failure_policy(rsip_ctx *ctx, rsip_failure_policy policy)
+{
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	pthread_mutex_lock(&ctx->lock);
+	if (policy != RSIP_FAILURE_POLICY_STRICT && policy != RSIP_FAILURE_POLICY_FALLBACK) {
+		ctx_errmsg(ctx, "%d is not a failure policy (strict, fallback)", (int)policy);
+		pthread_mutex_unlock(&ctx->lock);
+		return RSIP_E_CONFIG;
+	}
+	ctx->failure_policy = policy;
+	ctx->errmsg[0] = '\0';
+	pthread_mutex_unlock(&ctx->lock);
+	return RSIP_OK;
+}
+
+const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	switch (ctx->mode) {
+	case DNS_MODE_ZONES:
+		snprintf(buf, len, "the zones served in process");
+		break;
+	case DNS_MODE_RECURSIVE:
+		snprintf(buf, len, "the authoritative servers (recursion from the root)");
+		break;
+	case DNS_MODE_RESOLVCONF:
+		snprintf(buf, len, "the servers of %s",
+			 ctx->resolvconf ? ctx->resolvconf : "/etc/resolv.conf");
+		break;
+	case DNS_MODE_SERVERS:
+		buf[0] = '\0';
+		/* "addr@port" as libunbound takes it; shown as sipresolve's
+		 * ADDR#PORT. */
+		for (size_t i = 0; i < ctx->servers.n && off + 1 < len; i++) {
+			const char *s = ctx->servers.items[i];
+			const char *at = strchr(s, '@');
+			int n = at ? snprintf(buf + off, len - off, "%s%.*s#%s", i ? ", " : "",
+					      (int)(at - s), s, at + 1) :
+				     snprintf(buf + off, len - off, "%s%s", i ? ", " : "", s);
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
+		break;
+	}
+	return buf;
+}
+
 bool ctx_may_use_additional(const rsip_ctx *ctx)
 {
 	/* Issue 5 item 3: under require every address is asked for and
@@ -750,11 +800,13 @@ static const struct limit_def limit_defs[] = {
 	[RSIP_LIMIT_REGEX_HEAP] = {"regexp heap limit (KiB)", 1, 1048576},
 	[RSIP_LIMIT_OUTPUT] = {"rewrite output length", 1, 65535},
 	[RSIP_LIMIT_DEADLINE] = {"deadline (ms)", 1, 3600000},
+	[RSIP_LIMIT_QUESTION_TIMEOUT] = {"question timeout (ms)", 0, 3600000},
 };
 
 static bool limit_known(rsip_limit which)
 {
-	return (unsigned)which < sizeof(limit_defs) / sizeof(limit_defs[0]);
+	return (unsigned)which < sizeof(limit_defs) / sizeof(limit_defs[0]) &&
+	       limit_defs[which].name != NULL;
 }
 
 rsip_status rsip_ctx_set_limit(rsip_ctx *ctx, rsip_limit which, unsigned long value)
@@ -783,6 +835,7 @@ rsip_status rsip_ctx_set_limit(rsip_ctx *ctx, rsip_limit which, unsigned long va
 	case RSIP_LIMIT_REGEX_HEAP: l->ddds.heap = (uint32_t)value; break;
 	case RSIP_LIMIT_OUTPUT: l->ddds.output = (size_t)value; break;
 	case RSIP_LIMIT_DEADLINE: l->deadline_ms = (unsigned)value; break;
+	case RSIP_LIMIT_QUESTION_TIMEOUT: l->question_ms = (unsigned)value; break;
 	}
 	ctx->errmsg[0] = '\0';
 	pthread_mutex_unlock(&ctx->lock);
@@ -808,6 +861,7 @@ rsip_status rsip_ctx_get_limit(const rsip_ctx *ctx, rsip_limit which, unsigned l
 	case RSIP_LIMIT_REGEX_HEAP: v = l->ddds.heap; break;
 	case RSIP_LIMIT_OUTPUT: v = (unsigned long)l->ddds.output; break;
 	case RSIP_LIMIT_DEADLINE: v = l->deadline_ms; break;
+	case RSIP_LIMIT_QUESTION_TIMEOUT: v = l->question_ms; break;
 	}
 	pthread_mutex_unlock((pthread_mutex_t *)&ctx->lock);
 	*value = v;

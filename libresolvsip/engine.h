@@ -19,6 +19,7 @@ struct rsip_limits {
 	unsigned max_enum_uris;   /* SIP URIs from ENUM that are located in turn */
 	unsigned naptr_hops;      /* ENUM non-terminal hops (RFC 6116 §5.2.1) */
 	unsigned deadline_ms;     /* wall-clock time per resolution */
+	unsigned question_ms;     /* wall-clock time per question; 0: the deadline */
 	struct ddds_limits ddds;  /* regexp cost and rewrite output length */
 };
 /* The most non-terminal hops a context may allow (the walk's stack size). */
@@ -92,6 +93,7 @@ struct rsip_ctx {
 	struct rsip_vec ta_files;    /* char * */
 	struct rsip_vec ta_names;    /* char *: owners of the anchors, absolute, lower case */
 	rsip_dnssec_policy dnssec_policy;
+	rsip_failure_policy failure_policy;
 	char *tmpdir;                /* generated unbound config and root stub */
 	/* Transport preference order and the supported mask. */
 	rsip_transport tp_order[RSIP_MAX_TRANSPORTS];
@@ -138,6 +140,9 @@ void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* True while the target is remembered as failed.  Caller holds the lock. */
 bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t);
+/* Where the context's questions go, for messages that name the server:
+ * "127.0.0.1#5353", "the servers of /etc/resolv.conf", ... */
+const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* result.c: the result under construction */
@@ -202,13 +207,26 @@ void naptr_rec_set(struct naptr_rec *rec, const char *result,
 /* ------------------------------------------------------------------ */
 /* query.c: the query engine over ub_resolve_async */
 
+/* What an answer means, decided once by the engine (query.c classify()):
+ * a phase sees the records of DATA and EMPTY answers only. */
+enum answer_kind {
+	ANSWER_DATA = 0, /* NOERROR with records of the type asked */
+	ANSWER_EMPTY,    /* NXDOMAIN or NODATA: absence, the RFC fallbacks apply */
+	ANSWER_FAILED,   /* no answer, SERVFAIL, REFUSED..., unreadable: says
+			    nothing of what exists */
+	ANSWER_REFUSED   /* bogus, or insecure under require: never handed on */
+};
+
 struct dns_answer {
 	const char *qname;
 	uint16_t qtype;
 	int ub_err;            /* libunbound error, 0 when an answer came */
 	int rcode;             /* -1 when no answer came */
-	ldns_pkt *pkt;         /* the reply, NULL when none */
+	ldns_pkt *pkt;         /* the reply; NULL when none, and for a failure */
 	rsip_dnssec dnssec;
+	enum answer_kind kind;
+	bool timed_out;        /* no answer before the question's time ran out */
+	char failure[320];     /* for ANSWER_FAILED: how, naming the server */
 	struct step_rec *step; /* the trace step, for notes */
 };
 
@@ -226,10 +244,20 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 bool query_deliver_cached(struct resolution *r);
 /* Cancel every question of r still in flight. */
 void query_cancel_all(struct resolution *r);
-/* Note on the step of every question of r still in flight that its answer
- * did not come before the deadline (before the resolution ends with
- * RSIP_E_TIMEOUT). */
-void query_note_unanswered(struct resolution *r);
+/* Give up every question of r still in flight whose own time has run out
+ * at now, or all of them when all is set (the deadline): each is handed to its
+ * phase as a failed answer (timed_out).  Returns how many were given up. */
+size_t query_expire(struct resolution *r, const struct timespec *now, bool all);
+/* The earliest time a question of r in flight runs out (its own timeout), or
+ * false when none has one before the deadline. */
+bool query_next_expiry(const struct resolution *r, struct timespec *when);
+/* The status a failed answer ends a resolution with: RSIP_E_TIMEOUT when it
+ * timed out, RSIP_E_DNS_FAILURE otherwise. */
+rsip_status answer_failure_status(const struct dns_answer *a);
+/* Whether the phase must end the resolution on a failed answer of a question
+ * that chooses among alternatives (DNS failure is not absence), or may go on
+ * as if it were empty because the caller chose availability. */
+bool failure_ends(const struct resolution *r);
 /* The RRs of type in the answer section (any owner: CNAME chains followed by
  * the server).  Caller frees the list with ldns_rr_list_free (the RRs belong
  * to the packet). */
@@ -256,7 +284,8 @@ ldns_rr_list *answer_additional_rrs(const struct dns_answer *a, const char *owne
 rsip_dnssec answer_additional_dnssec(const struct dns_answer *a);
 /* True when the answer says the name does not exist (NXDOMAIN). */
 bool answer_nxdomain(const struct dns_answer *a);
-/* True when no answer came, or the server failed (SERVFAIL, REFUSED...). */
+/* True when no answer came, or the server failed (SERVFAIL, REFUSED...), or
+ * the reply could not be read: kind ANSWER_FAILED. */
 bool answer_failed(const struct dns_answer *a);
 /* The NAPTR records of an answer as DDDS rules, in DNS order (records that
  * cannot be read are left out).  Free with ddds_rules_free(). */
@@ -294,7 +323,10 @@ struct resolution {
 	bool finished;
 	struct rsip_limits limits;    /* the context's, when it started */
 	struct timespec deadline;     /* CLOCK_MONOTONIC: ends with RSIP_E_TIMEOUT */
+	bool past_deadline;   /* the deadline came: no new question is asked */
+	rsip_failure_policy failure_policy; /* the context's, when it started */
 	bool dns_failed;      /* some question failed (SERVFAIL, timeout...) */
+	bool timed_out;       /* some question was not answered in time */
 	bool bogus;           /* some answer was DNSSEC-bogus */
 	/* An answer the DNSSEC policy refused (issue 5): the wave's other
 	 * answers still come in, then the resolution ends with this status

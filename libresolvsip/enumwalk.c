@@ -47,6 +47,8 @@ struct suffix_answer {
 	struct ddds_rule *rules;
 	size_t n;
 	bool nxdomain, failed, answered;
+	bool timed_out;
+	char *failure;          /* how its question failed */
 };
 
 /* A SIP URI to locate, with the non-terminal records that led to it. */
@@ -98,6 +100,7 @@ void enum_walk_free(struct enum_walk *w)
 	tel_uri_clear(&w->tel);
 	for (size_t i = 0; i < w->nsfx; i++) {
 		free(w->sfx[i].domain);
+		free(w->sfx[i].failure);
 		rules_free(w->sfx[i].rules, w->sfx[i].n);
 	}
 	free(w->sfx);
@@ -368,6 +371,16 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 
 	if (naptr_rules(a, &rules, &n) != RSIP_OK) {
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
+	if (answer_failed(a) && failure_ends(r)) {
+		/* The next key's rules are unknown, not absent: the walk does
+		 * not go on in the referring set past them (RFC 3402 §3.3 goes
+		 * on only when a rule gives no match). */
+		free(rules);
+		resolution_finish(r, answer_failure_status(a), "the NAPTR question for %s, the "
+				  "next key of a non-terminal ENUM rule, failed (%s)", a->qname,
+				  a->failure);
 		return;
 	}
 	if (n == 0) {
@@ -649,6 +662,23 @@ static void walk_rules(struct resolution *r)
 		struct ddds_rule *rules = sa->rules;
 		size_t n = sa->n;
 
+		if (sa->failed) {
+			/* A failed question says nothing of the suffix's records:
+			 * a later suffix's URI must not stand in for them
+			 * (RFC 3263 §7; RFC 3402 §3.3 goes to the next rule only
+			 * on an answer). */
+			if (failure_ends(r)) {
+				rsip_status st = sa->timed_out ? RSIP_E_TIMEOUT :
+						 RSIP_E_DNS_FAILURE;
+				resolution_finish(r, st, "the ENUM question %s NAPTR failed "
+						  "(%s): no later suffix is used in its place",
+						  sa->domain, sa->failure);
+				return;
+			}
+			result_note(r->res, "the ENUM question %s NAPTR failed (%s): taken as no "
+				    "record, the failure policy is fallback", sa->domain,
+				    sa->failure);
+		}
 		if (n == 0)
 			continue;
 		sa->rules = NULL;
@@ -668,6 +698,10 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 {
 	struct enum_walk *w = r->walk;
 	struct uri_entry *u = w->uris.items[w->next_uri];
+	/* A URI left for a DNS failure is no URI without targets: the next
+	 * one is not tried in its place (RFC 3263 §7). */
+	bool failed = (status == RSIP_E_DNS_FAILURE || status == RSIP_E_TIMEOUT) &&
+		      failure_ends(r);
 
 	if (status == RSIP_OK) {
 		naptr_rec_set(u->rec, NULL, RSIP_VERDICT_SELECTED, NULL);
@@ -678,11 +712,11 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 		return;
 	}
 	naptr_rec_set(u->rec, NULL, RSIP_VERDICT_NO_TARGET, why);
-	if (status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
+	if (failed || status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
 	    w->next_uri + 1 >= w->uris.n ||
 	    w->next_uri + 1 >= r->limits.max_enum_uris) {
-		/* Issue 8: say so when the limit, not the list, ended it. */
-		if (w->next_uri + 1 < w->uris.n && status != RSIP_E_NOMEM &&
+		/* Say so when the limit, not the list, ended it. */
+		if (w->next_uri + 1 < w->uris.n && !failed && status != RSIP_E_NOMEM &&
 		    status != RSIP_E_LIMIT && r->res->steps.n > 0)
 			step_note(r->res->steps.items[r->res->steps.n - 1], "%u SIP URIs from "
 				  "ENUM tried (RSIP_LIMIT_ENUM_URIS): the other %zu are not "
@@ -711,6 +745,11 @@ static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *
 	sa->answered = true;
 	sa->nxdomain = answer_nxdomain(a);
 	sa->failed = answer_failed(a);
+	sa->timed_out = a->timed_out;
+	if (sa->failed && (sa->failure = rsip_strdup(a->failure)) == NULL) {
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
 	if (naptr_rules(a, &sa->rules, &sa->n) != RSIP_OK)
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 	else if (sa->n == 0)

@@ -54,6 +54,8 @@ struct locate {
 	char *target_abs;        /* target with a trailing dot */
 	rsip_dnssec naptr_dnssec;
 	bool via_naptr;
+	bool addr_failed;        /* an A or AAAA question failed... */
+	bool addr_timed_out;     /* ...or was not answered in time */
 	struct srv_lookup *srvs;
 	size_t nsrv;
 	struct addr_lookup *addrs;
@@ -259,7 +261,19 @@ static void on_address(struct resolution *r, void *arg, const struct dns_answer 
 {
 	struct addr_lookup *al = &r->loc->addrs[(size_t)(uintptr_t)arg];
 	ldns_rr_type type = a->qtype == LDNS_RR_TYPE_AAAA ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
-	ldns_rr_list *rrs = answer_rrs(a, type);
+	ldns_rr_list *rrs;
+
+	if (answer_failed(a)) {
+		/* This family's addresses of this host are left out; the other
+		 * family and the other targets still serve (RFC 7984 §4). */
+		r->loc->addr_failed = true;
+		r->loc->addr_timed_out = r->loc->addr_timed_out || a->timed_out;
+		result_note(r->res, "%s %s failed (%s): the %s addresses of %s are left out",
+			    a->qname, type == LDNS_RR_TYPE_A ? "A" : "AAAA", a->failure,
+			    type == LDNS_RR_TYPE_A ? "IPv4" : "IPv6", al->host);
+		return;
+	}
+	rrs = answer_rrs(a, type);
 	al->dnssec = dnssec_min(al->dnssec, a->dnssec);
 	for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
 		char *s = rdf_to_str(ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0));
@@ -309,6 +323,10 @@ static void after_addresses(struct resolution *r)
 	}
 	if (r->res->targets.n > 0)
 		loc_done(r, RSIP_OK, NULL);
+	else if (loc->addr_failed && failure_ends(r))
+		loc_done(r, loc->addr_timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE,
+			 "no address for %s: its A/AAAA questions failed (see the notes)",
+			 loc->naddr ? loc->addrs[0].host : loc->target_abs);
 	else
 		loc_done(r, RSIP_E_NOT_FOUND, "no address (A/AAAA) for %s",
 			 loc->naddr ? loc->addrs[0].host : loc->target_abs);
@@ -360,9 +378,24 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 {
 	struct srv_lookup *sl = &r->loc->srvs[(size_t)(uintptr_t)arg];
 
+	sl->step = a->step;
+	if (answer_failed(a)) {
+		/* RFC 3263 §4.1-4.2 fall back to other SRV sets and to A/AAAA
+		 * only when records are absent; a failure says nothing of them
+		 * (RFC 3263 §7: the fallback could be steered, say from TLS to
+		 * UDP). */
+		if (failure_ends(r)) {
+			loc_done(r, answer_failure_status(a), "the SRV question %s failed (%s): "
+				 "no other SRV set nor A/AAAA fallback is tried in its place "
+				 "(RFC 3263 §4.1, §7)", sl->name, a->failure);
+			return;
+		}
+		step_note(a->step, "taken as no SRV record: the failure policy is fallback");
+		sl->dnssec = a->dnssec;
+		return;
+	}
 	sl->dnssec = a->dnssec;
 	sl->additional_dnssec = answer_additional_dnssec(a);
-	sl->step = a->step;
 	if (answer_srv_records(a, &sl->recs, &sl->n) != RSIP_OK)
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 	/* RFC 2782 ("Usage rules") and RFC 3263 §4.2: the targets' addresses
@@ -623,6 +656,21 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 	(void)arg;
 
 	loc->naptr_dnssec = a->dnssec;
+	if (answer_failed(a)) {
+		/* RFC 3263 §4.1 falls back to SRV per transport only when there
+		 * is no NAPTR record; a failed question says nothing of them, and
+		 * falling back would let whoever can make it fail choose the
+		 * transport (RFC 3263 §7). */
+		if (failure_ends(r)) {
+			loc_done(r, answer_failure_status(a), "the NAPTR question for %s failed "
+				 "(%s): its records choose the transport, so no SRV fallback is "
+				 "tried (RFC 3263 §4.1, §7)", loc->target_abs, a->failure);
+			return;
+		}
+		step_note(a->step, "taken as no NAPTR record: the failure policy is fallback; "
+			  "SRV for each supported transport (RFC 3263 §4.1)");
+		return;
+	}
 	/* RFC 8020: NXDOMAIN means nothing exists at or below the name, so no
 	 * SRV or address record either. */
 	if (answer_nxdomain(a)) {

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine.h"
 
@@ -20,9 +21,16 @@ struct query {
 	size_t seq;            /* index of its step: the order it was asked in */
 	struct step_rec *step; /* made when asked, so the trace is in ask order */
 	const struct cached_answer *cached; /* answered from the cache: not asked */
+	bool has_expiry;       /* its own timeout comes before the deadline */
+	struct timespec expires;
 	query_cb cb;
 	void *arg;
 };
+
+static bool reached(const struct timespec *t, const struct timespec *now)
+{
+	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
 
 const char *rcode_name(int rcode)
 {
@@ -44,8 +52,42 @@ bool answer_nxdomain(const struct dns_answer *a)
 
 bool answer_failed(const struct dns_answer *a)
 {
-	return a->ub_err != 0 || a->pkt == NULL ||
-	       (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN);
+	return a->kind == ANSWER_FAILED;
+}
+
+rsip_status answer_failure_status(const struct dns_answer *a)
+{
+	return a->timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE;
+}
+
+bool failure_ends(const struct resolution *r)
+{
+	return r->failure_policy != RSIP_FAILURE_POLICY_FALLBACK;
+}
+
+/* Say how a failed answer failed, naming where the question went.
+ * libunbound gives a forwarder's REFUSED, and a question none of whose
+ * retries was answered, as SERVFAIL; the message says so rather than
+ * guess. */
+static void describe_failure(struct dns_answer *a, const rsip_ctx *ctx)
+{
+	char src[160];
+	bool forwarded = ctx->mode == DNS_MODE_SERVERS || ctx->mode == DNS_MODE_RESOLVCONF;
+
+	ctx_dns_source(ctx, src, sizeof(src));
+	if (a->ub_err != 0)
+		snprintf(a->failure, sizeof(a->failure), "libunbound could not ask %s: %s",
+			 src, ub_strerror(a->ub_err));
+	else if (a->rcode == LDNS_RCODE_SERVFAIL && forwarded)
+		snprintf(a->failure, sizeof(a->failure), "SERVFAIL from %s (a SERVFAIL or "
+			 "REFUSED of the server, or no reply to any retry: libunbound "
+			 "reports them alike)", src);
+	else if (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN)
+		snprintf(a->failure, sizeof(a->failure), "%s from %s", rcode_name(a->rcode),
+			 src);
+	else
+		snprintf(a->failure, sizeof(a->failure), "%s from %s, but the reply could "
+			 "not be read", rcode_name(a->rcode), src);
 }
 
 ldns_rr_list *answer_rrs(const struct dns_answer *a, ldns_rr_type type)
@@ -431,20 +473,24 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 		st->why_bogus = rsip_strdup(why_bogus);
 		st->pub.why_bogus = st->why_bogus;
 	}
-	if (a->ub_err != 0)
-		step_note(st, "no answer: %s", ub_strerror(a->ub_err));
-	else if (a->pkt == NULL)
-		step_note(st, "the reply could not be parsed");
 	for (size_t i = 0; !st->quiet && i < nanswers; i++)
 		step_add_answer(st, rsip_strdup(answers[i]));
-	if (answer_failed(a))
+	if (a->kind == ANSWER_FAILED) {
+		/* A failure says nothing of what exists: the phase is told it
+		 * failed and never sees its records. */
+		step_note(st, "failed: %s%s", a->failure,
+			  nanswers > 0 ? "; its records are not used" : "");
+		a->pkt = NULL;
 		r->dns_failed = true;
+		r->timed_out = r->timed_out || a->timed_out;
+	}
 	if (a->dnssec == RSIP_DNSSEC_BOGUS)
 		r->bogus = true;
 	r->pending--;
 	forget_inflight(r, q);
 	verdict = policy_verdict(r->ctx, a);
 	if (verdict != RSIP_OK) {
+		a->kind = ANSWER_REFUSED;
 		/* Not handed on: the answer decides nothing; the resolution ends
 		 * once the wave is in (resolution_settle). */
 		step_note(st, verdict == RSIP_E_DNSSEC_BOGUS ?
@@ -457,6 +503,29 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 	}
 }
 
+/* What an answer means, decided here once for every phase: data, absence
+ * (NXDOMAIN, NODATA), or a failure that says nothing of what exists. */
+static void classify(struct dns_answer *a, const rsip_ctx *ctx)
+{
+	if (a->ub_err != 0 || a->rcode < 0 || a->pkt == NULL ||
+	    (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN)) {
+		a->kind = ANSWER_FAILED;
+		describe_failure(a, ctx);
+		return;
+	}
+	if (a->rcode == LDNS_RCODE_NXDOMAIN) {
+		a->kind = ANSWER_EMPTY;
+		return;
+	}
+	a->kind = ANSWER_EMPTY;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_answer(a->pkt)); i++) {
+		if (ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(a->pkt), i)) == a->qtype) {
+			a->kind = ANSWER_DATA;
+			break;
+		}
+	}
+}
+
 static void on_answer(void *arg, int err, struct ub_result *ubr)
 {
 	struct query *q = arg;
@@ -466,6 +535,7 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	char **answers = NULL;
 	size_t nanswers = 0;
 	const struct cached_answer *kept = NULL;
+	ldns_pkt *pkt;
 	char *why = NULL;
 
 	pthread_mutex_lock(&ctx->lock);
@@ -483,12 +553,14 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 			    LDNS_STATUS_OK)
 			a.pkt = NULL;
 	}
+	pkt = a.pkt;
+	classify(&a, ctx);
 	/* The trace's text of the answer, made once: the cache keeps it. */
-	if (a.pkt != NULL && !a.step->quiet)
-		answers = answer_strings(a.pkt, &nanswers);
+	if (pkt != NULL && !a.step->quiet)
+		answers = answer_strings(pkt, &nanswers);
 	/* Keep what may be kept; the cache then owns the packet and strings. */
-	if (a.pkt != NULL && ctx->cache != NULL)
-		kept = cache_store(ctx->cache, q->qname, q->qtype, a.pkt, a.rcode, a.dnssec,
+	if (a.kind != ANSWER_FAILED && ctx->cache != NULL)
+		kept = cache_store(ctx->cache, q->qname, q->qtype, pkt, a.rcode, a.dnssec,
 				   why, answers, nanswers);
 	deliver(q, &a, why, answers, nanswers);
 	free(why);
@@ -496,8 +568,8 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 		cache_release(kept);
 	} else {
 		free_strings(answers, nanswers);
-		if (a.pkt != NULL)
-			ldns_pkt_free(a.pkt);
+		if (pkt != NULL)
+			ldns_pkt_free(pkt);
 	}
 	if (ubr != NULL)
 		ub_resolve_free(ubr);
@@ -521,6 +593,7 @@ bool query_deliver_cached(struct resolution *r)
 		a.pkt = ca->pkt;
 		a.dnssec = ca->dnssec;
 		a.step = q->step;
+		classify(&a, r->ctx);
 		deliver(q, &a, ca->why_bogus, ca->answers, ca->nanswers);
 		query_free(q);
 		return true;
@@ -534,6 +607,15 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	struct query *q;
 	int err;
 
+	if (r->past_deadline) {
+		/* The deadline came while a phase went on with what it had: no
+		 * question is asked after it. */
+		const ldns_rr_descriptor *desc = ldns_rr_descript(qtype);
+		resolution_finish(r, RSIP_E_TIMEOUT, "the deadline of %u ms came before %s %s "
+				  "could be asked", r->limits.deadline_ms, qname,
+				  desc != NULL ? desc->_name : "?");
+		return RSIP_E_TIMEOUT;
+	}
 	if (r->res->questions >= r->limits.max_questions) {
 		/* Issue 8: a limit reached gives a status and a trace line. */
 		const ldns_rr_descriptor *desc = ldns_rr_descript(qtype);
@@ -581,6 +663,21 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return RSIP_E_NOMEM;
 	}
+	if (r->limits.question_ms > 0) {
+		/* Its own timeout, when that comes before the deadline. */
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		t.tv_sec += (time_t)(r->limits.question_ms / 1000);
+		t.tv_nsec += (long)(r->limits.question_ms % 1000) * 1000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		if (!reached(&t, &r->deadline)) {
+			q->has_expiry = true;
+			q->expires = t;
+		}
+	}
 	if (r->ctx->backend != NULL)
 		err = r->ctx->backend->resolve(r->ctx->backend->arg, qname, qtype,
 					       LDNS_RR_CLASS_IN, q, on_answer, &q->ub_id);
@@ -615,13 +712,71 @@ void query_cancel_all(struct resolution *r)
 	r->pending = 0;
 }
 
-void query_note_unanswered(struct resolution *r)
+/* Hand a question that ran out of time to its phase as a failed answer. */
+static void give_up(struct query *q, bool deadline)
 {
-	for (size_t i = 0; i < r->inflight.n; i++) {
-		struct query *q = r->inflight.items[i];
-		step_note(q->step, "no answer within the deadline of %u ms",
-			  r->limits.deadline_ms);
+	struct resolution *r = q->r;
+	rsip_ctx *ctx = r->ctx;
+	struct dns_answer a;
+	char src[160];
+
+	if (ctx->backend != NULL)
+		ctx->backend->cancel(ctx->backend->arg, q->ub_id);
+	else
+		ub_cancel(ctx->ub, q->ub_id);
+	memset(&a, 0, sizeof(a));
+	a.qname = q->qname;
+	a.qtype = q->qtype;
+	a.rcode = -1;
+	a.step = q->step;
+	a.dnssec = RSIP_DNSSEC_INDETERMINATE;
+	a.kind = ANSWER_FAILED;
+	a.timed_out = true;
+	ctx_dns_source(ctx, src, sizeof(src));
+	if (deadline)
+		snprintf(a.failure, sizeof(a.failure), "no answer from %s within the deadline "
+			 "of %u ms", src, r->limits.deadline_ms);
+	else
+		snprintf(a.failure, sizeof(a.failure), "no answer from %s within the question "
+			 "timeout of %u ms", src, r->limits.question_ms);
+	deliver(q, &a, NULL, NULL, 0);
+	query_free(q);
+}
+
+size_t query_expire(struct resolution *r, const struct timespec *now, bool all)
+{
+	size_t given_up = 0;
+
+	/* deliver() takes the question out of r->inflight (and a phase may
+	 * end the resolution meanwhile): look again from the start each
+	 * time.  Bounded: every round removes one question. */
+	for (;;) {
+		struct query *due = NULL;
+		for (size_t i = 0; i < r->inflight.n && due == NULL; i++) {
+			struct query *q = r->inflight.items[i];
+			if (q->cached == NULL &&
+			    (all || (q->has_expiry && reached(&q->expires, now))))
+				due = q;
+		}
+		if (due == NULL)
+			return given_up;
+		give_up(due, all);
+		given_up++;
 	}
+}
+
+bool query_next_expiry(const struct resolution *r, struct timespec *when)
+{
+	bool any = false;
+	for (size_t i = 0; i < r->inflight.n; i++) {
+		const struct query *q = r->inflight.items[i];
+		if (!q->has_expiry || q->cached != NULL)
+			continue;
+		if (!any || !reached(&q->expires, when))
+			*when = q->expires;
+		any = true;
+	}
+	return any;
 }
 
 rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,

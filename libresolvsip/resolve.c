@@ -129,7 +129,7 @@ static void resolution_deliver(struct resolution *r)
 	 * the answer.  Never report "could not ask" as not-found. */
 	if (res->status == RSIP_E_NOT_FOUND && r->dns_failed) {
 		char *msg = NULL;
-		res->status = RSIP_E_DNS_FAILURE;
+		res->status = r->timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE;
 		if (asprintf(&msg, "%s; and a DNS question failed (see the trace), which may "
 			     "have hidden the answer", res->error ? res->error :
 			     "nothing found") >= 0) {
@@ -169,6 +169,9 @@ void resolution_settle(struct resolution *r)
 		r->wave++;
 		next(r);
 	}
+	if (!r->finished && r->past_deadline)
+		resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline of %u ms",
+				  r->limits.deadline_ms);
 	if (r->finished)
 		resolution_deliver(r);
 }
@@ -198,22 +201,41 @@ static bool time_reached(const struct timespec *t, const struct timespec *now)
 	       (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
 }
 
-/* Deliver one resolution whose deadline has passed at a time, and start over:
- * a callback may start or cancel resolutions.  Bounded: each round delivers
- * one, and a resolution started meanwhile has a later deadline than now. */
+/* A resolution with something due at now: its deadline, or a question's own
+ * timeout. */
+static bool due(const struct resolution *r, const struct timespec *now)
+{
+	struct timespec q;
+	if (r->finished)
+		return false;
+	if (time_reached(&r->deadline, now))
+		return true;
+	q = r->deadline;
+	return query_next_expiry(r, &q) && time_reached(&q, now);
+}
+
+/* Handle one resolution with something due at a time, and start over: a
+ * callback may start or cancel resolutions.  Bounded: each round gives up at
+ * least one question or ends one resolution, and a question asked meanwhile
+ * runs out later than now.  A question that ran out is a failed answer to its
+ * phase, which goes on with what it has: at the deadline, the targets known
+ * are delivered, and nothing more is asked. */
 void ctx_expire(rsip_ctx *ctx, const struct timespec *now)
 {
 	for (;;) {
 		struct resolution *r;
+		bool deadline;
 		for (r = ctx->active; r != NULL; r = r->next)
-			if (!r->finished && time_reached(&r->deadline, now))
+			if (due(r, now))
 				break;
 		if (r == NULL)
 			return;
-		query_note_unanswered(r);
-		resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline of %u ms "
-				  "(%u question%s unanswered)", r->limits.deadline_ms,
-				  r->pending, r->pending == 1 ? "" : "s");
+		deadline = time_reached(&r->deadline, now);
+		if (deadline)
+			r->past_deadline = true;
+		if (query_expire(r, now, deadline) == 0 && deadline)
+			resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline "
+					  "of %u ms", r->limits.deadline_ms);
 		resolution_settle(r);
 	}
 }
@@ -227,7 +249,10 @@ int rsip_ctx_timeout(rsip_ctx *ctx)
 	now_monotonic(&now);
 	pthread_mutex_lock(&ctx->lock);
 	for (struct resolution *r = ctx->active; r != NULL; r = r->next) {
-		long ms = ms_until(&r->deadline, &now);
+		struct timespec when = r->deadline;
+		long ms;
+		query_next_expiry(r, &when);
+		ms = ms_until(&when, &now);
 		if (best < 0 || ms < best)
 			best = ms;
 	}
@@ -342,6 +367,7 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	r->res->trace = ctx->trace;
 	/* Issue 8: the limits in force when it starts, and its deadline. */
 	r->limits = ctx->limits;
+	r->failure_policy = ctx->failure_policy;
 	now_monotonic(&r->deadline);
 	r->deadline.tv_sec += (time_t)(r->limits.deadline_ms / 1000);
 	r->deadline.tv_nsec += (long)(r->limits.deadline_ms % 1000) * 1000000L;

@@ -208,6 +208,33 @@ typedef enum rsip_dnssec_policy {
 RSIP_API rsip_status rsip_ctx_set_dnssec_policy(rsip_ctx *ctx,
 						rsip_dnssec_policy policy);
 
+/** What a failed DNS question (SERVFAIL, REFUSED, no answer, an unreadable
+ * reply) means.  A failure says nothing of what exists: falling back past it
+ * (from NAPTR to SRV per transport, from one SRV set to the next, from one
+ * ENUM suffix to the next) would let whoever can make a question fail steer
+ * the request, say from TLS to UDP (RFC 3263 §7); a validating resolver
+ * answers SERVFAIL for data that fails DNSSEC. */
+typedef enum rsip_failure_policy {
+	/** The default.  A failed question that chooses among alternatives
+	 * (RFC 3263 NAPTR and SRV, an ENUM suffix's or a non-terminal rule's
+	 * NAPTR) ends the resolution: RSIP_E_DNS_FAILURE, or RSIP_E_TIMEOUT when
+	 * it was not answered in time.  A failed A or AAAA question only drops
+	 * that host's addresses of that family, with a note; the resolution
+	 * fails when no target is left. */
+	RSIP_FAILURE_POLICY_STRICT = 0,
+	/** Availability over integrity, for callers who choose it knowingly: a
+	 * failed question is taken as an empty one, and the RFC fallbacks
+	 * apply (with a note in the trace).  An attacker who can make
+	 * questions fail can then choose the transport. */
+	RSIP_FAILURE_POLICY_FALLBACK = 1
+} rsip_failure_policy;
+
+/** Set the failure policy (default RSIP_FAILURE_POLICY_STRICT).  Applies to
+ * the resolutions started afterwards.
+ * @return RSIP_OK, RSIP_E_CONFIG (not a policy), RSIP_E_INVALID (NULL). */
+RSIP_API rsip_status rsip_ctx_set_failure_policy(rsip_ctx *ctx,
+						 rsip_failure_policy policy);
+
 /** Supported transports (a mask of rsip_transport; default
  * RSIP_TRANSPORTS_DEFAULT).  RFC 3263 §4.1 drops the others.  Their order of
  * preference, where the RFC leaves it to the client (SRV without NAPTR), is
@@ -310,7 +337,13 @@ typedef enum rsip_limit {
 	/** Milliseconds a resolution may take from its start (default 10000,
 	 * 1..3600000).  Reached: RSIP_E_TIMEOUT, even when a server never
 	 * answers; see rsip_ctx_timeout() for event loops. */
-	RSIP_LIMIT_DEADLINE = 8
+	RSIP_LIMIT_DEADLINE = 8,
+	/** Milliseconds one DNS question may wait for its answer (default 0:
+	 * until the deadline; 0..3600000).  A question whose time runs out is
+	 * a failed one (see rsip_failure_policy): an A or AAAA question drops
+	 * that family's addresses of its host, the targets known are
+	 * delivered. */
+	RSIP_LIMIT_QUESTION_TIMEOUT = 11
 } rsip_limit;
 
 /** Set one limit.  May be called at any time, from any thread: it applies to

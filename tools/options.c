@@ -41,7 +41,8 @@ enum {
 	OPT_RESPONSE,
 	OPT_DETERMINISTIC,
 	OPT_PREFER_IPV4,
-	OPT_FAILED
+	OPT_FAILED,
+	OPT_ON_DNS_FAILURE
 };
 
 static const struct option long_options[] = {
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
 	{"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
 	{"prefer-ipv4", no_argument, NULL, OPT_PREFER_IPV4},
 	{"failed", required_argument, NULL, OPT_FAILED},
+	{"on-dns-failure", required_argument, NULL, OPT_ON_DNS_FAILURE},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"max-questions", required_argument, NULL, OPT_MAX_QUESTIONS},
 	{"help", no_argument, NULL, 'h'},
@@ -103,6 +105,11 @@ static void usage(FILE *out)
 	      "                         ends the resolution (dnssec-bogus); require:\n"
 	      "                         an answer that is not secure is refused too\n"
 	      "                         (dnssec-insecure); off: no validation\n"
+	      "  --on-dns-failure WHAT  fail (default): a failed NAPTR or SRV question\n"
+	      "                         ends the resolution (dns-failure), no fallback;\n"
+	      "                         fallback: take it as empty and fall back (an\n"
+	      "                         attacker who makes questions fail picks the\n"
+	      "                         transport)\n"
 	      "  --transports LIST      supported transports in order of preference, a\n"
 	      "                         comma list of udp,tcp,tls,sctp,tls-sctp,ws,wss\n"
 	      "                         (default udp,tcp,tls)\n"
@@ -375,6 +382,15 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 			return usage_error("--dnssec: '%s' is not one of validate, require, "
 					   "off", arg);
 		return OPTIONS_RUN;
+	case OPT_ON_DNS_FAILURE:
+		if (strcmp(arg, "fail") == 0)
+			opts->failure_policy = RSIP_FAILURE_POLICY_STRICT;
+		else if (strcmp(arg, "fallback") == 0)
+			opts->failure_policy = RSIP_FAILURE_POLICY_FALLBACK;
+		else
+			return usage_error("--on-dns-failure: '%s' is not one of fail, fallback",
+					   arg);
+		return OPTIONS_RUN;
 	case OPT_JSON:
 		return set_output(opts, OUTPUT_JSON, "--json");
 	case 's':
@@ -497,6 +513,7 @@ enum options_outcome options_parse(struct sipresolve_options *opts, int argc,
 	memset(opts, 0, sizeof(*opts));
 	opts->concurrency = OPTIONS_CONCURRENCY_DEFAULT;
 	opts->dnssec_policy = -1;
+	opts->failure_policy = -1;
 	/* At most argc inputs and argc route entries (plus the outbound
 	 * proxy): arrays sized once. */
 	opts->inputs = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*opts->inputs));

@@ -53,6 +53,7 @@ struct sipresolve_options {
 
 	struct option_list trust_anchors;
 	int dnssec_policy;           /* rsip_dnssec_policy, or -1 when not given */
+	int failure_policy;          /* rsip_failure_policy, or -1 when not given */
 	const char *transports;      /* comma list in order of preference, or NULL */
 	struct option_list suffixes;
 	int have_seed;

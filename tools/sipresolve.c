@@ -233,6 +233,10 @@ static int apply_options(struct app *app)
 	    (st = rsip_ctx_set_dnssec_policy(app->ctx,
 					     (rsip_dnssec_policy)o->dnssec_policy)) != RSIP_OK)
 		return setting_failed(app, "--dnssec", NULL, st);
+	if (o->failure_policy >= 0 &&
+	    (st = rsip_ctx_set_failure_policy(app->ctx,
+					      (rsip_failure_policy)o->failure_policy)) != RSIP_OK)
+		return setting_failed(app, "--on-dns-failure", NULL, st);
 	if (o->transports != NULL &&
 	    (st = rsip_ctx_set_transport_order(app->ctx, o->transports)) != RSIP_OK)
 		return setting_failed(app, "--transports", o->transports, st);
