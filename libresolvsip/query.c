@@ -673,7 +673,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 			t.tv_sec++;
 			t.tv_nsec -= 1000000000L;
 		}
-		if (!reached(&t, &r->deadline)) {
+		if (reached(&t, &r->deadline)) {
 			q->has_expiry = true;
 			q->expires = t;
 		}
@@ -772,7 +772,7 @@ bool query_next_expiry(const struct resolution *r, struct timespec *when)
 		const struct query *q = r->inflight.items[i];
 		if (!q->has_expiry || q->cached != NULL)
 			continue;
-		if (!any || !reached(&q->expires, when))
+		if (!any || reached(&q->expires, when))
 			*when = q->expires;
 		any = true;
 	}

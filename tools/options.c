@@ -42,7 +42,8 @@ enum {
 	OPT_DETERMINISTIC,
 	OPT_PREFER_IPV4,
 	OPT_FAILED,
-	OPT_ON_DNS_FAILURE
+	OPT_ON_DNS_FAILURE,
+	OPT_QUESTION_TIMEOUT
 };
 
 static const struct option long_options[] = {
@@ -68,6 +69,7 @@ static const struct option long_options[] = {
 	{"failed", required_argument, NULL, OPT_FAILED},
 	{"on-dns-failure", required_argument, NULL, OPT_ON_DNS_FAILURE},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"question-timeout", required_argument, NULL, OPT_QUESTION_TIMEOUT},
 	{"max-questions", required_argument, NULL, OPT_MAX_QUESTIONS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -134,6 +136,9 @@ static void usage(FILE *out)
 	      "                         repeatable; resolved in order with the URIs\n"
 	      "  --timeout SECONDS      give up on a URI after this long, with status\n"
 	      "                         timeout (0.001..3600, decimals allowed; default 10)\n"
+	      "  --question-timeout SECONDS\n"
+	      "                         give up on one DNS question after this long\n"
+	      "                         (default: at the deadline): a failed question\n"
 	      "  --max-questions N      DNS questions one URI may take (1..100000,\n"
 	      "                         default 128); more: status limit\n"
 	      "\n"
@@ -455,6 +460,17 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 			return usage_error("--timeout: '%s' is out of range (0.001..3600 "
 					   "seconds)", arg);
 		opts->timeout_ms = ms;
+		return OPTIONS_RUN;
+	}
+	case OPT_QUESTION_TIMEOUT: {
+		unsigned long ms = 0;
+		if (parse_seconds(arg, &ms) != 0)
+			return usage_error("--question-timeout: '%s' is not a number of seconds",
+					   arg);
+		if (ms < 1 || ms > 3600000)
+			return usage_error("--question-timeout: '%s' is out of range (0.001..3600 "
+					   "seconds)", arg);
+		opts->question_timeout_ms = ms;
 		return OPTIONS_RUN;
 	}
 	case OPT_MAX_QUESTIONS:

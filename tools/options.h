@@ -75,6 +75,7 @@ struct sipresolve_options {
 
 	/* Issue 8: bounds per resolution; 0 = the library's default. */
 	unsigned long timeout_ms;    /* --timeout, in milliseconds */
+	unsigned long question_timeout_ms; /* --question-timeout, in milliseconds */
 	unsigned long max_questions; /* --max-questions */
 
 	const char *batch;           /* file name, "-" = standard input, or NULL */

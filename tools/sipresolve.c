@@ -259,6 +259,10 @@ static int apply_options(struct app *app)
 		snprintf(ms, sizeof(ms), "%lu ms", o->timeout_ms);
 		return setting_failed(app, "--timeout", ms, st);
 	}
+	if (o->question_timeout_ms != 0 &&
+	    (st = rsip_ctx_set_limit(app->ctx, RSIP_LIMIT_QUESTION_TIMEOUT,
+				     o->question_timeout_ms)) != RSIP_OK)
+		return setting_failed(app, "--question-timeout", NULL, st);
 	if (o->max_questions != 0 &&
 	    (st = rsip_ctx_set_limit(app->ctx, RSIP_LIMIT_QUESTIONS,
 				     o->max_questions)) != RSIP_OK) {

@@ -97,6 +97,9 @@ for c in servfail refused dropped keep srvfail bothfail tcok tcclose tcgarbage w
 done
 both loop --timeout 2 "sip:x@loop1.$S"
 both aaaadrop --timeout 4 "sip:x@aaaadrop.$S"
+both aaaaslow --timeout 4 --question-timeout 0.5 "sip:x@aaaaslow.$S"
+both fallback --timeout 2 --on-dns-failure fallback "sip:x@servfail.$S"
+both enumsfx --timeout 2 --suffix "efail.$S" --suffix "e164.$S" tel:+1-555-0100
 both enumok --timeout 2 --suffix "e164.$S" tel:+1-555-0100
 both enumloop --timeout 2 --suffix "e164.$S" tel:+1-555-0199
 launch delay json "sip:x@delay.$S"
@@ -197,6 +200,26 @@ is "$(targets)" "" "bothfail: no target"
 bounded 4000 bothfail
 contains "$text" "h.bothfail.$S. A -> SERVFAIL" "bothfail: the trace names the A question"
 contains "$text" "h.bothfail.$S. AAAA -> SERVFAIL" "bothfail: the trace names the AAAA question"
+
+# --question-timeout: an AAAA 1500 ms late is given up after 500 ms; the A target stays
+load aaaaslow
+is "$rc $(j .status)" "0 ok" "aaaaslow: AAAA given up at --question-timeout 0.5: exit 0, ok"
+is "$(targets)" "tls/192.0.2.77/5061" "aaaaslow: the IPv4 target"
+[ -n "$(j '.notes[] | select(test("question timeout of 500 ms"))')" ]
+ok $? "aaaaslow: a note names the question timeout"
+bounded 1400 "aaaaslow (--question-timeout 0.5)"
+
+# --on-dns-failure fallback: availability over integrity, knowingly (RFC 3263 §4.1)
+load fallback
+is "$rc $(j .status)" "0 ok" "fallback: a failed NAPTR taken as none: exit 0, ok"
+is "$(j '.targets[0].transport')" udp "fallback: SRV per transport, udp (the risk it takes)"
+contains "$text" "the failure policy is fallback" "fallback: the trace says why it fell back"
+
+# A failed first ENUM suffix: the second suffix's URI must not stand in for its records.
+load enumsfx
+is "$rc $(j .status)" "3 dns-failure" "enumsfx: the first suffix SERVFAIL: exit 3, dns-failure"
+is "$(j .uri)" "null" "enumsfx: no URI of the second suffix is located"
+contains "$(j .error)" "no later suffix is used in its place" "enumsfx: the error says why"
 
 # ---- truncation (RFC 1035 §4.2.1, RFC 7766 §5: TC=1 means ask again over TCP) ---------
 load tcok
