@@ -205,6 +205,26 @@ void naptr_rec_set(struct naptr_rec *rec, const char *result,
 		   rsip_verdict verdict, const char *reason);
 
 /* ------------------------------------------------------------------ */
+/* dnsmsg.c: DNS messages from wire form (RFC 1035 §4.1) */
+
+/* Parse a reply record by record.  A record that is malformed (its RDATA
+ * not of its type's shape or size, octets after its last field) is left out
+ * and a note naming it (section, index, owner, type, what is wrong) is
+ * appended to notes; the counts of *pkt are those of the records kept.  When
+ * a record cannot be delimited (its owner name unreadable, RDLENGTH past the
+ * end), nothing after it can be found: a note says so and the records read
+ * before it are kept.  The additional section's OPT and TSIG go to the
+ * packet's own fields, as ldns_wire2pkt() puts them.
+ * @param pkt    receives the packet, ldns_pkt_free()'d by caller; NULL
+ *               unless RSIP_OK.
+ * @param notes  char *: malloc'd notes are appended (also on failure); the
+ *               caller frees them.
+ * @return RSIP_OK; RSIP_E_DNS_FAILURE when the header or a question cannot
+ *         be read (a note says why); RSIP_E_NOMEM. */
+rsip_status dns_msg_parse(const uint8_t *wire, size_t len, ldns_pkt **pkt,
+			  struct rsip_vec *notes);
+
+/* ------------------------------------------------------------------ */
 /* query.c: the query engine over ub_resolve_async */
 
 /* What an answer means, decided once by the engine (query.c classify()):

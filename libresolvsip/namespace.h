@@ -46,6 +46,7 @@
 #define ddds_subst_compile(...) rsip__ddds_subst_compile(__VA_ARGS__)
 #define ddds_subst_free(...) rsip__ddds_subst_free(__VA_ARGS__)
 #define ddds_subst_get(...) rsip__ddds_subst_get(__VA_ARGS__)
+#define dns_msg_parse(...) rsip__dns_msg_parse(__VA_ARGS__)
 #define enum_domain(...) rsip__enum_domain(__VA_ARGS__)
 #define enum_result_check(...) rsip__enum_result_check(__VA_ARGS__)
 #define enum_rule_check(...) rsip__enum_rule_check(__VA_ARGS__)
