@@ -548,10 +548,16 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	a.dnssec = answer_state(ctx, q->qname, err, ubr, &why);
 	if (err == 0 && ubr != NULL) {
 		a.rcode = ubr->rcode;
+		/* Record by record: a malformed record is left out with a
+		 * note, its neighbours kept (RFC 1035 §4.1). */
+		struct rsip_vec notes = {0};
 		if (ubr->answer_packet != NULL &&
-		    ldns_wire2pkt(&a.pkt, ubr->answer_packet, (size_t)ubr->answer_len) !=
-			    LDNS_STATUS_OK)
+		    dns_msg_parse(ubr->answer_packet, (size_t)ubr->answer_len, &a.pkt,
+				  &notes) != RSIP_OK)
 			a.pkt = NULL;
+		for (size_t i = 0; i < notes.n; i++)
+			step_note(a.step, "%s", (char *)notes.items[i]);
+		rsip_vec_clear(&notes, free);
 	}
 	pkt = a.pkt;
 	classify(&a, ctx);
