@@ -1,7 +1,9 @@
 /* cache.c - the context's answer cache: an answer the context already holds
  * is not asked of libunbound again while its TTLs last (RFC 1035 §3.2.1;
  * negative answers for the SOA's TTL and MINIMUM, RFC 2308 §5).  Failures are
- * never cached ("could not ask" is no answer). */
+ * never cached ("could not ask" is no answer).  Bounded twice, least recently
+ * used out first: by entries, and by the bytes the entries really hold, since
+ * one answer may hold a few records or 64 KB of them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +11,17 @@
 
 #include "engine.h"
 
+/* An answer that alone would take more than this share of the byte budget
+ * (1/8) is not kept. */
+#define CACHE_LARGEST_SHARE 8
+
 struct cache_entry {
 	struct cached_answer pub;
 	char *qname;                   /* lower case */
 	uint16_t qtype;
 	uint32_t hash;
 	double expires;                /* monotonic seconds */
+	size_t cost;                   /* bytes held, as entry_cost() counts them */
 	unsigned refs;                 /* users: the cache itself, and queries */
 	struct cache_entry *chain;     /* hash bucket */
 	struct cache_entry *older, *newer; /* LRU list */
@@ -23,6 +30,7 @@ struct cache_entry {
 struct answer_cache {
 	struct cache_entry **buckets;
 	size_t nbuckets, count, max;
+	size_t bytes, max_bytes;       /* the entries' cost, and its bound */
 	struct cache_entry *oldest, *newest;
 	unsigned long hits, misses;
 };
@@ -51,7 +59,7 @@ static bool entry_is(const struct cache_entry *e, uint32_t h, const char *qname,
 	return e->hash == h && e->qtype == qtype && rsip_strcasecmp(e->qname, qname) == 0;
 }
 
-struct answer_cache *cache_new(size_t max_entries)
+struct answer_cache *cache_new(size_t max_entries, size_t max_bytes)
 {
 	struct answer_cache *c = calloc(1, sizeof(*c));
 	size_t n = 64;
@@ -66,7 +74,78 @@ struct answer_cache *cache_new(size_t max_entries)
 	}
 	c->nbuckets = n;
 	c->max = max_entries;
+	c->max_bytes = max_bytes;
 	return c;
+}
+
+void cache_usage(const struct answer_cache *c, size_t *entries, size_t *bytes)
+{
+	*entries = c != NULL ? c->count : 0;
+	*bytes = c != NULL ? c->bytes : 0;
+}
+
+/* ---- what an entry costs --------------------------------------------- */
+
+/* The memory malloc takes for a request of n octets: glibc's chunk on a
+ * 64-bit machine (a size word, rounded up to 16, at least 32); near enough
+ * for other allocators, which round too. */
+static size_t heap_cost(size_t n)
+{
+	size_t c;
+	if (n == 0)
+		return 0;
+	c = (n + sizeof(size_t) + 15) & ~(size_t)15;
+	return c < 32 ? 32 : c;
+}
+
+static size_t rdf_cost(const ldns_rdf *rdf)
+{
+	return rdf == NULL ? 0 : heap_cost(sizeof(ldns_rdf)) + heap_cost(ldns_rdf_size(rdf));
+}
+
+/* An ldns_rr_list grows its array by doubling from 8 (ldns rr.c). */
+static size_t rr_list_cost(const ldns_rr_list *l)
+{
+	size_t n, cap = 8, cost;
+	if (l == NULL)
+		return 0;
+	n = ldns_rr_list_rr_count(l);
+	cost = heap_cost(sizeof(ldns_rr_list));
+	if (n > 0) {
+		while (cap < n)
+			cap *= 2;
+		cost += heap_cost(cap * sizeof(ldns_rr *));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		size_t rd = ldns_rr_rd_count(rr);
+		cost += heap_cost(sizeof(ldns_rr)) + rdf_cost(ldns_rr_owner(rr)) +
+			heap_cost(rd * sizeof(ldns_rdf *));
+		for (size_t j = 0; j < rd; j++)
+			cost += rdf_cost(ldns_rr_rdf(rr, j));
+	}
+	return cost;
+}
+
+/* What a kept answer holds: the parsed packet (its records, their owners
+ * and fields, one by one as ldns allocates them), the trace's text of the
+ * records, the key and the entry itself. */
+static size_t entry_cost(const struct cache_entry *e)
+{
+	const ldns_pkt *pkt = e->pub.pkt;
+	size_t cost = heap_cost(sizeof(*e)) + heap_cost(strlen(e->qname) + 1);
+	if (pkt != NULL)
+		cost += heap_cost(sizeof(ldns_pkt)) + heap_cost(sizeof(ldns_hdr)) +
+			rr_list_cost(ldns_pkt_question(pkt)) + rr_list_cost(ldns_pkt_answer(pkt)) +
+			rr_list_cost(ldns_pkt_authority(pkt)) +
+			rr_list_cost(ldns_pkt_additional(pkt)) +
+			rdf_cost(ldns_pkt_answerfrom(pkt)) + rdf_cost(ldns_pkt_edns_data(pkt));
+	if (e->pub.why_bogus != NULL)
+		cost += heap_cost(strlen(e->pub.why_bogus) + 1);
+	cost += heap_cost(e->pub.nanswers * sizeof(char *));
+	for (size_t i = 0; i < e->pub.nanswers; i++)
+		cost += heap_cost(strlen(e->pub.answers[i]) + 1);
+	return cost;
 }
 
 static void entry_free(struct cache_entry *e)
@@ -105,6 +184,7 @@ static void entry_unlink(struct answer_cache *c, struct cache_entry *e)
 	else
 		c->newest = e->older;
 	c->count--;
+	c->bytes -= e->cost;
 	cache_release(&e->pub);
 }
 
@@ -235,7 +315,8 @@ const struct cached_answer *cache_store(struct answer_cache *c, const char *qnam
 {
 	struct cache_entry *e;
 	uint32_t ttl;
-	if (c == NULL || c->max == 0 || pkt == NULL || dnssec == RSIP_DNSSEC_BOGUS ||
+	if (c == NULL || c->max == 0 || c->max_bytes == 0 || pkt == NULL ||
+	    dnssec == RSIP_DNSSEC_BOGUS ||
 	    (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) ||
 	    ldns_pkt_tc(pkt) || (ttl = answer_ttl(pkt, rcode)) == 0)
 		return NULL;
@@ -246,6 +327,22 @@ const struct cached_answer *cache_store(struct answer_cache *c, const char *qnam
 	}
 	rsip_strlower(e->qname);
 	e->qtype = qtype;
+	slim(pkt);
+	e->pub.pkt = pkt;
+	e->pub.rcode = rcode;
+	e->pub.dnssec = dnssec;
+	e->pub.why_bogus = why_bogus ? rsip_strdup(why_bogus) : NULL;
+	e->pub.answers = answers;
+	e->pub.nanswers = nanswers;
+	e->cost = entry_cost(e);
+	/* One answer may not crowd out the many: a big one is used by the
+	 * resolution that asked, and not kept. */
+	if (e->cost > c->max_bytes / CACHE_LARGEST_SHARE) {
+		free(e->pub.why_bogus);
+		free(e->qname);
+		free(e);
+		return NULL;
+	}
 	/* Replace an older entry of the same question. */
 	e->hash = key_hash(qname, qtype);
 	for (struct cache_entry *o = c->buckets[e->hash & (c->nbuckets - 1)]; o; o = o->chain) {
@@ -254,15 +351,8 @@ const struct cached_answer *cache_store(struct answer_cache *c, const char *qnam
 			break;
 		}
 	}
-	while (c->count >= c->max && c->oldest != NULL)
+	while (c->oldest != NULL && (c->count >= c->max || c->bytes + e->cost > c->max_bytes))
 		entry_unlink(c, c->oldest);
-	slim(pkt);
-	e->pub.pkt = pkt;
-	e->pub.rcode = rcode;
-	e->pub.dnssec = dnssec;
-	e->pub.why_bogus = why_bogus ? rsip_strdup(why_bogus) : NULL;
-	e->pub.answers = answers;
-	e->pub.nanswers = nanswers;
 	e->expires = now_monotonic() + ttl;
 	e->refs = 2; /* the cache, and the caller */
 	e->chain = c->buckets[e->hash & (c->nbuckets - 1)];
@@ -274,5 +364,6 @@ const struct cached_answer *cache_store(struct answer_cache *c, const char *qnam
 		c->oldest = e;
 	c->newest = e;
 	c->count++;
+	c->bytes += e->cost;
 	return &e->pub;
 }

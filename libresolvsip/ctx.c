@@ -69,6 +69,9 @@ rsip_status rsip_ctx_new(rsip_ctx **ctxp)
 	ctx->limits.max_enum_uris = 8;
 	ctx->failure_memory = 32; /* 64*T1: RFC 3261 Timer B */
 	ctx->cache_size = 4096;
+	ctx->cache_bytes = RSIP_CACHE_BYTES_DEFAULT;
+	ctx->limits.max_addresses = 32;
+	ctx->limits.max_targets = 64;
 	ctx->trace = true;
 	ctx->limits.naptr_hops = 5;        /* RFC 6116 §5.2.1 */
 	ctx->limits.deadline_ms = 10000;
@@ -644,6 +647,17 @@ rsip_status rsip_ctx_set_cache_size(rsip_ctx *ctx, size_t entries)
 	return RSIP_OK;
 }
 
+rsip_status rsip_ctx_set_cache_bytes(rsip_ctx *ctx, size_t bytes)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	ctx->cache_bytes = bytes;
+	return RSIP_OK;
+}
+
 rsip_status rsip_ctx_set_trace(rsip_ctx *ctx, int trace)
 {
 	if (ctx == NULL)
@@ -800,6 +814,8 @@ static const struct limit_def limit_defs[] = {
 	[RSIP_LIMIT_REGEX_HEAP] = {"regexp heap limit (KiB)", 1, 1048576},
 	[RSIP_LIMIT_OUTPUT] = {"rewrite output length", 1, 65535},
 	[RSIP_LIMIT_DEADLINE] = {"deadline (ms)", 1, 3600000},
+	[RSIP_LIMIT_ADDRESSES_PER_HOST] = {"addresses per host and family", 1, 10000},
+	[RSIP_LIMIT_TARGETS] = {"targets", 1, 100000},
 	[RSIP_LIMIT_QUESTION_TIMEOUT] = {"question timeout (ms)", 0, 3600000},
 };
 
@@ -836,6 +852,8 @@ rsip_status rsip_ctx_set_limit(rsip_ctx *ctx, rsip_limit which, unsigned long va
 	case RSIP_LIMIT_OUTPUT: l->ddds.output = (size_t)value; break;
 	case RSIP_LIMIT_DEADLINE: l->deadline_ms = (unsigned)value; break;
 	case RSIP_LIMIT_QUESTION_TIMEOUT: l->question_ms = (unsigned)value; break;
+	case RSIP_LIMIT_ADDRESSES_PER_HOST: l->max_addresses = (unsigned)value; break;
+	case RSIP_LIMIT_TARGETS: l->max_targets = (unsigned)value; break;
 	}
 	ctx->errmsg[0] = '\0';
 	pthread_mutex_unlock(&ctx->lock);
@@ -862,6 +880,8 @@ rsip_status rsip_ctx_get_limit(const rsip_ctx *ctx, rsip_limit which, unsigned l
 	case RSIP_LIMIT_OUTPUT: v = (unsigned long)l->ddds.output; break;
 	case RSIP_LIMIT_DEADLINE: v = l->deadline_ms; break;
 	case RSIP_LIMIT_QUESTION_TIMEOUT: v = l->question_ms; break;
+	case RSIP_LIMIT_ADDRESSES_PER_HOST: v = l->max_addresses; break;
+	case RSIP_LIMIT_TARGETS: v = l->max_targets; break;
 	}
 	pthread_mutex_unlock((pthread_mutex_t *)&ctx->lock);
 	*value = v;
@@ -1076,8 +1096,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 		st = ub_check(ctx, ub_ctx_add_ta_file(ub, ctx->ta_files.items[i]),
 			      ctx->ta_files.items[i]);
 	free(conf);
-	if (st == RSIP_OK && ctx->cache_size > 0 &&
-	    (ctx->cache = cache_new(ctx->cache_size)) == NULL)
+	if (st == RSIP_OK && ctx->cache_size > 0 && ctx->cache_bytes > 0 &&
+	    (ctx->cache = cache_new(ctx->cache_size, ctx->cache_bytes)) == NULL)
 		st = RSIP_E_NOMEM;
 	if (st != RSIP_OK) {
 		ub_ctx_delete(ub);

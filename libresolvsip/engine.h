@@ -20,6 +20,8 @@ struct rsip_limits {
 	unsigned naptr_hops;      /* ENUM non-terminal hops (RFC 6116 §5.2.1) */
 	unsigned deadline_ms;     /* wall-clock time per resolution */
 	unsigned question_ms;     /* wall-clock time per question; 0: the deadline */
+	unsigned max_addresses;   /* addresses used per host and family */
+	unsigned max_targets;     /* targets per result */
 	struct ddds_limits ddds;  /* regexp cost and rewrite output length */
 };
 /* The most non-terminal hops a context may allow (the walk's stack size). */
@@ -44,6 +46,8 @@ enum dns_mode {
 };
 
 #define RSIP_MAX_TRANSPORTS 7
+/* The answer cache's byte budget unless set (rsip_ctx_set_cache_bytes()). */
+#define RSIP_CACHE_BYTES_DEFAULT ((size_t)8 << 20)
 #define RSIP_FAILED_MAX 256 /* targets remembered as failed, per context */
 
 /* A target marked failed, remembered until a monotonic time (RFC 3263 §4.3). */
@@ -66,7 +70,13 @@ struct cached_answer {
 	char **answers;        /* the answer RRs in presentation format */
 	size_t nanswers;
 };
-struct answer_cache *cache_new(size_t max_entries);
+/* At most max_entries answers holding at most max_bytes together (entry
+ * structures, parsed records, their text); an answer that alone would hold
+ * more than an eighth of max_bytes is not kept.  Either bound 0: nothing is
+ * kept. */
+struct answer_cache *cache_new(size_t max_entries, size_t max_bytes);
+/* Entries kept and the bytes they hold, as the byte bound counts them. */
+void cache_usage(const struct answer_cache *c, size_t *entries, size_t *bytes);
 void cache_free(struct answer_cache *c);
 /* A live entry for the question, held for the caller (cache_release() it),
  * or NULL. */
@@ -106,6 +116,7 @@ struct rsip_ctx {
 	struct rsip_limits limits;
 	struct answer_cache *cache;  /* NULL when disabled */
 	size_t cache_size;           /* entries; 0 disables */
+	size_t cache_bytes;          /* bytes the entries may hold; 0 disables */
 	bool trace;                  /* record answers and notes in the steps */
 	rsip_srv_order srv_order;
 	bool prefer_ipv4;

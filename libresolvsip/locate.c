@@ -257,11 +257,26 @@ struct addr_ask {
 	size_t idx;
 };
 
+/* The addresses-per-host limit left some out: said in the result, never
+ * silently, and on the step they came from. */
+static void note_addresses_cut(struct resolution *r, struct step_rec *step, const char *host,
+			       bool v6, size_t used, size_t cut)
+{
+	result_note(r->res, "%s has %zu %s addresses: the first %zu are used, %zu left out "
+		    "(the limit of %u addresses per host and family)", host, used + cut,
+		    v6 ? "IPv6" : "IPv4", used, cut, r->limits.max_addresses);
+	if (step != NULL)
+		step_note(step, "%s: %zu %s addresses left out (the limit of %u per host and "
+			  "family)", host, cut, v6 ? "IPv6" : "IPv4", r->limits.max_addresses);
+}
+
 static void on_address(struct resolution *r, void *arg, const struct dns_answer *a)
 {
 	struct addr_lookup *al = &r->loc->addrs[(size_t)(uintptr_t)arg];
 	ldns_rr_type type = a->qtype == LDNS_RR_TYPE_AAAA ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
 	ldns_rr_list *rrs;
+	struct rsip_vec *fam;
+	size_t cut = 0;
 
 	if (answer_failed(a)) {
 		/* This family's addresses of this host are left out; the other
@@ -275,14 +290,22 @@ static void on_address(struct resolution *r, void *arg, const struct dns_answer 
 	}
 	rrs = answer_rrs(a, type);
 	al->dnssec = dnssec_min(al->dnssec, a->dnssec);
+	fam = type == LDNS_RR_TYPE_A ? &al->v4 : &al->v6;
 	for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
-		char *s = rdf_to_str(ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0));
-		if (s == NULL || rsip_vec_push(type == LDNS_RR_TYPE_A ? &al->v4 : &al->v6, s) != 0)
+		char *s;
+		if (fam->n >= r->limits.max_addresses) {
+			cut++;
+			continue;
+		}
+		s = rdf_to_str(ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0));
+		if (s == NULL || rsip_vec_push(fam, s) != 0)
 			free(s);
 	}
 	if (rrs == NULL || ldns_rr_list_rr_count(rrs) == 0)
 		step_note(a->step, "no %s address for %s", type == LDNS_RR_TYPE_A ? "IPv4" : "IPv6",
 			  al->host);
+	if (cut > 0)
+		note_addresses_cut(r, a->step, al->host, type == LDNS_RR_TYPE_AAAA, fam->n, cut);
 	ldns_rr_list_free(rrs);
 }
 
@@ -290,6 +313,7 @@ static void after_addresses(struct resolution *r)
 {
 	struct locate *loc = r->loc;
 	rsip_ctx *ctx = r->ctx;
+	size_t cut = 0;
 	for (size_t i = 0; i < loc->nplan; i++) {
 		const struct plan *p = &loc->plans[i];
 		struct addr_lookup *al = &loc->addrs[p->addr];
@@ -304,6 +328,12 @@ static void after_addresses(struct resolution *r)
 		for (int f = 0; f < 2; f++) {
 			for (size_t j = 0; j < fam[f]->n; j++) {
 				rsip_target t;
+				/* The targets limit keeps the first ones in the order
+				 * they are to be tried. */
+				if (r->res->targets.n >= r->limits.max_targets) {
+					cut++;
+					continue;
+				}
 				memset(&t, 0, sizeof(t));
 				t.transport = p->tp;
 				t.family = fam[f] == &al->v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4;
@@ -321,6 +351,9 @@ static void after_addresses(struct resolution *r)
 			}
 		}
 	}
+	if (cut > 0)
+		result_note(r->res, "more than %u targets: the last %zu are left out (the "
+			    "targets limit)", r->limits.max_targets, cut);
 	if (r->res->targets.n > 0)
 		loc_done(r, RSIP_OK, NULL);
 	else if (loc->addr_failed && failure_ends(r))
@@ -424,7 +457,7 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 static bool addresses_from_additional(struct resolution *r, struct srv_lookup *sl,
 				      struct addr_lookup *al)
 {
-	size_t found = 0;
+	size_t found = 0, cut[2] = {0, 0};
 	if (sl->additional == NULL || al->known || al->v4.n + al->v6.n > 0 ||
 	    !ctx_may_use_additional(r->ctx))
 		return false;
@@ -440,6 +473,10 @@ static bool addresses_from_additional(struct resolution *r, struct srv_lookup *s
 		free(owner);
 		if (!match || !(r->ctx->families & (v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4)))
 			continue;
+		if ((v6 ? al->v6.n : al->v4.n) >= r->limits.max_addresses) {
+			cut[v6]++;
+			continue;
+		}
 		addr = rdf_to_str(ldns_rr_rdf(rr, 0));
 		if (addr == NULL || rsip_vec_push(v6 ? &al->v6 : &al->v4, addr) != 0) {
 			free(addr);
@@ -455,6 +492,10 @@ static bool addresses_from_additional(struct resolution *r, struct srv_lookup *s
 	al->dnssec = sl->additional_dnssec;
 	step_note(sl->step, "%s: %zu address%s from the additional section (RFC 2782), "
 		  "not asked again", al->host, found, found == 1 ? "" : "es");
+	for (int v6 = 0; v6 < 2; v6++)
+		if (cut[v6] > 0)
+			note_addresses_cut(r, sl->step, al->host, v6, v6 ? al->v6.n : al->v4.n,
+					   cut[v6]);
 	return true;
 }
 

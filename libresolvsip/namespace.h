@@ -19,6 +19,7 @@
 #define cache_new(...) rsip__cache_new(__VA_ARGS__)
 #define cache_release(...) rsip__cache_release(__VA_ARGS__)
 #define cache_store(...) rsip__cache_store(__VA_ARGS__)
+#define cache_usage(...) rsip__cache_usage(__VA_ARGS__)
 #define ctx_dns_source(...) rsip__ctx_dns_source(__VA_ARGS__)
 #define ctx_errmsg(...) rsip__ctx_errmsg(__VA_ARGS__)
 #define ctx_expire(...) rsip__ctx_expire(__VA_ARGS__)

@@ -276,8 +276,20 @@ RSIP_API rsip_status rsip_ctx_set_srv_order(rsip_ctx *ctx, rsip_srv_order order)
 RSIP_API rsip_status rsip_ctx_set_prefer_ipv4(rsip_ctx *ctx, int prefer_ipv4);
 
 /** How many answers the context keeps, so that what it already knows is not
- * asked again while the TTLs last (default 4096; 0 turns the cache off). */
+ * asked again while the TTLs last (default 4096; 0 turns the cache off).  The
+ * byte bound of rsip_ctx_set_cache_bytes() applies as well.
+ * @return RSIP_OK; RSIP_E_INVALID for a NULL or already used context. */
 RSIP_API rsip_status rsip_ctx_set_cache_size(rsip_ctx *ctx, size_t entries);
+
+/** How much memory the kept answers may hold together, in bytes (default
+ * 8388608, 8 MiB; 0 turns the cache off; SIZE_MAX leaves only the bound of
+ * rsip_ctx_set_cache_size()).  Each answer counts what it really holds: its
+ * parsed records, their text for the trace, its name and bookkeeping; the
+ * least recently used answers go first.  An answer that alone would hold
+ * more than an eighth of @p bytes is used by the resolution that asked for
+ * it and not kept.
+ * @return RSIP_OK; RSIP_E_INVALID for a NULL or already used context. */
+RSIP_API rsip_status rsip_ctx_set_cache_bytes(rsip_ctx *ctx, size_t bytes);
 
 /** Whether results carry the answers and the decisions of every step (1, the
  * default) or only the questions, their rcodes and DNSSEC states (0: faster,
@@ -338,6 +350,16 @@ typedef enum rsip_limit {
 	 * 1..3600000).  Reached: RSIP_E_TIMEOUT, even when a server never
 	 * answers; see rsip_ctx_timeout() for event loops. */
 	RSIP_LIMIT_DEADLINE = 8,
+	/** Addresses used per host and address family (default 32,
+	 * 1..10000): of an A or AAAA answer, or of an SRV answer's additional
+	 * section, the first ones in DNS order; the rest are left out, with a
+	 * note in the result.  Per family, so that many IPv6 addresses never
+	 * crowd out the IPv4 ones (RFC 7984 §4 wants both). */
+	RSIP_LIMIT_ADDRESSES_PER_HOST = 9,
+	/** Targets per result (default 64, 1..100000): the first ones in the
+	 * order they are to be tried; the rest are left out, with a note in
+	 * the result. */
+	RSIP_LIMIT_TARGETS = 10,
 	/** Milliseconds one DNS question may wait for its answer (default 0:
 	 * until the deadline; 0..3600000).  A question whose time runs out is
 	 * a failed one (see rsip_failure_policy): an A or AAAA question drops

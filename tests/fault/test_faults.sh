@@ -295,6 +295,10 @@ $(j '.targets | length') targets)"
 bounded 5000 "hugea (--timeout 3)"
 asked tcp "hugea.$S." A
 ok $? "hugea: the A answer came over TCP"
+is "$(j '[.targets[] | select(.family == "ipv4")] | length')" 32 \
+	"hugea: 32 of its IPv4 addresses are targets (RSIP_LIMIT_ADDRESSES_PER_HOST)"
+contains "$(j '.notes | join(" ")')" "IPv4 addresses: the first 32 are used" \
+	"hugea: a note of the result says the others are left out"
 
 # ---- CNAME chains (RFC 1034 §3.6.2) -----------------------------------------------------
 load cname

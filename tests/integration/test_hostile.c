@@ -156,6 +156,15 @@ static bool has_note(const rsip_result *res, const char *needle)
 	return false;
 }
 
+/* A note of the result itself (not of a step) contains needle. */
+static bool has_result_note(const rsip_result *res, const char *needle)
+{
+	for (size_t i = 0; i < rsip_result_note_count(res); i++)
+		if (contains(rsip_result_note(res, i), needle))
+			return true;
+	return false;
+}
+
 /* The ENUM record whose regexp contains needle, or NULL. */
 static const rsip_naptr *record_with(const rsip_result *res, const char *needle)
 {
@@ -241,6 +250,7 @@ static void test_srv(void)
 
 	is_int(rsip_ctx_set_limit(ctx, RSIP_LIMIT_SRV_TARGETS, 500), RSIP_OK,
 	       "RSIP_LIMIT_SRV_TARGETS can be raised to 500");
+	rsip_ctx_set_limit(ctx, RSIP_LIMIT_TARGETS, 500);
 	/* The 500 targets' addresses come in the SRV answer's additional
 	 * section (RFC 2782), so the budget is shown with a small one. */
 	rsip_ctx_set_limit(ctx, RSIP_LIMIT_QUESTIONS, 1);
@@ -299,9 +309,30 @@ static void test_big_answers(void)
 
 	res = resolve(ctx, "sip:a@big.gen.hostile.test:5060", &secs);
 	is_int(rsip_result_status(res), RSIP_OK, "a 64 KB answer (4000 A records): ok");
-	is_int(rsip_result_target_count(res), 4000, "...all 4000 addresses are targets");
+	is_int(rsip_result_target_count(res), 32, "...32 of the 4000 addresses are targets "
+	       "(RSIP_LIMIT_ADDRESSES_PER_HOST default)");
+	ok(has_result_note(res, "has 4000 IPv4 addresses: the first 32 are used, 3968 left out"),
+	   "...and a note says so");
 	ok(secs < 10.0 * slow, "...in %.0f ms", secs * 1000);
 	rsip_result_free(res);
+
+	rsip_ctx_set_limit(ctx, RSIP_LIMIT_ADDRESSES_PER_HOST, 4000);
+	res = resolve(ctx, "sip:a@big.gen.hostile.test:5060", NULL);
+	is_int(rsip_result_target_count(res), 64, "4000 addresses per host allowed: 64 targets "
+	       "(RSIP_LIMIT_TARGETS default)");
+	ok(has_result_note(res, "more than 64 targets: the last 3936 are left out"),
+	   "...and a note says so");
+	rsip_result_free(res);
+
+	rsip_ctx_set_limit(ctx, RSIP_LIMIT_TARGETS, 4000);
+	res = resolve(ctx, "sip:a@big.gen.hostile.test:5060", NULL);
+	is_int(rsip_result_target_count(res), 4000, "both limits raised: all 4000 addresses "
+	       "are targets");
+	ok(!has_result_note(res, "left out") && !has_note(res, "left out"),
+	   "...and no note of a cut");
+	rsip_result_free(res);
+	rsip_ctx_set_limit(ctx, RSIP_LIMIT_ADDRESSES_PER_HOST, 32);
+	rsip_ctx_set_limit(ctx, RSIP_LIMIT_TARGETS, 64);
 
 	res = resolve(ctx, "tel:+1-555-0111", &secs);
 	is_int(rsip_result_status(res), RSIP_OK, "a 64 KB NAPTR answer (250 rules): ok");
@@ -608,7 +639,8 @@ static void test_limits_api(void)
 		{RSIP_LIMIT_NAPTR_HOPS, 5}, {RSIP_LIMIT_ENUM_URIS, 8},
 		{RSIP_LIMIT_REGEX_MATCH, 100000}, {RSIP_LIMIT_REGEX_DEPTH, 10000},
 		{RSIP_LIMIT_REGEX_HEAP, 4096}, {RSIP_LIMIT_OUTPUT, 2048},
-		{RSIP_LIMIT_DEADLINE, 10000},
+		{RSIP_LIMIT_DEADLINE, 10000}, {RSIP_LIMIT_ADDRESSES_PER_HOST, 32},
+		{RSIP_LIMIT_TARGETS, 64},
 	};
 	rsip_ctx_new(&ctx);
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
@@ -624,6 +656,18 @@ static void test_limits_api(void)
 	       "NAPTR hops above 16 are refused");
 	is_int(rsip_ctx_set_limit(ctx, RSIP_LIMIT_DEADLINE, 3600001), RSIP_E_CONFIG,
 	       "a deadline above an hour is refused");
+	is_int(rsip_ctx_set_limit(ctx, RSIP_LIMIT_ADDRESSES_PER_HOST, 0), RSIP_E_CONFIG,
+	       "0 addresses per host are refused");
+	is_int(rsip_ctx_set_limit(ctx, RSIP_LIMIT_ADDRESSES_PER_HOST, 10001), RSIP_E_CONFIG,
+	       "more than 10000 addresses per host are refused");
+	is_int(rsip_ctx_set_limit(ctx, RSIP_LIMIT_TARGETS, 0), RSIP_E_CONFIG,
+	       "0 targets are refused");
+	is_int(rsip_ctx_set_limit(ctx, RSIP_LIMIT_TARGETS, 100001), RSIP_E_CONFIG,
+	       "more than 100000 targets are refused");
+	is_int(rsip_ctx_set_limit(ctx, RSIP_LIMIT_TARGETS, 100000), RSIP_OK,
+	       "100000 targets are allowed");
+	rsip_ctx_get_limit(ctx, RSIP_LIMIT_TARGETS, &v);
+	is_int(v, 100000, "...and read back");
 	is_int(rsip_ctx_set_limit(ctx, (rsip_limit)99, 1), RSIP_E_INVALID,
 	       "an unknown limit is an invalid call");
 	is_int(rsip_ctx_get_limit(ctx, RSIP_LIMIT_QUESTIONS, NULL), RSIP_E_INVALID,
