@@ -54,6 +54,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -169,7 +170,7 @@ struct blob {
 
 struct section {
 	struct blob *v;
-	size_t n;
+	size_t n, cap;
 };
 
 enum { SEC_ANSWER, SEC_AUTHORITY, SEC_ADDITIONAL, NSECTIONS };
@@ -188,7 +189,11 @@ struct answer {
 
 static void blob_insert(struct section *s, size_t at, struct blob b)
 {
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	/* Doubling: a huge answer's thousands of records cost no quadratic copying. */
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
 	memmove(&s->v[at + 1], &s->v[at], (s->n - at) * sizeof(*s->v));
 	s->v[at] = b;
 	s->n++;
@@ -202,6 +207,7 @@ static void clear_sections(struct answer *a)
 		free(a->sec[i].v);
 		a->sec[i].v = NULL;
 		a->sec[i].n = 0;
+		a->sec[i].cap = 0;
 	}
 }
 
@@ -1207,6 +1213,11 @@ int main(int argc, char **argv)
 	int opt, tcp_fd = -1;
 	double deadline;
 	struct sigaction sa;
+
+	/* A huge answer takes and gives back megabytes: keep them rather than
+	 * fault them in again for the next one. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 
 	while ((opt = getopt(argc, argv, "a:p:P:t:l:z:r:")) != -1) {
 		switch (opt) {
