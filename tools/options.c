@@ -43,7 +43,10 @@ enum {
 	OPT_PREFER_IPV4,
 	OPT_FAILED,
 	OPT_ON_DNS_FAILURE,
-	OPT_QUESTION_TIMEOUT
+	OPT_QUESTION_TIMEOUT,
+	OPT_MAX_ADDRESSES,
+	OPT_MAX_TARGETS,
+	OPT_CACHE_BYTES
 };
 
 static const struct option long_options[] = {
@@ -71,6 +74,9 @@ static const struct option long_options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"question-timeout", required_argument, NULL, OPT_QUESTION_TIMEOUT},
 	{"max-questions", required_argument, NULL, OPT_MAX_QUESTIONS},
+	{"max-addresses", required_argument, NULL, OPT_MAX_ADDRESSES},
+	{"max-targets", required_argument, NULL, OPT_MAX_TARGETS},
+	{"cache-bytes", required_argument, NULL, OPT_CACHE_BYTES},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0}
@@ -141,6 +147,15 @@ static void usage(FILE *out)
 	      "                         (default: at the deadline): a failed question\n"
 	      "  --max-questions N      DNS questions one URI may take (1..100000,\n"
 	      "                         default 128); more: status limit\n"
+	      "  --max-addresses N      addresses used per host and address family\n"
+	      "                         (1..10000, default 32); the others are left\n"
+	      "                         out, with a note\n"
+	      "  --max-targets N        targets per URI (1..100000, default 64); the\n"
+	      "                         others are left out, with a note\n"
+	      "  --cache-bytes N[K|M|G] memory the kept DNS answers may hold together\n"
+	      "                         (K, M, G: times 1024, 1024^2, 1024^3; default\n"
+	      "                         8M; 0: no cache); an answer of more than an\n"
+	      "                         eighth of it is used, not kept\n"
 	      "\n"
 	      "Output and input:\n"
 	      "  --json                 one JSON object per input, one per line (JSON Lines)\n"
@@ -226,6 +241,35 @@ static int parse_unsigned(const char *text, uint64_t max, uint64_t *out)
 		value = value * 10 + digit;
 	}
 	*out = value;
+	return 0;
+}
+
+/* A number of bytes with an optional binary suffix K, M or G ("8M" is
+ * 8388608): 0 and *out set, or -1 (not such a number) or -2 (above max). */
+static int parse_bytes(const char *text, uint64_t max, uint64_t *out)
+{
+	size_t len = strlen(text);
+	uint64_t scale = 1, value = 0;
+	char digits[32];
+	int rc;
+
+	if (len > 0) {
+		switch (text[len - 1]) {
+		case 'K': case 'k': scale = (uint64_t)1 << 10; break;
+		case 'M': case 'm': scale = (uint64_t)1 << 20; break;
+		case 'G': case 'g': scale = (uint64_t)1 << 30; break;
+		default: break;
+		}
+	}
+	if (scale > 1)
+		len--;
+	if (len == 0 || len >= sizeof(digits))
+		return len == 0 ? -1 : -2;
+	memcpy(digits, text, len);
+	digits[len] = '\0';
+	if ((rc = parse_unsigned(digits, max / scale, &value)) != 0)
+		return rc;
+	*out = value * scale;
 	return 0;
 }
 
@@ -481,6 +525,34 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 			return usage_error("--max-questions: '%s' is out of range "
 					   "(1..100000)", arg);
 		opts->max_questions = (unsigned long)number;
+		return OPTIONS_RUN;
+	case OPT_MAX_ADDRESSES:
+		rc = parse_unsigned(arg, UINT64_MAX, &number);
+		if (rc == -1)
+			return usage_error("--max-addresses: '%s' is not a number", arg);
+		if (rc == -2 || number < 1 || number > 10000)
+			return usage_error("--max-addresses: '%s' is out of range "
+					   "(1..10000)", arg);
+		opts->max_addresses = (unsigned long)number;
+		return OPTIONS_RUN;
+	case OPT_MAX_TARGETS:
+		rc = parse_unsigned(arg, UINT64_MAX, &number);
+		if (rc == -1)
+			return usage_error("--max-targets: '%s' is not a number", arg);
+		if (rc == -2 || number < 1 || number > 100000)
+			return usage_error("--max-targets: '%s' is out of range "
+					   "(1..100000)", arg);
+		opts->max_targets = (unsigned long)number;
+		return OPTIONS_RUN;
+	case OPT_CACHE_BYTES:
+		rc = parse_bytes(arg, SIZE_MAX, &number);
+		if (rc == -1)
+			return usage_error("--cache-bytes: '%s' is not a number of bytes "
+					   "(N, NK, NM or NG)", arg);
+		if (rc == -2)
+			return usage_error("--cache-bytes: '%s' is too large", arg);
+		opts->cache_bytes = number;
+		opts->have_cache_bytes = 1;
 		return OPTIONS_RUN;
 	case '4':
 		opts->families |= RSIP_FAMILY_IPV4;

@@ -77,6 +77,10 @@ struct sipresolve_options {
 	unsigned long timeout_ms;    /* --timeout, in milliseconds */
 	unsigned long question_timeout_ms; /* --question-timeout, in milliseconds */
 	unsigned long max_questions; /* --max-questions */
+	unsigned long max_addresses; /* --max-addresses: per host and family */
+	unsigned long max_targets;   /* --max-targets: per result */
+	uint64_t cache_bytes;        /* --cache-bytes, when have_cache_bytes */
+	int have_cache_bytes;
 
 	const char *batch;           /* file name, "-" = standard input, or NULL */
 	unsigned long concurrency;   /* 1..OPTIONS_CONCURRENCY_MAX */

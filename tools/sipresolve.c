@@ -271,6 +271,24 @@ static int apply_options(struct app *app)
 		snprintf(n, sizeof(n), "%lu", o->max_questions);
 		return setting_failed(app, "--max-questions", n, st);
 	}
+	if (o->max_addresses != 0 &&
+	    (st = rsip_ctx_set_limit(app->ctx, RSIP_LIMIT_ADDRESSES_PER_HOST,
+				     o->max_addresses)) != RSIP_OK) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%lu", o->max_addresses);
+		return setting_failed(app, "--max-addresses", n, st);
+	}
+	if (o->max_targets != 0 &&
+	    (st = rsip_ctx_set_limit(app->ctx, RSIP_LIMIT_TARGETS, o->max_targets)) != RSIP_OK) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%lu", o->max_targets);
+		return setting_failed(app, "--max-targets", n, st);
+	}
+	if (o->have_cache_bytes &&
+	    (st = rsip_ctx_set_cache_bytes(app->ctx, (size_t)o->cache_bytes)) != RSIP_OK)
+		return setting_failed(app, "--cache-bytes", NULL, st);
 	if (o->have_seed && (st = rsip_ctx_set_seed(app->ctx, o->seed)) != RSIP_OK) {
 		char seed[24];
 

@@ -2,7 +2,8 @@
 # test_badinput.sh - issue 8 item 6: every malformed option, URI and batch
 # line gets a message that names it and exit status 2 (in a batch, a
 # bad-input result for that line, and the batch goes on); nothing crashes.
-# Also the limits of the command line: --timeout, --max-questions.
+# Also the limits of the command line: --timeout, --max-questions, --max-addresses,
+# --max-targets, --cache-bytes.
 . "$(dirname "$0")/lib.sh"
 HZONES="$top_srcdir/tests/hostile"
 
@@ -41,6 +42,13 @@ usage_error "--timeout trailing dot" "'1.'" --timeout 1. tel:+1
 usage_error "--max-questions 0" "--max-questions: '0'" --max-questions 0 tel:+1
 usage_error "--max-questions too big" "'100001'" --max-questions 100001 tel:+1
 usage_error "--max-questions words" "'many'" --max-questions many tel:+1
+usage_error "--max-addresses 0" "--max-addresses: '0'" --max-addresses 0 tel:+1
+usage_error "--max-addresses too big" "'10001'" --max-addresses 10001 tel:+1
+usage_error "--max-targets 0" "--max-targets: '0'" --max-targets 0 tel:+1
+usage_error "--max-targets too big" "'100001'" --max-targets 100001 tel:+1
+usage_error "--cache-bytes unknown suffix" "--cache-bytes: '8X'" --cache-bytes 8X tel:+1
+usage_error "--cache-bytes a suffix alone" "'M'" --cache-bytes M tel:+1
+usage_error "--cache-bytes too big" "'99999999999G'" --cache-bytes 99999999999G tel:+1
 usage_error "--dnssec unknown" "'sometimes'" --dnssec sometimes tel:+1
 usage_error "--transports unknown" "pigeon" --zones "$ZONES" --transports udp,pigeon tel:+1
 usage_error "--transports empty" "--transports" --zones "$ZONES" --transports '' tel:+1
@@ -148,6 +156,20 @@ is "$rc" 1 "--max-questions 1: exit 1 (no target)"
 is "$(printf '%s\n' "$out" | jq -r .status)" "limit" "--max-questions 1: status limit"
 contains "$(printf '%s\n' "$out" | jq -r '.steps[0].notes[]')" "question budget of 1 spent" \
 	"--max-questions 1: a trace line says so"
+# tzi.org's TLS SRV set: rasen (one IPv4 address), damn (one IPv4, one IPv6).
+run --zones "$ZONES" --json --seed 1 --max-targets 2 sip:x@tzi.org
+is "$rc $(printf '%s\n' "$out" | jq '.targets | length')" "0 2" "--max-targets 2: 2 targets"
+contains "$(printf '%s\n' "$out" | jq -r '.notes[]')" \
+	"more than 2 targets: the last 1 are left out" "--max-targets 2: a note says so"
+run --zones "$ZONES" --json --max-addresses 1 -4 sip:x@tzi.org
+is "$rc $(printf '%s\n' "$out" | jq '.targets | length')" "0 2" \
+	"--max-addresses 1: one IPv4 address per host, both hosts"
+is "$(printf '%s\n' "$out" | jq '[.notes[]? | select(test("left out"))] | length')" 0 \
+	"--max-addresses 1: nothing was cut, and no note says so"
+for v in 0 4096 64K 1m 1G; do
+	run --zones "$ZONES" --json --cache-bytes "$v" sip:x@tzi.org
+	is "$rc $(printf '%s\n' "$out" | jq -r .status)" "0 ok" "--cache-bytes $v: resolves"
+done
 run --zones "$HZONES" --json sip:a@cloop.hostile.test
 is "$rc" 3 "a CNAME loop: exit 3"
 is "$(printf '%s\n' "$out" | jq -r .status)" "dns-failure" "a CNAME loop: dns-failure"

@@ -109,6 +109,8 @@ launch hugenaptr json --timeout 3 "sip:x@hugenaptr.$S"
 wait_all
 launch hugea json --timeout 3 "sip:x@hugea.$S"
 wait_all
+launch hugea5 json --timeout 3 --max-addresses 5 --max-targets 4 "sip:x@hugea.$S"
+wait_all
 
 # load NAME: $out (JSON), $text, $rc, $ms, $err of a case; a crash or a valgrind or
 # sanitizer finding is a failed point of its own (tests/cli/lib.sh).
@@ -299,6 +301,14 @@ is "$(j '[.targets[] | select(.family == "ipv4")] | length')" 32 \
 	"hugea: 32 of its IPv4 addresses are targets (RSIP_LIMIT_ADDRESSES_PER_HOST)"
 contains "$(j '.notes | join(" ")')" "IPv4 addresses: the first 32 are used" \
 	"hugea: a note of the result says the others are left out"
+load hugea5
+# RFC 7984 §4: IPv6 first within a host: 2001:db8::42, then the first 3 of 5 IPv4.
+is "$rc $(j '[.targets[] | .address] | join(" ")')" \
+	"0 2001:db8::42 127.1.0.0 127.1.0.1 127.1.0.2" \
+	"hugea5: --max-addresses 5 --max-targets 4: the IPv6 address and 3 IPv4 ones"
+contains "$(j '.notes | join(" ")')" "the first 5 are used" "hugea5: a note of the addresses cut"
+contains "$(j '.notes | join(" ")')" "more than 4 targets: the last 2 are left out" \
+	"hugea5: a note of the targets cut"
 
 # ---- CNAME chains (RFC 1034 §3.6.2) -----------------------------------------------------
 load cname
