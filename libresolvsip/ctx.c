@@ -1135,9 +1135,9 @@ static void root_probe_done(void *arg, int err, struct ub_result *result)
 }
 
 /* Ask the servers for ". DNSKEY" through the asynchronous API and wait at
- * most ms for the answer (the context's fd, poll, ub_process: never
- * ub_resolve(), DESIGN.md §6).  True when the answer validated from the root
- * anchor; else why says how it did not. */
+ * most ms for the answer (the context's fd, poll, ub_process: never the
+ * blocking ub_resolve(), which builds a worker per call).  True when the
+ * answer validated from the root anchor; else why says how it did not. */
 static bool root_probe_secure(struct ub_ctx *ub, unsigned ms, char *why, size_t len)
 {
 	struct root_probe p = {false, 0, NULL};

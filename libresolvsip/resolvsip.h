@@ -395,7 +395,9 @@ RSIP_API rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri,
  * belongs to the callee: rsip_result_free() it. */
 typedef void (*rsip_callback)(void *arg, rsip_result *result);
 
-/** Start a resolution; @p callback receives the result.
+/** Start a resolution; @p callback receives the result.  The first one of a
+ * context in server or resolv.conf mode without an anchor of the caller's
+ * waits here for one question (see rsip_ctx_dnssec_note()).
  * @param idp  receives an id for rsip_cancel() (may be NULL).
  * @return RSIP_OK when started (or already called back), RSIP_E_NOMEM,
  *         RSIP_E_CONFIG (the DNS mode could not be set up), RSIP_E_INVALID. */
