@@ -293,6 +293,10 @@ if [ -x "$PROBE" ]; then
 	got=$("$PROBE" "127.0.0.1#$N" "$tmp/keys/good.zone.ds" sip:a@good.example 2>&1)
 	contains "$got" "ok insecure the server 127.0.0.1#$N returns no DNSSEC data for the root" \
 		"the servers' root does not validate: insecure, with the note"
+	got=$("$PROBE" "127.0.0.1#$N" "$tmp/no-such.key" sip:a@good.example 2>&1)
+	is "$got" "ok insecure the root trust anchor $tmp/no-such.key cannot be read (No such \
+file or directory): answers are insecure, not validated" \
+		"an unreadable root anchor: no failure, insecure, with the note"
 else
 	ok 1 "tests/dnssec/chain_probe is built"
 fi
