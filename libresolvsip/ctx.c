@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,10 @@ static const char *const special_use_zones[] = {
 	"10.in-addr.arpa.", "168.192.in-addr.arpa.", "254.169.in-addr.arpa.",
 	"in-addr.arpa.", "ip6.arpa.", NULL
 };
+
+/* RFC 6761 §6.2, RFC 8375: the private-use zones that servers and
+ * resolv.conf mode pass on to the servers (lift_private_use_zones()). */
+static const char *const private_use_zones[] = {"test.", "home.arpa.", NULL};
 
 void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 {
@@ -58,6 +63,7 @@ rsip_status rsip_ctx_new(rsip_ctx **ctxp)
 	pthread_mutex_init(&ctx->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	ctx->mode = DNS_MODE_RESOLVCONF;
+	ctx->root_key_file = ROOT_KEY_FILE;
 	ctx->tp_order[0] = RSIP_TRANSPORT_UDP;
 	ctx->tp_order[1] = RSIP_TRANSPORT_TCP;
 	ctx->tp_order[2] = RSIP_TRANSPORT_TLS;
@@ -122,6 +128,7 @@ void rsip_ctx_free(rsip_ctx *ctx)
 	rsip_vec_clear(&ctx->ta_names, free);
 	rsip_vec_clear(&ctx->suffixes, free);
 	free(ctx->resolvconf);
+	free(ctx->dnssec_note);
 	remove_tmpdir(ctx->tmpdir);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
@@ -383,9 +390,9 @@ rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx)
 		return RSIP_E_INVALID;
 	if ((st = setter_begin(ctx, true, DNS_MODE_RECURSIVE)) != RSIP_OK)
 		return st;
-	if (access(ROOT_KEY_FILE, R_OK) != 0) {
+	if (access(ctx->root_key_file, R_OK) != 0) {
 		ctx_errmsg(ctx, "recursion needs the root trust anchor %s (Debian package "
-			   "dns-root-data): %s", ROOT_KEY_FILE, strerror(errno));
+			   "dns-root-data): %s", ctx->root_key_file, strerror(errno));
 		return RSIP_E_CONFIG;
 	}
 	ctx->mode = DNS_MODE_RECURSIVE;
@@ -893,6 +900,22 @@ void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend)
 	ctx->backend = backend;
 }
 
+void ctx_set_root_key_file(rsip_ctx *ctx, const char *path)
+{
+	ctx->root_key_file = path;
+}
+
+const char *rsip_ctx_dnssec_note(const rsip_ctx *ctx)
+{
+	const char *note;
+	if (ctx == NULL)
+		return NULL;
+	pthread_mutex_lock((pthread_mutex_t *)&ctx->lock);
+	note = ctx->dnssec_note;
+	pthread_mutex_unlock((pthread_mutex_t *)&ctx->lock);
+	return note;
+}
+
 /* ---- libunbound set-up ------------------------------------------- */
 
 /* True when name is at or below zone (both absolute, lower case). */
@@ -909,8 +932,19 @@ static bool name_under(const char *name, const char *zone)
 bool ctx_under_anchor(const rsip_ctx *ctx, const char *name)
 {
 	char lower[LDNS_MAX_DOMAINLEN + 2];
+	bool private_use = false;
 	snprintf(lower, sizeof(lower), "%s", name);
 	rsip_strlower(lower);
+	/* The root anchor covers every name but the private-use zones made
+	 * insecure beside the automatic one (lift_private_use_zones()). */
+	if (ctx->root_anchored) {
+		if (ctx->mode == DNS_MODE_RECURSIVE)
+			return true;
+		for (const char *const *z = private_use_zones; *z != NULL; z++)
+			private_use = private_use || name_under(lower, *z);
+		if (!private_use)
+			return true;
+	}
 	for (size_t i = 0; i < ctx->ta_names.n; i++)
 		if (name_under(lower, ctx->ta_names.items[i]))
 			return true;
@@ -1008,32 +1042,32 @@ static rsip_status ub_check(rsip_ctx *ctx, int err, const char *what)
  * private and test deployments; the servers the user named answer for them,
  * rather than libunbound's built-in NXDOMAIN.  ("nodefault" is not honoured
  * through ub_ctx_set_option(); an empty transparent zone passes all on.) */
-static rsip_status lift_private_use_zones(rsip_ctx *ctx, struct ub_ctx *ub)
+static rsip_status lift_private_use_zones(rsip_ctx *ctx, struct ub_ctx *ub, bool root_anchor)
 {
-	static const char *const zones[] = {"test. transparent", "home.arpa. transparent"};
 	rsip_status st = RSIP_OK;
-	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]) && st == RSIP_OK; i++)
-		st = ub_check(ctx, ub_ctx_set_option(ub, "local-zone:", zones[i]), zones[i]);
+	char zone[64];
+	for (const char *const *z = private_use_zones; *z != NULL && st == RSIP_OK; z++) {
+		snprintf(zone, sizeof(zone), "%s transparent", *z);
+		st = ub_check(ctx, ub_ctx_set_option(ub, "local-zone:", zone), zone);
+		/* They are not delegated from the real root: under its anchor
+		 * they could never validate, and would all be bogus.  Only the
+		 * automatic anchor: one the user gave is strict. */
+		if (st == RSIP_OK && root_anchor)
+			st = ub_check(ctx, ub_ctx_set_option(ub, "domain-insecure:", *z), *z);
+	}
 	return st;
 }
 
-rsip_status ctx_start(rsip_ctx *ctx)
+/* Configure a new libunbound context for the context's mode.  root_anchor:
+ * validate from the system's root trust anchor (recursion; servers and
+ * resolv.conf when the user gave no anchor: see ctx_start()). */
+static rsip_status ub_configure(rsip_ctx *ctx, bool root_anchor, struct ub_ctx **ubp)
 {
 	struct ub_ctx *ub;
 	rsip_status st = RSIP_OK;
 	char *conf = NULL;
 
-	if (ctx->ub != NULL)
-		return RSIP_OK;
-	if (!ctx->suffixes_set && ctx->suffixes.n == 0) {
-		char *def = rsip_strdup("e164.arpa.");
-		if (def == NULL || rsip_vec_push(&ctx->suffixes, def) != 0) {
-			free(def);
-			return RSIP_E_NOMEM;
-		}
-	}
-	if (ctx->backend != NULL)
-		return RSIP_OK; /* questions go to the harness, not to libunbound */
+	*ubp = NULL;
 	ub = ub_ctx_create();
 	if (ub == NULL) {
 		ctx_errmsg(ctx, "cannot create the libunbound context");
@@ -1068,7 +1102,7 @@ rsip_status ctx_start(rsip_ctx *ctx)
 			st = ub_check(ctx, ub_ctx_set_option(ub, "do-not-query-localhost:",
 							     "no"), "servers");
 		if (st == RSIP_OK)
-			st = lift_private_use_zones(ctx, ub);
+			st = lift_private_use_zones(ctx, ub, root_anchor);
 		for (size_t i = 0; i < ctx->servers.n && st == RSIP_OK; i++)
 			st = ub_check(ctx, ub_ctx_set_fwd(ub, ctx->servers.items[i]),
 				      ctx->servers.items[i]);
@@ -1078,7 +1112,7 @@ rsip_status ctx_start(rsip_ctx *ctx)
 			st = ub_check(ctx, ub_ctx_set_option(ub, "do-not-query-localhost:",
 							     "no"), "resolv.conf");
 		if (st == RSIP_OK)
-			st = lift_private_use_zones(ctx, ub);
+			st = lift_private_use_zones(ctx, ub, root_anchor);
 		if (st == RSIP_OK)
 			st = ub_check(ctx, ub_ctx_resolvconf(ub, ctx->resolvconf ?
 							     ctx->resolvconf :
@@ -1086,21 +1120,168 @@ rsip_status ctx_start(rsip_ctx *ctx)
 				      ctx->resolvconf ? ctx->resolvconf : "/etc/resolv.conf");
 		break;
 	case DNS_MODE_RECURSIVE:
-		if (st == RSIP_OK && ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF)
-			st = ub_check(ctx, ub_ctx_add_ta_file(ub, ROOT_KEY_FILE), ROOT_KEY_FILE);
 		break;
 	}
+	if (st == RSIP_OK && root_anchor)
+		st = ub_check(ctx, ub_ctx_add_ta_file(ub, ctx->root_key_file),
+			      ctx->root_key_file);
 	/* Under the off policy there is no validator to give anchors to. */
 	for (size_t i = 0; i < ctx->ta_files.n && st == RSIP_OK &&
 	     ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF; i++)
 		st = ub_check(ctx, ub_ctx_add_ta_file(ub, ctx->ta_files.items[i]),
 			      ctx->ta_files.items[i]);
 	free(conf);
+	if (st != RSIP_OK) {
+		ub_ctx_delete(ub);
+		return st;
+	}
+	*ubp = ub;
+	return RSIP_OK;
+}
+
+/* The answer to the root probe (ctx_start()). */
+struct root_probe {
+	bool done;
+	int err;
+	struct ub_result *result;
+};
+
+static void root_probe_done(void *arg, int err, struct ub_result *result)
+{
+	struct root_probe *p = arg;
+	p->done = true;
+	p->err = err;
+	p->result = result;
+}
+
+/* Ask the servers for ". DNSKEY" through the asynchronous API and wait at
+ * most ms for the answer (the context's fd, poll, ub_process: never the
+ * blocking ub_resolve(), which builds a worker per call).  True when the
+ * answer validated from the root anchor; else why says how it did not. */
+static bool root_probe_secure(struct ub_ctx *ub, unsigned ms, char *why, size_t len)
+{
+	struct root_probe p = {false, 0, NULL};
+	struct timespec now, end;
+	int id = 0, err, fd;
+	bool secure = false;
+
+	err = ub_resolve_async(ub, ".", LDNS_RR_TYPE_DNSKEY, LDNS_RR_CLASS_IN, &p,
+			       root_probe_done, &id);
+	if (err != 0) {
+		snprintf(why, len, "%s", ub_strerror(err));
+		return false;
+	}
+	fd = ub_fd(ub);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)(ms / 1000);
+	end.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	while (!p.done && fd >= 0) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		long left;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long)(end.tv_sec - now.tv_sec) * 1000L +
+		       (end.tv_nsec - now.tv_nsec) / 1000000L;
+		if (left <= 0)
+			break;
+		if (poll(&pfd, 1, (int)(left > 1000 ? 1000 : left)) > 0 &&
+		    ub_process(ub) != 0)
+			break;
+	}
+	if (!p.done) {
+		ub_cancel(ub, id);
+		snprintf(why, len, "no answer within %u ms", ms);
+		return false;
+	}
+	if (p.err != 0)
+		snprintf(why, len, "%s", ub_strerror(p.err));
+	else if (p.result->secure)
+		secure = true;
+	else if (p.result->bogus)
+		snprintf(why, len, "bogus: %s", p.result->why_bogus ? p.result->why_bogus :
+			 "libunbound gave no reason");
+	else if (p.result->rcode != LDNS_RCODE_NOERROR)
+		snprintf(why, len, "%s%s%s", rcode_name(p.result->rcode),
+			 p.result->why_bogus ? ": " : "",
+			 p.result->why_bogus ? p.result->why_bogus : "");
+	else if (!p.result->havedata)
+		snprintf(why, len, "NOERROR without a DNSKEY record");
+	else
+		snprintf(why, len, "DNSKEY records without a valid signature");
+	ub_resolve_free(p.result);
+	return secure;
+}
+
+rsip_status ctx_start(rsip_ctx *ctx)
+{
+	struct ub_ctx *ub;
+	rsip_status st = RSIP_OK;
+	bool automatic = false;
+
+	if (ctx->ub != NULL)
+		return RSIP_OK;
+	if (!ctx->suffixes_set && ctx->suffixes.n == 0) {
+		char *def = rsip_strdup("e164.arpa.");
+		if (def == NULL || rsip_vec_push(&ctx->suffixes, def) != 0) {
+			free(def);
+			return RSIP_E_NOMEM;
+		}
+	}
+	if (ctx->backend != NULL)
+		return RSIP_OK; /* questions go to the harness, not to libunbound */
+	/* RFC 4035 §4.3: validation starts from a trust anchor.  A forwarder
+	 * is asked like the root would be: from the system's root anchor,
+	 * unless the user named anchors of their own (those are strict: no
+	 * probe, no downgrade). */
+	if ((ctx->mode == DNS_MODE_SERVERS || ctx->mode == DNS_MODE_RESOLVCONF) &&
+	    ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF && ctx->ta_files.n == 0) {
+		automatic = access(ctx->root_key_file, R_OK) == 0;
+		if (!automatic && asprintf(&ctx->dnssec_note, "the root trust anchor %s cannot "
+					   "be read (%s): answers are insecure, not validated",
+					   ctx->root_key_file, strerror(errno)) < 0)
+			ctx->dnssec_note = NULL;
+	}
+	st = ub_configure(ctx, automatic || (ctx->mode == DNS_MODE_RECURSIVE &&
+					     ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF),
+			  &ub);
+	if (st == RSIP_OK && automatic) {
+		/* Servers that return no DNSSEC data for the root (a forwarder
+		 * stripping RRSIGs or the DO bit, an authoritative server
+		 * refusing ". DNSKEY", one serving only test zones) would make
+		 * every answer bogus.  Their answers are insecure instead, said
+		 * once; the validator stays, so the require policy refuses them.
+		 * An on-path attacker can do the same (doc/HARDENING.md). */
+		unsigned ms = ctx->limits.question_ms;
+		char why[200], src[160];
+		if (ms == 0 || ms > ctx->limits.deadline_ms)
+			ms = ctx->limits.deadline_ms;
+		if (root_probe_secure(ub, ms, why, sizeof(why))) {
+			ctx->root_anchored = true;
+		} else {
+			ub_ctx_delete(ub);
+			ctx_dns_source(ctx, src, sizeof(src));
+			if (asprintf(&ctx->dnssec_note, "%s%s return%s no DNSSEC data for the "
+				     "root that validates with %s (. DNSKEY: %s); answers are "
+				     "insecure, not validated",
+				     ctx->mode == DNS_MODE_RESOLVCONF ? "" :
+				     ctx->servers.n > 1 ? "the servers " : "the server ", src,
+				     ctx->mode == DNS_MODE_SERVERS && ctx->servers.n == 1 ? "s" :
+				     "", ctx->root_key_file, why) < 0)
+				ctx->dnssec_note = NULL;
+			st = ub_configure(ctx, false, &ub);
+		}
+	}
+	if (ctx->mode == DNS_MODE_RECURSIVE && ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF)
+		ctx->root_anchored = true;
 	if (st == RSIP_OK && ctx->cache_size > 0 && ctx->cache_bytes > 0 &&
 	    (ctx->cache = cache_new(ctx->cache_size, ctx->cache_bytes)) == NULL)
 		st = RSIP_E_NOMEM;
 	if (st != RSIP_OK) {
-		ub_ctx_delete(ub);
+		if (ub != NULL)
+			ub_ctx_delete(ub);
 		return st;
 	}
 	ctx->ub = ub;

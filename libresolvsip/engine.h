@@ -105,6 +105,11 @@ struct rsip_ctx {
 	rsip_dnssec_policy dnssec_policy;
 	rsip_failure_policy failure_policy;
 	char *tmpdir;                /* generated unbound config and root stub */
+	const char *root_key_file;   /* the system's root anchor (ROOT_KEY_FILE) */
+	bool root_anchored;          /* validating from it (recursion, or the probe
+					of ctx_start() found the servers' root secure) */
+	char *dnssec_note;           /* why answers are not validated, or NULL */
+	bool dnssec_noted;           /* a result carries dnssec_note already */
 	/* Transport preference order and the supported mask. */
 	rsip_transport tp_order[RSIP_MAX_TRANSPORTS];
 	size_t tp_count;
@@ -147,6 +152,10 @@ bool ctx_under_anchor(const rsip_ctx *ctx, const char *name);
 /* Answer questions from backend instead of libunbound (before the first
  * resolution; for the fuzzing and test harness). */
 void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend);
+/* Take path (which must outlive the context) as the system's root trust
+ * anchor instead of /usr/share/dns/root.key (before the first resolution;
+ * for tests that sign a root of their own). */
+void ctx_set_root_key_file(rsip_ctx *ctx, const char *path);
 void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* True while the target is remembered as failed.  Caller holds the lock. */

@@ -25,6 +25,7 @@
 #define ctx_expire(...) rsip__ctx_expire(__VA_ARGS__)
 #define ctx_may_use_additional(...) rsip__ctx_may_use_additional(__VA_ARGS__)
 #define ctx_set_backend(...) rsip__ctx_set_backend(__VA_ARGS__)
+#define ctx_set_root_key_file(...) rsip__ctx_set_root_key_file(__VA_ARGS__)
 #define ctx_start(...) rsip__ctx_start(__VA_ARGS__)
 #define ctx_supports(...) rsip__ctx_supports(__VA_ARGS__)
 #define ctx_target_failed(...) rsip__ctx_target_failed(__VA_ARGS__)

@@ -342,6 +342,7 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 				    rsip_callback callback, void *arg, int *idp)
 {
 	struct resolution *r;
+	struct timespec started;
 	rsip_status st;
 
 	if (idp != NULL)
@@ -349,6 +350,9 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	if (ctx == NULL || input == NULL || callback == NULL)
 		return RSIP_E_INVALID;
 	pthread_mutex_lock(&ctx->lock);
+	/* The deadline counts from here: the first resolution's includes the
+	 * wait of ctx_start() for the servers' root keys. */
+	now_monotonic(&started);
 	st = ctx_start(ctx);
 	if (st != RSIP_OK) {
 		pthread_mutex_unlock(&ctx->lock);
@@ -365,10 +369,15 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	r->cb_arg = arg;
 	r->wave = 1;
 	r->res->trace = ctx->trace;
+	/* Why nothing validates: said once, on the first result. */
+	if (ctx->dnssec_note != NULL && !ctx->dnssec_noted) {
+		result_note(r->res, "DNSSEC: %s", ctx->dnssec_note);
+		ctx->dnssec_noted = true;
+	}
 	/* Issue 8: the limits in force when it starts, and its deadline. */
 	r->limits = ctx->limits;
 	r->failure_policy = ctx->failure_policy;
-	now_monotonic(&r->deadline);
+	r->deadline = started;
 	r->deadline.tv_sec += (time_t)(r->limits.deadline_ms / 1000);
 	r->deadline.tv_nsec += (long)(r->limits.deadline_ms % 1000) * 1000000L;
 	if (r->deadline.tv_nsec >= 1000000000L) {

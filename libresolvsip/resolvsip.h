@@ -184,6 +184,20 @@ RSIP_API rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx);
 RSIP_API rsip_status rsip_ctx_add_trust_anchor_file(rsip_ctx *ctx,
 						    const char *path);
 
+/** Why the answers of this context are not validated, or NULL.  In server
+ * and resolv.conf mode, with a DNSSEC policy other than off and no anchor
+ * added with rsip_ctx_add_trust_anchor_file(), the first resolution loads
+ * the system's root trust anchor (/usr/share/dns/root.key) and asks the
+ * servers for the root's DNSKEY records (one question, waited for at most
+ * the question timeout, counted in that resolution's deadline).  When they
+ * do not validate from the anchor (a forwarder that strips signatures, a
+ * server that refuses the question or serves only its own zones), the
+ * context goes on without the root anchor: answers are insecure, never
+ * bogus, the require policy refuses them, and this sentence says so.  It
+ * is also a note of the first result.  Also set when the root anchor cannot
+ * be read.  Owned by the context; NULL before the first resolution. */
+RSIP_API const char *rsip_ctx_dnssec_note(const rsip_ctx *ctx);
+
 /** What a resolution does with the DNSSEC state of each answer (RFC 4035
  * §4.3 states; RFC 3263 §7 and RFC 6116 §7 name spoofing as the threat). */
 typedef enum rsip_dnssec_policy {
@@ -403,7 +417,9 @@ RSIP_API rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri,
  * belongs to the callee: rsip_result_free() it. */
 typedef void (*rsip_callback)(void *arg, rsip_result *result);
 
-/** Start a resolution; @p callback receives the result.
+/** Start a resolution; @p callback receives the result.  The first one of a
+ * context in server or resolv.conf mode without an anchor of the caller's
+ * waits here for one question (see rsip_ctx_dnssec_note()).
  * @param idp  receives an id for rsip_cancel() (may be NULL).
  * @return RSIP_OK when started (or already called back), RSIP_E_NOMEM,
  *         RSIP_E_CONFIG (the DNS mode could not be set up), RSIP_E_INVALID. */

@@ -53,6 +53,7 @@ struct app {
 	struct tally tally;
 	struct progress progress;
 	double started;      /* seconds, monotonic */
+	int dnssec_noted;    /* rsip_ctx_dnssec_note() written to stderr */
 };
 
 static double now_seconds(void)
@@ -147,6 +148,14 @@ static void emit(struct app *app, const rsip_result *res, int response)
 			rsip_strerror(status));
 		app->fatal = EXIT_USAGE;
 		return;
+	}
+	/* Why answers are not validated: once per run, for the person, also
+	 * when the output is for a program (JSON, --short). */
+	if (!app->dnssec_noted && o->output != OUTPUT_QUIET &&
+	    rsip_ctx_dnssec_note(app->ctx) != NULL) {
+		progress_clear(app);
+		fprintf(stderr, PROGRAM ": note: %s\n", rsip_ctx_dnssec_note(app->ctx));
+		app->dnssec_noted = 1;
 	}
 	if (status == RSIP_OK && rsip_result_target_count(res) == 0)
 		exit_class = EXIT_NO_TARGET; /* not expected: ok means a target */
