@@ -86,8 +86,10 @@ struct zone {
 
 static struct zone *zones;
 static size_t nzones;
-static ldns_rr **records; /* every record of every zone (SOAs included) */
+static ldns_rr **records; /* every record of every zone (SOAs included), sorted by owner */
 static size_t nrecords;
+static ldns_rr **dnames; /* the DNAME records among them */
+static size_t ndnames;
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -101,7 +103,11 @@ static void *xrealloc(void *p, size_t n)
 
 static void add_record(ldns_rr *rr)
 {
-	records = xrealloc(records, (nrecords + 1) * sizeof(*records));
+	static size_t room;
+	if (nrecords == room) {
+		room = room ? 2 * room : 256;
+		records = xrealloc(records, room * sizeof(*records));
+	}
 	records[nrecords++] = rr;
 }
 
@@ -136,6 +142,51 @@ static void load_zone(const char *path)
 static int name_eq(const ldns_rdf *a, const ldns_rdf *b)
 {
 	return ldns_dname_compare(a, b) == 0;
+}
+
+/* Records in the canonical order of their owners (RFC 4034 §6.1), the zone files' order
+ * kept among one owner's: a name's records are contiguous and the names below it follow
+ * them, so that a lookup is a binary search, not a scan (batch tests load 10^4 names). */
+
+static int by_owner(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = ldns_dname_compare(ldns_rr_owner(records[a]), ldns_rr_owner(records[b]));
+	return c != 0 ? c : (a > b) - (a < b);
+}
+
+static void index_records(void)
+{
+	size_t *order = xrealloc(NULL, nrecords * sizeof(*order));
+	ldns_rr **sorted = xrealloc(NULL, nrecords * sizeof(*sorted));
+
+	for (size_t i = 0; i < nrecords; i++)
+		order[i] = i;
+	qsort(order, nrecords, sizeof(*order), by_owner);
+	for (size_t i = 0; i < nrecords; i++) {
+		sorted[i] = records[order[i]];
+		if (ldns_rr_get_type(sorted[i]) == LDNS_RR_TYPE_DNAME) {
+			dnames = xrealloc(dnames, (ndnames + 1) * sizeof(*dnames));
+			dnames[ndnames++] = sorted[i];
+		}
+	}
+	free(records);
+	free(order);
+	records = sorted;
+}
+
+/* The index of the first record whose owner is NAME or after it in canonical order. */
+static size_t first_at_or_after(const ldns_rdf *name)
+{
+	size_t lo = 0, hi = nrecords;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ldns_dname_compare(ldns_rr_owner(records[mid]), name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static int at_or_below(const ldns_rdf *name, const ldns_rdf *apex)
@@ -351,10 +402,9 @@ static ldns_rr *dname_above(const ldns_rdf *name, long zone)
 {
 	ldns_rr *best = NULL;
 
-	for (size_t i = 0; i < nrecords; i++) {
-		ldns_rr *rr = records[i];
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNAME ||
-		    !ldns_dname_is_subdomain(name, ldns_rr_owner(rr)) ||
+	for (size_t i = 0; i < ndnames; i++) {
+		ldns_rr *rr = dnames[i];
+		if (!ldns_dname_is_subdomain(name, ldns_rr_owner(rr)) ||
 		    !at_or_below(ldns_rr_owner(rr), zones[zone].apex))
 			continue;
 		if (best == NULL || ldns_dname_label_count(ldns_rr_owner(rr)) >
@@ -389,10 +439,10 @@ static ldns_rr *synthesise_cname(const ldns_rdf *name, const ldns_rr *dname)
 static void add_target_addresses(struct answer *a, const ldns_rdf *target,
 				 enum additional_mode mode)
 {
-	for (size_t i = 0; i < nrecords; i++) {
+	for (size_t i = first_at_or_after(target);
+	     i < nrecords && name_eq(ldns_rr_owner(records[i]), target); i++) {
 		ldns_rr_type t = ldns_rr_get_type(records[i]);
-		if ((t == LDNS_RR_TYPE_A || (t == LDNS_RR_TYPE_AAAA && mode == ADD_ALL)) &&
-		    name_eq(ldns_rr_owner(records[i]), target))
+		if (t == LDNS_RR_TYPE_A || (t == LDNS_RR_TYPE_AAAA && mode == ADD_ALL))
 			add_rr(a, SEC_ADDITIONAL, records[i]);
 	}
 }
@@ -429,13 +479,9 @@ static void answer_from_zones(struct answer *a, const ldns_rdf *qname, enum addi
 			ldns_rr_free(syn);
 			goto next;
 		}
-		for (size_t i = 0; i < nrecords; i++) {
+		size_t i = first_at_or_after(name);
+		for (; i < nrecords && name_eq(ldns_rr_owner(records[i]), name); i++) {
 			ldns_rr *rr = records[i];
-			if (!name_eq(ldns_rr_owner(rr), name)) {
-				if (ldns_dname_is_subdomain(ldns_rr_owner(rr), name))
-					below = 1;
-				continue;
-			}
 			exists = 1;
 			if (a->qtype == LDNS_RR_TYPE_ANY || ldns_rr_get_type(rr) == a->qtype) {
 				add_rr(a, SEC_ANSWER, rr);
@@ -444,6 +490,7 @@ static void answer_from_zones(struct answer *a, const ldns_rdf *qname, enum addi
 				cname = rr;
 			}
 		}
+		below = i < nrecords && ldns_dname_is_subdomain(ldns_rr_owner(records[i]), name);
 		if (matched)
 			break;
 		if (cname != NULL) {
@@ -1127,6 +1174,18 @@ static void conn_read(size_t i)
 	}
 }
 
+/* Room for a burst of questions (a batch puts thousands on the wire at once): the
+ * kernel's default buffer holds a few hundred, and the harness's own drops must not
+ * pass for faults; the rules make those.  SO_RCVBUFFORCE passes rmem_max as root. */
+#define UDP_RECEIVE_BUFFER (8 << 20)
+
+static void grow_receive_buffer(int fd)
+{
+	int size = UDP_RECEIVE_BUFFER;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int set_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
@@ -1156,6 +1215,8 @@ static int open_sockets(const char *addr, long port, int *tcp_fd, long *bound)
 		else
 			((struct sockaddr_in6 *)&sa)->sin6_port = htons((uint16_t)port);
 		udp_fd = socket(sa.ss_family, SOCK_DGRAM, 0);
+		if (udp_fd >= 0)
+			grow_receive_buffer(udp_fd);
 		if (udp_fd < 0 || bind(udp_fd, (struct sockaddr *)&sa, salen) != 0 ||
 		    getsockname(udp_fd, (struct sockaddr *)&sa, &salen) != 0)
 			goto fail;
@@ -1248,6 +1309,7 @@ int main(int argc, char **argv)
 	}
 	if (addr == NULL || port < 0 || nzones == 0 || optind != argc)
 		usage();
+	index_records();
 	if (rulepath != NULL)
 		load_rules(rulepath);
 	if (logpath != NULL && (querylog = fopen(logpath, "a")) == NULL) {
