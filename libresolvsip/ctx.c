@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1061,6 +1062,41 @@ static rsip_status lift_private_use_zones(rsip_ctx *ctx, struct ub_ctx *ub, bool
 /* Configure a new libunbound context for the context's mode.  root_anchor:
  * validate from the system's root trust anchor (recursion; servers and
  * resolv.conf when the user gave no anchor: see ctx_start()). */
+/* Room for many questions at once, so that those of slow or silent domains
+ * do not hold up the others.  libunbound's library defaults are sized for a
+ * few questions (measured: outgoing-range 16, that is 16 UDP questions on the
+ * wire at once, the rest queued behind them; num-queries-per-thread 1024,
+ * beyond which a new question pushes out one older than jostle-timeout;
+ * outgoing-num-tcp 2).  Each question on the wire holds a socket, so the
+ * range stays inside the descriptors this process may open. */
+#define UB_OUTGOING_RANGE_MAX 4096
+#define UB_SPARE_DESCRIPTORS 128 /* for the application's own files and sockets */
+#define UB_QUERIES_PER_THREAD "8192"
+#define UB_OUTGOING_TCP "32"
+
+static rsip_status set_capacity(rsip_ctx *ctx, struct ub_ctx *ub)
+{
+	struct rlimit nofile;
+	rlim_t range = UB_OUTGOING_RANGE_MAX;
+	char value[24];
+	rsip_status st;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
+	    nofile.rlim_cur < range + UB_SPARE_DESCRIPTORS)
+		range = nofile.rlim_cur > UB_SPARE_DESCRIPTORS + 16 ?
+			nofile.rlim_cur - UB_SPARE_DESCRIPTORS : 16;
+	snprintf(value, sizeof(value), "%lu", (unsigned long)range);
+	st = ub_check(ctx, ub_ctx_set_option(ub, "outgoing-range:", value), "outgoing-range");
+	if (st == RSIP_OK)
+		st = ub_check(ctx, ub_ctx_set_option(ub, "num-queries-per-thread:",
+						     UB_QUERIES_PER_THREAD),
+			      "num-queries-per-thread");
+	if (st == RSIP_OK)
+		st = ub_check(ctx, ub_ctx_set_option(ub, "outgoing-num-tcp:", UB_OUTGOING_TCP),
+			      "outgoing-num-tcp");
+	return st;
+}
+
 static rsip_status ub_configure(rsip_ctx *ctx, bool root_anchor, struct ub_ctx **ubp)
 {
 	struct ub_ctx *ub;
@@ -1080,6 +1116,8 @@ static rsip_status ub_configure(rsip_ctx *ctx, bool root_anchor, struct ub_ctx *
 	if (st == RSIP_OK)
 		st = ub_check(ctx, ub_ctx_set_option(ub, "rrset-roundrobin:", "no"),
 			      "rrset-roundrobin");
+	if (st == RSIP_OK)
+		st = set_capacity(ctx, ub);
 	/* Other modes: the same modules as in zones mode (above). */
 	if (st == RSIP_OK && ctx->mode != DNS_MODE_ZONES) {
 		bool off = ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,10 +127,12 @@ static void tally_result(struct tally *t, const rsip_result *res, int exit_class
 	}
 }
 
-/* Write one result and account for its exit status.  A result saying the
- * DNS mode could not be set up stops everything: every other would fail the
- * same way. */
-static void emit(struct app *app, const rsip_result *res, int response)
+/* Account for one result's exit status and render it to out (and err, for
+ * --short's error lines); the caller writes the separator between results.
+ * A result saying the DNS mode could not be set up stops everything: every
+ * other would fail the same way. */
+static void render_result(struct app *app, const rsip_result *res, int response, FILE *out,
+			  FILE *err)
 {
 	rsip_status status = rsip_result_status(res);
 	const struct sipresolve_options *o = app->opts;
@@ -174,7 +177,7 @@ static void emit(struct app *app, const rsip_result *res, int response)
 		progress_clear(app);
 	switch (o->output) {
 	case OUTPUT_JSON:
-		if (render_json(stdout, res, &in) != 0) {
+		if (render_json(out, res, &in) != 0) {
 			fputs(PROGRAM ": out of memory\n", stderr);
 			app->fatal = EXIT_DNS_FAILURE;
 			return;
@@ -182,17 +185,32 @@ static void emit(struct app *app, const rsip_result *res, int response)
 		break;
 	case OUTPUT_SHORT:
 		progress_clear(app); /* an error line may go to stderr */
-		render_short(stdout, stderr, res);
+		render_short(out, err, res);
 		break;
 	case OUTPUT_QUIET:
 		break;
 	case OUTPUT_TEXT:
-		if (app->written > 0)
-			fputc('\n', stdout);
-		render_text(stdout, res, &in, app->colour);
+		render_text(out, res, &in, app->colour);
 		break;
 	}
+}
+
+/* Text results are separated by an empty line. */
+static void write_separator(struct app *app)
+{
+	if (app->opts->output == OUTPUT_TEXT && app->written > 0)
+		fputc('\n', stdout);
 	app->written++;
+}
+
+/* Write one result now. */
+static void emit(struct app *app, const rsip_result *res, int response)
+{
+	if (app->fatal)
+		return;
+	if (rsip_result_status(res) != RSIP_E_CONFIG)
+		write_separator(app);
+	render_result(app, res, response, stdout, stderr);
 }
 
 /* A setter refused its option: say which, with the context's reason. */
@@ -374,7 +392,15 @@ static void run_arguments(struct app *app)
 
 /* ------------------------------------------------------------------ */
 /* Batch mode: up to --concurrency resolutions in flight, results written
- * in input order through a reorder window of as many slots. */
+ * in input order.  A result that comes before those of earlier lines is
+ * rendered at once and held as text, so that one slow line does not stop
+ * the lines behind it: at most REORDER_LINES(concurrency) lines and
+ * REORDER_BYTES of held output (sipresolve(1), "Batch mode"); when either is
+ * reached, no line starts until the earliest one is done. */
+#define REORDER_BYTES ((size_t)16 << 20)
+#define REORDER_LINES_MIN 65536ul
+#define REORDER_LINES(concurrency) \
+	((concurrency) * 4 > REORDER_LINES_MIN ? (concurrency) * 4 : REORDER_LINES_MIN)
 
 /* Lines from a descriptor through one buffer that grows only with the
  * longest line. */
@@ -525,19 +551,33 @@ struct batch;
 
 struct slot {
 	struct batch *batch;
-	rsip_result *result;
+	char *out, *err;      /* the rendered result, for standard output and error */
+	size_t out_len, err_len;
 	int done;             /* the result is here, not yet written */
 	int called;           /* the callback ran (done may be cleared since) */
 	int response;         /* the input was a --response Via value */
+	int separate;         /* a separator goes before it (not for a fatal result) */
 };
 
 struct batch {
 	struct app *app;
 	struct slot *slots;   /* the reorder window, a ring indexed by sequence */
-	size_t window;
+	size_t window;        /* REORDER_LINES */
 	size_t started;       /* sequence numbers handed out */
 	size_t next_write;    /* sequence of the next result to write */
+	size_t in_flight;     /* started, not called back */
+	size_t held_bytes;    /* rendered, not written */
 };
+
+static void slot_clear(struct batch *b, struct slot *slot)
+{
+	b->held_bytes -= slot->out_len + slot->err_len;
+	free(slot->out);
+	free(slot->err);
+	slot->out = slot->err = NULL;
+	slot->out_len = slot->err_len = 0;
+	slot->done = 0;
+}
 
 /* Write the results that are next in input order. */
 static void batch_flush(struct batch *b)
@@ -547,19 +587,37 @@ static void batch_flush(struct batch *b)
 
 		if (!slot->done)
 			break;
-		if (slot->result == NULL) {
-			if (!b->app->fatal)
-				fputs(PROGRAM ": out of memory\n", stderr);
-			raise_exit(b->app, EXIT_DNS_FAILURE);
-			b->app->fatal = EXIT_DNS_FAILURE;
-		} else {
-			emit(b->app, slot->result, slot->response);
-			rsip_result_free(slot->result);
+		if (!b->app->fatal) {
+			if (b->app->progress.stdout_tty)
+				progress_clear(b->app);
+			if (slot->separate)
+				write_separator(b->app);
+			fwrite(slot->out, 1, slot->out_len, stdout);
+			if (slot->err_len > 0) {
+				progress_clear(b->app);
+				fwrite(slot->err, 1, slot->err_len, stderr);
+			}
 		}
-		slot->result = NULL;
-		slot->done = 0;
+		slot_clear(b, slot);
 		b->next_write++;
 	}
+}
+
+/* Render a result into the slot's two buffers: 0, or -1 (out of memory). */
+static int batch_render(struct batch *b, struct slot *slot, const rsip_result *result)
+{
+	FILE *out = open_memstream(&slot->out, &slot->out_len);
+	FILE *err = out != NULL ? open_memstream(&slot->err, &slot->err_len) : NULL;
+	int failed = out == NULL || err == NULL;
+
+	if (!failed) {
+		slot->separate = rsip_result_status(result) != RSIP_E_CONFIG;
+		render_result(b->app, result, slot->response, out, err);
+	}
+	failed |= out != NULL && fclose(out) != 0;
+	failed |= err != NULL && fclose(err) != 0;
+	b->held_bytes += slot->out_len + slot->err_len;
+	return failed ? -1 : 0;
 }
 
 /* May run inside rsip_resolve_async() (malformed input), or inside
@@ -567,11 +625,19 @@ static void batch_flush(struct batch *b)
 static void batch_callback(void *arg, rsip_result *result)
 {
 	struct slot *slot = arg;
+	struct batch *b = slot->batch;
 
-	slot->result = result;
+	b->in_flight--;
+	if (result == NULL || batch_render(b, slot, result) != 0) {
+		if (!b->app->fatal)
+			fputs(PROGRAM ": out of memory\n", stderr);
+		raise_exit(b->app, EXIT_DNS_FAILURE);
+		b->app->fatal = EXIT_DNS_FAILURE;
+	}
+	rsip_result_free(result);
 	slot->done = 1;
 	slot->called = 1;
-	batch_flush(slot->batch);
+	batch_flush(b);
 }
 
 /* Start one resolution in the next slot: 0, or -1 (fatal, printed). */
@@ -581,16 +647,17 @@ static int batch_start(struct batch *b, const struct input_arg *input)
 	rsip_status st;
 
 	slot->batch = b;
-	slot->result = NULL;
 	slot->done = 0;
 	slot->called = 0;
 	slot->response = input->response;
 	/* Counted before the call: the callback may come before it returns. */
 	b->started++;
+	b->in_flight++;
 	st = start_input(b->app, input, batch_callback, slot);
 	if (st == RSIP_OK || slot->called)
 		return 0;
 	b->started--;
+	b->in_flight--;
 	progress_clear(b->app);
 	if (st == RSIP_E_CONFIG) {
 		const char *msg = rsip_ctx_errmsg(b->app->ctx);
@@ -806,6 +873,22 @@ static void batch_summary(struct app *app)
 		"questions");
 }
 
+/* Batch mode puts many questions on the wire, each on a socket of its own
+ * (sipresolve(1), "Batch mode"): allow the hard limit of descriptors, at most
+ * BATCH_DESCRIPTORS, before the library sizes itself to the limit. */
+#define BATCH_DESCRIPTORS 65536
+
+static void raise_descriptor_limit(void)
+{
+	struct rlimit nofile;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur >= BATCH_DESCRIPTORS)
+		return;
+	nofile.rlim_cur = nofile.rlim_max < BATCH_DESCRIPTORS ? nofile.rlim_max :
+								BATCH_DESCRIPTORS;
+	(void)setrlimit(RLIMIT_NOFILE, &nofile);
+}
+
 static void run_batch(struct app *app)
 {
 	const char *path = app->opts->batch;
@@ -820,7 +903,7 @@ static void run_batch(struct app *app)
 	memset(&reader, 0, sizeof(reader));
 	memset(&b, 0, sizeof(b));
 	b.app = app;
-	b.window = app->opts->concurrency;
+	b.window = REORDER_LINES(app->opts->concurrency);
 	app->started = now_seconds();
 
 	if (strcmp(path, "-") == 0) {
@@ -868,7 +951,8 @@ static void run_batch(struct app *app)
 		while (!app->fatal) {
 			const struct input_arg *input;
 
-			if (b.started - b.next_write >= b.window) {
+			if (b.in_flight >= app->opts->concurrency ||
+			    b.started - b.next_write >= b.window || b.held_bytes >= REORDER_BYTES) {
 				window_full = 1;
 				break;
 			}
@@ -891,8 +975,7 @@ static void run_batch(struct app *app)
 done:
 	/* Results that came back but were not written (after a fatal error). */
 	for (i = 0; b.slots != NULL && i < b.window; i++)
-		if (b.slots[i].done)
-			rsip_result_free(b.slots[i].result);
+		slot_clear(&b, &b.slots[i]);
 	free(b.slots);
 	free(reader.buf);
 	free(reader.escaped);
@@ -945,6 +1028,8 @@ int main(int argc, char **argv)
 	app.colour = opts.output == OUTPUT_TEXT && isatty(STDOUT_FILENO) &&
 		     (no_color == NULL || *no_color == '\0');
 
+	if (opts.batch != NULL)
+		raise_descriptor_limit();
 	st = rsip_ctx_new(&app.ctx);
 	if (st != RSIP_OK) {
 		fprintf(stderr, PROGRAM ": cannot create a context: %s\n", rsip_strerror(st));
