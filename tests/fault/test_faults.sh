@@ -91,11 +91,13 @@ wait_all() {
 
 S=fault.test
 both good --timeout 2 "sip:x@good.$S"
-for c in servfail refused dropped keep srvfail bothfail tcok tcclose tcgarbage wrongid wrongq \
+for c in servfail refused formerr notimp dropped keep srvfail bothfail tcok tcclose tcgarbage wrongid wrongq \
 	shorta extra cname; do
 	both "$c" --timeout 2 "sip:x@$c.$S"
 done
 both loop --timeout 2 "sip:x@loop1.$S"
+both dname --timeout 2 "sip:x@x.dname.$S"
+both dloop --timeout 2 "sip:x@x.dloop1.$S"
 both aaaadrop --timeout 4 "sip:x@aaaadrop.$S"
 both aaaaslow --timeout 4 --question-timeout 0.5 "sip:x@aaaaslow.$S"
 both fallback --timeout 2 --on-dns-failure fallback "sip:x@servfail.$S"
@@ -140,7 +142,7 @@ is "$(targets)" "tls/2001:db8::1/5061 tls/192.0.2.1/5061" "good: the TLS targets
 # ---- a failed NAPTR question where the NAPTR chooses TLS first -----------------------
 # RFC 3263 §4.1 falls back to SRV per transport only when there is no NAPTR: a failed
 # question says nothing of what exists, and _sip._udp must not be reached through it.
-for c in servfail refused dropped; do
+for c in servfail refused formerr notimp dropped; do
 	load "$c"
 	is "$rc" 3 "$c: NAPTR failed: exit 3"
 	if [ "$c" = dropped ]; then
@@ -321,6 +323,17 @@ ok $? "loop: a CNAME loop: not ok, exit $rc, status $(j .status)"
 is "$(targets)" "" "loop: no target"
 bounded 4000 loop
 contains "$text" "loop1.$S." "loop: the trace names the looping name"
+# RFC 6672 §3.2: the CNAME synthesised from a DNAME is followed like any other.
+load dname
+is "$rc $(j .status)" "0 ok" "dname: x.dname.$S through its DNAME resolves"
+is "$(targets)" "tls/192.0.2.44/5061" "dname: to the target under dtarget.$S"
+bounded 4000 dname
+load dloop
+[ "$rc" -ne 0 ] && [ "$rc" -lt 4 ] && [ "$(j .status)" != ok ]
+ok $? "dloop: a DNAME loop: not ok, exit $rc, status $(j .status)"
+is "$(targets)" "" "dloop: no target"
+bounded 4000 dloop
+contains "$text" "x.dloop1.$S." "dloop: the trace names the looping name"
 
 # ---- ENUM (RFC 6116 §5.2.1: non-terminal rules that loop) ------------------------------
 load enumok
