@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -397,7 +396,7 @@ static void run_arguments(struct app *app)
  * the lines behind it: at most REORDER_LINES(concurrency) lines and
  * REORDER_BYTES of held output (sipresolve(1), "Batch mode"); when either is
  * reached, no line starts until the earliest one is done. */
-#define REORDER_BYTES ((size_t)16 << 20)
+#define REORDER_BYTES ((size_t)4 << 20)
 #define REORDER_LINES_MIN 65536ul
 #define REORDER_LINES(concurrency) \
 	((concurrency) * 4 > REORDER_LINES_MIN ? (concurrency) * 4 : REORDER_LINES_MIN)
@@ -549,8 +548,13 @@ static char *batch_clean_line(struct line_reader *r, char *line, size_t len)
 
 struct batch;
 
-struct slot {
+/* What a resolution's callback is given: its batch and its line's sequence. */
+struct ticket {
 	struct batch *batch;
+	size_t seq;
+};
+
+struct slot {
 	char *out, *err;      /* the rendered result, for standard output and error */
 	size_t out_len, err_len;
 	int done;             /* the result is here, not yet written */
@@ -562,7 +566,8 @@ struct slot {
 struct batch {
 	struct app *app;
 	struct slot *slots;   /* the reorder window, a ring indexed by sequence */
-	size_t window;        /* REORDER_LINES */
+	size_t window;        /* its size: grows, doubling, up to max_window */
+	size_t max_window;    /* REORDER_LINES */
 	size_t started;       /* sequence numbers handed out */
 	size_t next_write;    /* sequence of the next result to write */
 	size_t in_flight;     /* started, not called back */
@@ -606,13 +611,15 @@ static void batch_flush(struct batch *b)
 /* Render a result into the slot's two buffers: 0, or -1 (out of memory). */
 static int batch_render(struct batch *b, struct slot *slot, const rsip_result *result)
 {
+	/* Only --short writes error lines with its results. */
+	int want_err = b->app->opts->output == OUTPUT_SHORT;
 	FILE *out = open_memstream(&slot->out, &slot->out_len);
-	FILE *err = out != NULL ? open_memstream(&slot->err, &slot->err_len) : NULL;
-	int failed = out == NULL || err == NULL;
+	FILE *err = out != NULL && want_err ? open_memstream(&slot->err, &slot->err_len) : NULL;
+	int failed = out == NULL || (want_err && err == NULL);
 
 	if (!failed) {
 		slot->separate = rsip_result_status(result) != RSIP_E_CONFIG;
-		render_result(b->app, result, slot->response, out, err);
+		render_result(b->app, result, slot->response, out, err != NULL ? err : stderr);
 	}
 	failed |= out != NULL && fclose(out) != 0;
 	failed |= err != NULL && fclose(err) != 0;
@@ -621,13 +628,25 @@ static int batch_render(struct batch *b, struct slot *slot, const rsip_result *r
 }
 
 /* May run inside rsip_resolve_async() (malformed input), or inside
- * rsip_ctx_process(). */
+ * rsip_ctx_process().  The result next in input order is written at once;
+ * one that comes early is rendered and held. */
 static void batch_callback(void *arg, rsip_result *result)
 {
-	struct slot *slot = arg;
-	struct batch *b = slot->batch;
+	struct ticket *ticket = arg;
+	struct batch *b = ticket->batch;
+	struct slot *slot = &b->slots[ticket->seq % b->window];
+	int next = ticket->seq == b->next_write;
 
+	free(ticket);
 	b->in_flight--;
+	if (next && result != NULL) {
+		emit(b->app, result, slot->response);
+		rsip_result_free(result);
+		slot->called = 1;
+		b->next_write++;
+		batch_flush(b);
+		return;
+	}
 	if (result == NULL || batch_render(b, slot, result) != 0) {
 		if (!b->app->fatal)
 			fputs(PROGRAM ": out of memory\n", stderr);
@@ -640,22 +659,48 @@ static void batch_callback(void *arg, rsip_result *result)
 	batch_flush(b);
 }
 
+/* Double the ring (its slots move to their places in the larger one): 0, or
+ * -1 (out of memory: the batch goes on in the ring it has). */
+static int batch_grow(struct batch *b)
+{
+	size_t window = b->window * 2 < b->max_window ? b->window * 2 : b->max_window;
+	struct slot *slots = calloc(window, sizeof(*slots));
+
+	if (slots == NULL)
+		return -1;
+	for (size_t seq = b->next_write; seq < b->started; seq++)
+		slots[seq % window] = b->slots[seq % b->window];
+	free(b->slots);
+	b->slots = slots;
+	b->window = window;
+	return 0;
+}
+
 /* Start one resolution in the next slot: 0, or -1 (fatal, printed). */
 static int batch_start(struct batch *b, const struct input_arg *input)
 {
-	struct slot *slot = &b->slots[b->started % b->window];
+	struct ticket *ticket = malloc(sizeof(*ticket));
+	size_t seq = b->started;
+	struct slot *slot = &b->slots[seq % b->window];
 	rsip_status st;
 
-	slot->batch = b;
+	if (ticket == NULL) {
+		fputs(PROGRAM ": out of memory\n", stderr);
+		b->app->fatal = EXIT_DNS_FAILURE;
+		return -1;
+	}
+	ticket->batch = b;
+	ticket->seq = seq;
 	slot->done = 0;
 	slot->called = 0;
 	slot->response = input->response;
 	/* Counted before the call: the callback may come before it returns. */
 	b->started++;
 	b->in_flight++;
-	st = start_input(b->app, input, batch_callback, slot);
-	if (st == RSIP_OK || slot->called)
+	st = start_input(b->app, input, batch_callback, ticket);
+	if (st == RSIP_OK || b->slots[seq % b->window].called)
 		return 0;
+	free(ticket);
 	b->started--;
 	b->in_flight--;
 	progress_clear(b->app);
@@ -873,22 +918,6 @@ static void batch_summary(struct app *app)
 		"questions");
 }
 
-/* Batch mode puts many questions on the wire, each on a socket of its own
- * (sipresolve(1), "Batch mode"): allow the hard limit of descriptors, at most
- * BATCH_DESCRIPTORS, before the library sizes itself to the limit. */
-#define BATCH_DESCRIPTORS 65536
-
-static void raise_descriptor_limit(void)
-{
-	struct rlimit nofile;
-
-	if (getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur >= BATCH_DESCRIPTORS)
-		return;
-	nofile.rlim_cur = nofile.rlim_max < BATCH_DESCRIPTORS ? nofile.rlim_max :
-								BATCH_DESCRIPTORS;
-	(void)setrlimit(RLIMIT_NOFILE, &nofile);
-}
-
 static void run_batch(struct app *app)
 {
 	const char *path = app->opts->batch;
@@ -903,7 +932,9 @@ static void run_batch(struct app *app)
 	memset(&reader, 0, sizeof(reader));
 	memset(&b, 0, sizeof(b));
 	b.app = app;
-	b.window = REORDER_LINES(app->opts->concurrency);
+	b.max_window = REORDER_LINES(app->opts->concurrency);
+	b.window = 2 * app->opts->concurrency < b.max_window ? 2 * app->opts->concurrency :
+							      b.max_window;
 	app->started = now_seconds();
 
 	if (strcmp(path, "-") == 0) {
@@ -951,6 +982,8 @@ static void run_batch(struct app *app)
 		while (!app->fatal) {
 			const struct input_arg *input;
 
+			if (b.started - b.next_write >= b.window && b.window < b.max_window)
+				(void)batch_grow(&b);
 			if (b.in_flight >= app->opts->concurrency ||
 			    b.started - b.next_write >= b.window || b.held_bytes >= REORDER_BYTES) {
 				window_full = 1;
@@ -1028,8 +1061,6 @@ int main(int argc, char **argv)
 	app.colour = opts.output == OUTPUT_TEXT && isatty(STDOUT_FILENO) &&
 		     (no_color == NULL || *no_color == '\0');
 
-	if (opts.batch != NULL)
-		raise_descriptor_limit();
 	st = rsip_ctx_new(&app.ctx);
 	if (st != RSIP_OK) {
 		fprintf(stderr, PROGRAM ": cannot create a context: %s\n", rsip_strerror(st));
