@@ -1059,9 +1059,6 @@ static rsip_status lift_private_use_zones(rsip_ctx *ctx, struct ub_ctx *ub, bool
 	return st;
 }
 
-/* Configure a new libunbound context for the context's mode.  root_anchor:
- * validate from the system's root trust anchor (recursion; servers and
- * resolv.conf when the user gave no anchor: see ctx_start()). */
 /* Room for many questions at once, so that those of slow or silent domains
  * do not hold up the others.  libunbound's library defaults are sized for a
  * few questions (measured: outgoing-range 16, that is 16 UDP questions on the
@@ -1100,6 +1097,9 @@ static rsip_status set_capacity(rsip_ctx *ctx, struct ub_ctx *ub)
 	return st;
 }
 
+/* Configure a new libunbound context for the context's mode.  root_anchor:
+ * validate from the system's root trust anchor (recursion; servers and
+ * resolv.conf when the user gave no anchor: see ctx_start()). */
 static rsip_status ub_configure(rsip_ctx *ctx, bool root_anchor, struct ub_ctx **ubp)
 {
 	struct ub_ctx *ub;

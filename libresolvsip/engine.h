@@ -172,7 +172,7 @@ struct step_rec {
 	bool quiet;              /* trace off: no answers, no notes */
 	struct rsip_vec answers; /* char * */
 	struct rsip_vec notes;   /* char * */
-	char *qname, *why_bogus;
+	char *qname, *why_bogus, *failure;
 };
 
 struct target_rec {

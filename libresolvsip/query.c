@@ -480,6 +480,9 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 		 * failed and never sees its records. */
 		step_note(st, "failed: %s%s", a->failure,
 			  nanswers > 0 ? "; its records are not used" : "");
+		free(st->failure);
+		st->failure = rsip_strdup(a->failure);
+		st->pub.failure = st->failure;
 		a->pkt = NULL;
 		r->dns_failed = true;
 		r->timed_out = r->timed_out || a->timed_out;

@@ -522,6 +522,12 @@ typedef struct rsip_step {
 	size_t note_count;
 	const char *const *notes;   /**< decisions, for a person */
 	int from_cache;          /**< answered from the context's cache, not asked */
+	/** NULL unless the question failed (SERVFAIL, REFUSED, no answer in
+	 * time...): how, naming the server.  A failed question is not an empty
+	 * one: its records, if any, are not used.  (Added after the fields
+	 * above; a result is allocated by the library, so the layout grows only
+	 * at the end.) */
+	const char *failure;
 } rsip_step;
 
 /** Verdict on one ENUM NAPTR record. */

@@ -28,6 +28,7 @@ static void step_free(void *p)
 	rsip_vec_clear(&st->notes, free);
 	free(st->qname);
 	free(st->why_bogus);
+	free(st->failure);
 	free(st);
 }
 

@@ -228,6 +228,9 @@ static json_t *step_json(const rsip_step *step)
 	if (step->why_bogus != NULL &&
 	    put(obj, "why_bogus", json_text(step->why_bogus)) != 0)
 		goto fail;
+	/* Added: a failed question, told apart from an empty answer. */
+	if (step->failure != NULL && put(obj, "failure", json_text(step->failure)) != 0)
+		goto fail;
 	return obj;
 fail:
 	json_decref(obj);

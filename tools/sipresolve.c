@@ -555,6 +555,7 @@ struct ticket {
 };
 
 struct slot {
+	struct ticket *ticket; /* while the resolution is in flight */
 	char *out, *err;      /* the rendered result, for standard output and error */
 	size_t out_len, err_len;
 	int done;             /* the result is here, not yet written */
@@ -638,6 +639,7 @@ static void batch_callback(void *arg, rsip_result *result)
 	int next = ticket->seq == b->next_write;
 
 	free(ticket);
+	slot->ticket = NULL;
 	b->in_flight--;
 	if (next && result != NULL) {
 		emit(b->app, result, slot->response);
@@ -691,6 +693,7 @@ static int batch_start(struct batch *b, const struct input_arg *input)
 	}
 	ticket->batch = b;
 	ticket->seq = seq;
+	slot->ticket = ticket;
 	slot->done = 0;
 	slot->called = 0;
 	slot->response = input->response;
@@ -701,6 +704,7 @@ static int batch_start(struct batch *b, const struct input_arg *input)
 	if (st == RSIP_OK || b->slots[seq % b->window].called)
 		return 0;
 	free(ticket);
+	b->slots[seq % b->window].ticket = NULL;
 	b->started--;
 	b->in_flight--;
 	progress_clear(b->app);
@@ -1006,9 +1010,13 @@ static void run_batch(struct app *app)
 	batch_summary(app);
 
 done:
-	/* Results that came back but were not written (after a fatal error). */
-	for (i = 0; b.slots != NULL && i < b.window; i++)
+	/* After a fatal error: results that came back but were not written, and
+	 * the tickets of resolutions still in flight (freeing the context cancels
+	 * them without a callback). */
+	for (i = 0; b.slots != NULL && i < b.window; i++) {
+		free(b.slots[i].ticket);
 		slot_clear(&b, &b.slots[i]);
+	}
 	free(b.slots);
 	free(reader.buf);
 	free(reader.escaped);

@@ -152,6 +152,9 @@ for c in servfail refused formerr notimp dropped; do
 	else
 		is "$(j .status)" dns-failure "$c: status dns-failure"
 	fi
+	# JSON: the failed step says so, naming the server (an empty answer has no failure)
+	contains "$(j '.steps[0].failure')" "127.0.0.1#$port" \
+		"$c: json steps[0].failure names the server"
 	is "$(targets)" "" "$c: no target"
 	case " $(targets)" in *" udp/"*) st=1 ;; *) st=0 ;; esac
 	ok $st "$c: never a udp target (no downgrade from TLS)"
