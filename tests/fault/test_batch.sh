@@ -17,30 +17,10 @@ if [ -n "${RSIP_VALGRIND:-}" ] || [ -n "${TSAN_OPTIONS:-}" ]; then
 	exit 0
 fi
 
-server=""
-stop_server() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-	server=""
-}
-trap 'stop_server; rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/fault/server.sh"
 
 sh "$top_srcdir/bench/gen-batch.sh" "$N" "$tmp"
-"$FAULTDNS" -a 127.0.0.1 -p 0 -P "$tmp/port" -t 300 -z "$tmp/batch.test.zone" \
-	-r "$tmp/batch.rules" 2>"$tmp/faultdns.err" &
-server=$!
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
-	[ -s "$tmp/port" ] && break
-	kill -0 "$server" 2>/dev/null || break
-	sleep 0.1
-done
-port=$(cat "$tmp/port" 2>/dev/null)
-[ -n "$port" ]
-ok $? "faultdns listens on 127.0.0.1, port $port"
-if [ -z "$port" ]; then
-	sed 's/^/#   /' "$tmp/faultdns.err"
-	echo "Bail out! faultdns did not start"
-	exit 1
-fi
+start_faultdns 300 -z "$tmp/batch.test.zone" -r "$tmp/batch.rules"
 good=$(grep -c '@g' "$tmp/input")
 
 # batch NAME ARGS...: sets $rc, $secs, $tmp/NAME.out.  Bounded: every URI has the

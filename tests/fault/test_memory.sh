@@ -20,28 +20,8 @@ if [ -n "${RSIP_VALGRIND:-}" ] || [ -n "${ASAN_OPTIONS:-}" ] || [ -n "${TSAN_OPT
 	exit 0
 fi
 
-server=""
-stop_server() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-	server=""
-}
-trap 'stop_server; rm -rf "$tmp"' EXIT
-"$FAULTDNS" -a 127.0.0.1 -p 0 -P "$tmp/port" -t 120 -z "$FDIR/fault.test.zone" \
-	-r "$FDIR/memory.rules" 2>"$tmp/faultdns.err" &
-server=$!
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
-	[ -s "$tmp/port" ] && break
-	kill -0 "$server" 2>/dev/null || break
-	sleep 0.1
-done
-port=$(cat "$tmp/port" 2>/dev/null)
-[ -n "$port" ]
-ok $? "faultdns listens on 127.0.0.1, port $port (UDP and TCP)"
-if [ -z "$port" ]; then
-	sed 's/^/#   /' "$tmp/faultdns.err"
-	echo "Bail out! faultdns did not start"
-	exit 1
-fi
+. "$top_srcdir/tests/fault/server.sh"
+start_faultdns 120 -z "$FDIR/fault.test.zone" -r "$FDIR/memory.rules"
 
 # batch NAME ARGS...: sipresolve --json --batch $tmp/NAME.in under /usr/bin/time -v, at
 # the default concurrency; sets $rc, $peak (KB) and $secs.  Bounded: the server lives
