@@ -15,7 +15,9 @@ struct addr_lookup {
 	char *host;              /* absolute */
 	struct rsip_vec v4, v6;  /* char *: textual addresses in DNS order */
 	rsip_dnssec dnssec;      /* weakest of its answers */
-	bool known;              /* filled from an additional section: not asked */
+	bool known_v4, known_v6; /* this family came as additional data: not asked */
+	bool asked;              /* its questions were asked (a later NAPTR ORDER
+				    may plan the same host again) */
 };
 
 /* One SRV question and its ordered records. */
@@ -34,6 +36,8 @@ struct srv_lookup {
 	bool asked;              /* its question was asked (a NAPTR set is asked
 				    one ORDER at a time) */
 	bool ordered;            /* srv_order() ran on it */
+	bool exhausted;          /* its targets gave no address: left for the
+				    next NAPTR ORDER */
 };
 
 /* One future target: an address lookup and how to reach it. */
@@ -309,6 +313,53 @@ static void on_address(struct resolution *r, void *arg, const struct dns_answer 
 	ldns_rr_list_free(rrs);
 }
 
+static void after_srv(struct resolution *r);
+
+static bool any_exhausted(const struct locate *loc)
+{
+	for (size_t i = 0; i < loc->nsrv; i++)
+		if (loc->srvs[i].exhausted)
+			return true;
+	return false;
+}
+
+/* RFC 3263 §4.1: the services of one NAPTR ORDER gave SRV records but no
+ * target has an address: the client goes on to the next usable NAPTR record,
+ * as it does when a service's SRV set is empty.  Not after a failed address
+ * question (unless the failure policy is fallback): a failure says nothing of
+ * what exists, and the next ORDER may be a weaker transport (RFC 3263 §7).
+ * True when the walk went on. */
+static bool next_naptr_service(struct resolution *r)
+{
+	struct locate *loc = r->loc;
+	bool left = false, more = false;
+	if (!loc->via_naptr)
+		return false;
+	for (size_t i = 0; i < loc->nsrv; i++) {
+		if (!loc->srvs[i].asked)
+			more = true;
+		else if (!loc->srvs[i].exhausted && loc->srvs[i].n > 0 &&
+			 !loc->srvs[i].not_offered)
+			left = true;
+	}
+	if (!left)
+		return false;
+	for (size_t i = 0; i < loc->nsrv; i++) {
+		struct srv_lookup *sl = &loc->srvs[i];
+		if (!sl->asked || sl->exhausted || sl->n == 0 || sl->not_offered)
+			continue;
+		sl->exhausted = true;
+		step_note(sl->step, "left: no target of %s has an address; %s", sl->name,
+			  more ? "the next NAPTR order is tried (RFC 3263 §4.1)" :
+			  "no NAPTR order is left");
+	}
+	if (!more)
+		return false;
+	loc->nplan = 0;
+	after_srv(r);
+	return true;
+}
+
 static void after_addresses(struct resolution *r)
 {
 	struct locate *loc = r->loc;
@@ -356,10 +407,15 @@ static void after_addresses(struct resolution *r)
 			    "targets limit)", r->limits.max_targets, cut);
 	if (r->res->targets.n > 0)
 		loc_done(r, RSIP_OK, NULL);
+	else if (!(loc->addr_failed && failure_ends(r)) && next_naptr_service(r))
+		return;
 	else if (loc->addr_failed && failure_ends(r))
 		loc_done(r, loc->addr_timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE,
 			 "no address for %s: its A/AAAA questions failed (see the notes)",
 			 loc->naddr ? loc->addrs[0].host : loc->target_abs);
+	else if (any_exhausted(loc))
+		loc_done(r, RSIP_E_NOT_FOUND, "no address (A/AAAA) for any SRV target of the "
+			 "NAPTR services of %s", loc->target_abs);
 	else
 		loc_done(r, RSIP_E_NOT_FOUND, "no address (A/AAAA) for %s",
 			 loc->naddr ? loc->addrs[0].host : loc->target_abs);
@@ -370,14 +426,18 @@ static void ask_addresses(struct resolution *r)
 {
 	struct locate *loc = r->loc;
 	for (size_t i = 0; i < loc->naddr; i++) {
-		if (loc->addrs[i].known)
+		struct addr_lookup *al = &loc->addrs[i];
+		if (al->asked)
 			continue;
-		if ((r->ctx->families & RSIP_FAMILY_IPV6) &&
-		    query_ask(r, loc->addrs[i].host, LDNS_RR_TYPE_AAAA, on_address,
+		al->asked = true;
+		/* RFC 2782 "Usage rules": additional data spares only the
+		 * family it holds; the other one is asked. */
+		if ((r->ctx->families & RSIP_FAMILY_IPV6) && !al->known_v6 &&
+		    query_ask(r, al->host, LDNS_RR_TYPE_AAAA, on_address,
 			      (void *)(uintptr_t)i) != RSIP_OK)
 			return;
-		if ((r->ctx->families & RSIP_FAMILY_IPV4) &&
-		    query_ask(r, loc->addrs[i].host, LDNS_RR_TYPE_A, on_address,
+		if ((r->ctx->families & RSIP_FAMILY_IPV4) && !al->known_v4 &&
+		    query_ask(r, al->host, LDNS_RR_TYPE_A, on_address,
 			      (void *)(uintptr_t)i) != RSIP_OK)
 			return;
 	}
@@ -453,18 +513,18 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 }
 
 /* Fill a new address lookup from an SRV answer's additional section, for the
- * families the context wants.  True when it held an address of the host. */
-static bool addresses_from_additional(struct resolution *r, struct srv_lookup *sl,
+ * families the context wants; each family found there is not asked again. */
+static void addresses_from_additional(struct resolution *r, struct srv_lookup *sl,
 				      struct addr_lookup *al)
 {
-	size_t found = 0, cut[2] = {0, 0};
-	if (sl->additional == NULL || al->known || al->v4.n + al->v6.n > 0 ||
+	size_t found[2] = {0, 0}, cut[2] = {0, 0};
+	if (sl->additional == NULL || al->asked || al->known_v4 || al->known_v6 ||
 	    !ctx_may_use_additional(r->ctx))
-		return false;
+		return;
 	/* Unvalidated data for a name a trust anchor covers is asked for and
 	 * validated instead (see answer_additional_dnssec() in engine.h). */
 	if (sl->additional_dnssec != RSIP_DNSSEC_SECURE && ctx_under_anchor(r->ctx, al->host))
-		return false;
+		return;
 	for (size_t i = 0; i < ldns_rr_list_rr_count(sl->additional); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(sl->additional, i);
 		bool v6 = ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA;
@@ -482,21 +542,34 @@ static bool addresses_from_additional(struct resolution *r, struct srv_lookup *s
 			free(addr);
 			continue;
 		}
-		found++;
+		found[v6]++;
 	}
-	if (found == 0)
-		return false;
-	/* AMBIG: a family missing from the additional section is not asked
-	 * for (asking would cost a round trip on every IPv4-only host). */
-	al->known = true;
+	if (found[0] + found[1] == 0)
+		return;
+	/* RFC 2782 "Usage rules": the additional section may hold the
+	 * records of one family only; a family it does not hold says nothing
+	 * of that family's records, so only the families found are taken as
+	 * known (the other one is asked in the address wave). */
+	al->known_v4 = found[0] > 0;
+	al->known_v6 = found[1] > 0;
 	al->dnssec = sl->additional_dnssec;
-	step_note(sl->step, "%s: %zu address%s from the additional section (RFC 2782), "
-		  "not asked again", al->host, found, found == 1 ? "" : "es");
+	if (found[0] > 0 && found[1] > 0)
+		step_note(sl->step, "%s: %zu addresses from the additional section (RFC 2782), "
+			  "not asked again", al->host, found[0] + found[1]);
+	else if (r->ctx->families & (found[0] ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4))
+		step_note(sl->step, "%s: %zu %s address%s from the additional section (RFC "
+			  "2782), not asked again; it holds no %s address, so %s is asked",
+			  al->host, found[0] + found[1], found[0] ? "IPv4" : "IPv6",
+			  found[0] + found[1] == 1 ? "" : "es", found[0] ? "IPv6" : "IPv4",
+			  found[0] ? "AAAA" : "A");
+	else
+		step_note(sl->step, "%s: %zu address%s from the additional section (RFC 2782), "
+			  "not asked again", al->host, found[0] + found[1],
+			  found[0] + found[1] == 1 ? "" : "es");
 	for (int v6 = 0; v6 < 2; v6++)
 		if (cut[v6] > 0)
 			note_addresses_cut(r, sl->step, al->host, v6, v6 ? al->v6.n : al->v4.n,
 					   cut[v6]);
-	return true;
 }
 
 /* RFC 2782: priority, then weighted random order within a priority.  Done
@@ -528,7 +601,7 @@ static void after_srv(struct resolution *r)
 {
 	struct locate *loc = r->loc;
 	struct srv_lookup *first = NULL;
-	bool not_offered = false;
+	bool not_offered = false, exhausted = false;
 	size_t targets = 0;
 
 	for (size_t i = 0; i < loc->nsrv; i++) {
@@ -551,7 +624,9 @@ static void after_srv(struct resolution *r)
 		}
 		if (sl->not_offered)
 			not_offered = true;
-		if (sl->n == 0 || sl->not_offered)
+		if (sl->exhausted)
+			exhausted = true;
+		if (sl->n == 0 || sl->not_offered || sl->exhausted)
 			continue;
 		/* RFC 3403 §4.1: once a NAPTR rule is used, records of another
 		 * ORDER are not considered; the same ORDER's next preferences
@@ -595,6 +670,14 @@ static void after_srv(struct resolution *r)
 	if (not_offered) {
 		loc_done(r, RSIP_E_NOT_FOUND, "SIP is decidedly not offered at %s (SRV target "
 			 "\".\", RFC 2782)", loc->target_abs);
+		return;
+	}
+	/* AMBIG: SRV records exist, only their targets have no address: that
+	 * is not the "no SRV records" of RFC 3263 §4.2, so the domain's own
+	 * A/AAAA are not tried in their place. */
+	if (exhausted) {
+		loc_done(r, RSIP_E_NOT_FOUND, "no address (A/AAAA) for any SRV target of the "
+			 "NAPTR services of %s", loc->target_abs);
 		return;
 	}
 	/* RFC 3263 §4.1: no SRV records: UDP for sip, TCP (TLS) for sips, on the

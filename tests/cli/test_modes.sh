@@ -30,10 +30,12 @@ case "$out" in
 *"_sip._tcp.tzi.org. SRV"*) ok 1 "text: the SRV set of a later NAPTR ORDER is not even asked (RFC 3403 §4.1)" ;;
 *) ok 0 "text: the SRV set of a later NAPTR ORDER is not even asked (RFC 3403 §4.1)" ;;
 esac
-contains "$out" "   => rasen.tzi.org.: 1 address from the additional section (RFC 2782), not asked again" \
-	"text: addresses taken from the SRV answer's additional section are said to be"
+contains "$out" "   => rasen.tzi.org.: 1 IPv4 address from the additional section (RFC 2782), not asked again; it holds no IPv6 address, so AAAA is asked" \
+	"text: addresses taken from the SRV answer's additional section are said to be, and the family it lacks is asked"
+contains "$out" "   => damn.tzi.org.: 2 addresses from the additional section (RFC 2782), not asked again" \
+	"text: both families from the additional section: nothing asked"
 contains "$out" "ENUM URIs in try order: 1. sip:jo@tzi.org" "text: the ENUM URIs in try order"
-contains "$out" "Status: ok, 3 targets, 3 waves, 3 questions, DNSSEC secure" \
+contains "$out" "Status: ok, 3 targets, 4 waves, 4 questions, DNSSEC secure" \
 	"text: the status with the chain's DNSSEC state"
 contains "$out" "  1. tls 134.102.218.67:5061  rasen.tzi.org. (SRV priority 0, weight 1, DNSSEC secure)" \
 	"text: a target with its source and DNSSEC state"
@@ -97,7 +99,7 @@ printf '%s\n' tel:+49-421-201-7028 'sip:bad@@x' sip:nobody@nonexistent.example '
 	sip:jo@tzi.org >"$tmp/batch"
 run --zones "$ZONES" --json --batch "$tmp/batch"
 contains "$err" "sipresolve: 4 inputs in " "batch: a summary on standard error"
-contains "$err" ": 2 resolved, 1 not found, 1 bad input, 0 failed; 6 DNS questions" \
+contains "$err" ": 2 resolved, 1 not found, 1 bad input, 0 failed; 8 DNS questions" \
 	"batch summary: resolved, not found, bad input, failed, questions asked"
 case "$err" in *"$(printf '\r')"*) ok 1 "batch: no progress line when stderr is not a terminal";;
 	*) ok 0 "batch: no progress line when stderr is not a terminal";; esac

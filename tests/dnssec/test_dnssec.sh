@@ -53,7 +53,7 @@ contains "$(j .error)" "validation failure" "json tampered: the error carries wh
 run --zones "$G" sip:a@addr.tampered.test
 is "$rc" 3 "tampered A: exit 3"
 contains "$out" "h1.addr.tampered.test. A -> NOERROR, DNSSEC bogus" "tampered A: that step is bogus"
-contains "$out" "h2.addr.tampered.test.: 1 address from the additional section" \
+contains "$out" "h2.addr.tampered.test.: 1 IPv4 address from the additional section" \
 	"tampered A: the intact one stays in the secure SRV answer's additional section"
 case "$out" in *"192.0.2.2:5060"*) r=1 ;; *) r=0 ;; esac
 ok $r "tampered A: no target at all, not even the intact one"

@@ -80,6 +80,8 @@ both dname --timeout 2 "sip:x@x.dname.$S"
 both dloop --timeout 2 "sip:x@x.dloop1.$S"
 both aaaadrop --timeout 4 "sip:x@aaaadrop.$S"
 both aaaaslow --timeout 4 --question-timeout 0.5 "sip:x@aaaaslow.$S"
+both onlya --timeout 2 "sip:x@onlya.$S"
+launch onlya4 json --timeout 2 -4 "sip:x@onlya.$S"
 both fallback --timeout 2 --on-dns-failure fallback "sip:x@servfail.$S"
 both enumsfx --timeout 2 --suffix "efail.$S" --suffix "e164.$S" tel:+1-555-0100
 both enumok --timeout 2 --suffix "e164.$S" tel:+1-555-0100
@@ -319,6 +321,20 @@ ok $? "dloop: a DNAME loop: not ok, exit $rc, status $(j .status)"
 is "$(targets)" "" "dloop: no target"
 bounded 4000 dloop
 contains "$text" "x.dloop1.$S." "dloop: the trace names the looping name"
+
+# ---- RFC 2782 "Usage rules": additional data spares only the family it holds -----------
+load onlya
+is "$rc $(j .status)" "0 ok" "onlya: SRV with only the A record as additional data: ok"
+is "$(targets)" "tls/2001:db8::88/5061 tls/192.0.2.88/5061" \
+	"onlya: the IPv6 address too, though the additional section held only the A record"
+asked udp h.onlya.$S. AAAA
+ok $? "onlya: the AAAA of the SRV target is asked (RFC 2782)"
+! asked udp h.onlya.$S. A
+ok $? "onlya: its A, given as additional data, is not asked again"
+contains "$text" "it holds no IPv6 address, so AAAA is asked" \
+	"onlya: the trace says why the AAAA was asked"
+load onlya4
+is "$(targets)" "tls/192.0.2.88/5061" "onlya -4: the IPv4 target only"
 
 # ---- ENUM (RFC 6116 §5.2.1: non-terminal rules that loop) ------------------------------
 load enumok

@@ -42,13 +42,18 @@ static void test_additional(void)
 {
 	rsip_ctx *ctx = new_ctx("zones");
 	rsip_result *res = resolve(ctx, "sip:jo@tzi.org");
-	is_int(rsip_result_waves(res), 2,
-	       "RFC 2782/3263 §4.2: SRV answer with additional addresses: 2 waves (NAPTR, SRV)");
-	is_int(rsip_result_questions(res), 2,
-	       "no A/AAAA question when the additional section holds the addresses, and "
-	       "no SRV question for a NAPTR ORDER that is not used (RFC 3403 §4.1)");
+	/* rasen.tzi.org has an A record only: the additional section holds it, and
+	 * says nothing of AAAA, which is asked (RFC 2782 "Usage rules"). */
+	is_int(rsip_result_waves(res), 3,
+	       "RFC 2782/3263 §4.2: SRV answer with the A record as additional data: 3 waves "
+	       "(NAPTR, SRV, the AAAA it does not hold)");
+	is_int(rsip_result_questions(res), 3,
+	       "no A question when the additional section holds the A record, and no SRV "
+	       "question for a NAPTR ORDER that is not used (RFC 3403 §4.1)");
 	ok(has_note(res, "additional section"), "the trace says the addresses came from the "
 	   "additional section");
+	ok(has_note(res, "it holds no IPv6 address, so AAAA is asked"),
+	   "the trace says why the AAAA was asked");
 	is_str(tgt(res, 0), "tls 134.102.218.67:5061", "the target is the same as when asked");
 	rsip_result_free(res);
 	rsip_ctx_free(ctx);
@@ -234,9 +239,36 @@ static void test_next_order(void)
 	       "RFC 3263 §4.1: the first ORDER has no SRV record, so the next ORDER is used");
 	is_int(rsip_result_target_count(res), 1,
 	       "RFC 3403 §4.1: the ORDER after the one used is not considered");
-	is_int(rsip_result_questions(res), 3, "NAPTR, then one SRV per ORDER until one "
-	       "answers: 3 questions (the target's address came as additional data)");
+	is_int(rsip_result_questions(res), 4, "NAPTR, then one SRV per ORDER until one "
+	       "answers, then the AAAA the additional data did not hold: 4 questions");
 	is_int(rsip_result_step(res, 2)->wave, 3, "the next ORDER's SRV is a wave of its own");
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+}
+
+/* RFC 3263 §4.1: a NAPTR service whose SRV targets have no address is left for the
+ * next usable NAPTR record, as one whose SRV set is empty is. */
+static void test_noaddr_next_order(void)
+{
+	rsip_ctx *ctx = new_ctx("tests/zones");
+	rsip_result *res = resolve(ctx, "sip:a@noaddr.sip.test");
+	is_int(rsip_result_status(res), RSIP_OK,
+	       "RFC 3263 §4.1: the first ORDER's SRV target has no address: the next ORDER");
+	is_str(tgt(res, 0), "udp 192.0.2.61:5060",
+	       "RFC 3263 §4.1: the SIP+D2U service of ORDER 20 gives the target");
+	is_int(rsip_result_target_count(res), 1,
+	       "RFC 3403 §4.1: ORDER 30 after the one used is not considered");
+	ok(has_note(res, "left: no target of _sips._tcp.noaddr.sip.test. has an address"),
+	   "the trace says why the SIPS+D2T service was left");
+	rsip_result_free(res);
+	res = resolve(ctx, "sip:a@noaddr2.sip.test");
+	is_int(rsip_result_status(res), RSIP_E_NOT_FOUND,
+	       "RFC 3263 §4.2: every service's SRV targets lack addresses: not-found, the "
+	       "domain's own A is not tried (SRV records exist)");
+	is_int(rsip_result_target_count(res), 0, "no target from the domain's A record");
+	ok(rsip_result_error(res) != NULL &&
+	   strstr(rsip_result_error(res), "any SRV target of the NAPTR services") != NULL,
+	   "the error says no NAPTR service gave an address");
 	rsip_result_free(res);
 	rsip_ctx_free(ctx);
 }
@@ -281,6 +313,7 @@ int main(void)
 {
 	test_cache();
 	test_next_order();
+	test_noaddr_next_order();
 	test_additional();
 	test_deterministic();
 	test_prefer_ipv4();

@@ -53,8 +53,9 @@ static void test_demo(void)
 	       "RFC 7984 §4: damn (priority 10) after rasen, its IPv6 address first");
 	is_str(tgt(res, 2), "tls 134.102.218.65:5061", "RFC 7984 §4: then damn's IPv4 address");
 	is_int(rsip_result_target_count(res), 3, "seed demo: three targets");
-	is_int(rsip_result_waves(res), 3, "seed demo: ENUM, NAPTR, SRV carrying the addresses "
-	       "in its additional section (RFC 2782) = 3 waves");
+	is_int(rsip_result_waves(res), 4, "seed demo: ENUM, NAPTR, SRV carrying the addresses "
+	       "in its additional section, then the AAAA of rasen, whose A alone was there "
+	       "(RFC 2782) = 4 waves");
 	is_int(rsip_result_dnssec(res), RSIP_DNSSEC_SECURE,
 	       "seed demo: signed zones with their anchors in zones/trust-anchors are "
 	       "secure (RFC 4035 §4.3)");
@@ -141,7 +142,8 @@ static void test_rfc3263(void)
 	       "RFC 3263 §4.1 example: a TLS client uses SIPS+D2T");
 	is_int(rsip_result_target_count(res), 1,
 	       "RFC 3403 §4.1: NAPTR records of another ORDER are not used");
-	is_int(rsip_result_waves(res), 2, "NAPTR, SRV with additional addresses: 2 waves");
+	is_int(rsip_result_waves(res), 3, "NAPTR, SRV with the A record as additional data, "
+	       "the AAAA it does not hold (RFC 2782): 3 waves");
 	rsip_result_free(res);
 
 	res = resolve(ctx, "sip:a@srvonly.sip.test");
