@@ -1,6 +1,6 @@
 /* ctx.c - the context: DNS mode (zones, servers, resolv.conf, recursion),
  * trust anchors and DNSSEC policy (RFC 4035 §4.3, §5), transports, families,
- * ENUM suffixes, RNG, limits. */
+ * ENUM suffixes and enumservices (RFC 3402 §3.3 step 4), RNG, limits. */
 #define _GNU_SOURCE /* vasprintf, mkdtemp */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -128,6 +128,7 @@ void rsip_ctx_free(rsip_ctx *ctx)
 	rsip_vec_clear(&ctx->ta_files, free);
 	rsip_vec_clear(&ctx->ta_names, free);
 	rsip_vec_clear(&ctx->suffixes, free);
+	enum_services_release(ctx->enumsvc);
 	free(ctx->resolvconf);
 	free(ctx->dnssec_note);
 	remove_tmpdir(ctx->tmpdir);
@@ -791,6 +792,31 @@ rsip_status rsip_ctx_add_enum_suffix(rsip_ctx *ctx, const char *domain)
 		free(abs);
 		return RSIP_E_NOMEM;
 	}
+	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_enumservices(rsip_ctx *ctx, const char *const *list, size_t count)
+{
+	struct enum_services *use;
+	char err[RSIP_ERRLEN];
+	rsip_status st;
+
+	if (ctx == NULL || (list == NULL && count > 0))
+		return RSIP_E_INVALID;
+	err[0] = '\0';
+	st = enum_services_new(list, count, &use, err, sizeof(err));
+	pthread_mutex_lock(&ctx->lock);
+	if (st != RSIP_OK) {
+		ctx_errmsg(ctx, "%s", st == RSIP_E_NOMEM ? "out of memory" : err);
+		pthread_mutex_unlock(&ctx->lock);
+		return st;
+	}
+	/* Resolutions in flight keep the list they started with (their own
+	 * reference); later ones take this one. */
+	enum_services_release(ctx->enumsvc);
+	ctx->enumsvc = use;
+	ctx->errmsg[0] = '\0';
+	pthread_mutex_unlock(&ctx->lock);
 	return RSIP_OK;
 }
 

@@ -117,6 +117,7 @@ struct rsip_ctx {
 	unsigned families;
 	struct rsip_vec suffixes;    /* char *: ENUM suffixes, absolute */
 	bool suffixes_set;
+	struct enum_services *enumsvc; /* the enumservices used; NULL: the default */
 	struct rsip_rng rng;
 	struct rsip_limits limits;
 	struct answer_cache *cache;  /* NULL when disabled */
@@ -365,6 +366,7 @@ struct resolution {
 	struct timespec deadline;     /* CLOCK_MONOTONIC: ends with RSIP_E_TIMEOUT */
 	bool past_deadline;   /* the deadline came: no new question is asked */
 	rsip_failure_policy failure_policy; /* the context's, when it started */
+	struct enum_services *enumsvc; /* the context's, when it started (held) */
 	bool dns_failed;      /* some question failed (SERVFAIL, timeout...) */
 	bool timed_out;       /* some question was not answered in time */
 	bool bogus;           /* some answer was DNSSEC-bogus */

@@ -1,6 +1,9 @@
 /* enum.c - ENUM keys, enumservices and record checks: RFC 6116 §3.1-3.4, §5.2,
- * RFC 3764 §4, RFC 3824 §7. */
+ * RFC 3764 §4, RFC 3824 §7; the enumservices a client uses (RFC 3402 §3.3
+ * step 4, RFC 4769). */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -13,8 +16,6 @@
  * octets in wire form. */
 #define DNS_LABEL_MAX 63
 #define DNS_NAME_MAX 255
-/* RFC 6116 §3.4.3: type and subtype are 1*32(ALPHA / DIGIT / "-"). */
-#define ENUM_PART_MAX 32
 
 static bool is_ldh(int c)
 {
@@ -101,45 +102,210 @@ static size_t part_len(const char *p)
 	return n;
 }
 
+/* The default enumservices: what a UAC placing a call wants.  RFC 3764 §4
+ * E2U+sip, and E2U+voice:sip (RFC 4415, RFC 6118), which real ENUM data uses
+ * for the same sip: URIs.  Not E2U+pstn:sip: RFC 4769 registers it for a
+ * carrier's infrastructure ENUM (routing to the PSTN side), opt-in. */
+static const struct enum_service_name default_services[] = {
+	{"sip", ""},
+	{"voice", "sip"},
+};
+
+static void use_list(const struct enum_services *use, const struct enum_service_name **items,
+		     size_t *n)
+{
+	if (use == NULL) {
+		*items = default_services;
+		*n = sizeof(default_services) / sizeof(default_services[0]);
+	} else {
+		*items = use->item;
+		*n = use->n;
+	}
+}
+
+static bool part_is(const char *p, size_t n, const char *name)
+{
+	return strlen(name) == n && rsip_strncasecmp(p, name, n) == 0;
+}
+
+/* Is the enumservice type (type, tlen) with the subtypes subs (":a:b", slen
+ * octets) one the client uses?  RFC 6116 §3.6: compared without case.  An
+ * item without a subtype takes the type with any subtypes (RFC 3764 §4
+ * registers "sip" without one, so "E2U+sip:x" stays SIP); one with a
+ * subtype wants the type naming that subtype. */
+static bool service_used(const char *type, size_t tlen, const char *subs, size_t slen,
+			 const struct enum_services *use)
+{
+	const struct enum_service_name *items;
+	size_t n;
+
+	use_list(use, &items, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!part_is(type, tlen, items[i].type))
+			continue;
+		if (items[i].subtype[0] == '\0')
+			return true;
+		for (size_t k = 0; k < slen;) {
+			size_t len = part_len(subs + k + 1); /* past the ':' */
+
+			if (part_is(subs + k + 1, len, items[i].subtype))
+				return true;
+			k += 1 + len;
+		}
+	}
+	return false;
+}
+
 /* RFC 6116 §3.4.3, after the leading "E2U":
  *   1*("+" enumservice), enumservice = type *(":" subtype),
  *   type = subtype = 1*32(ALPHA / DIGIT / "-").
- * A compound field is read left to right (RFC 6116 §3.4.3); one sip type is
- * enough.  An unknown enumservice is skipped, not the record
- * (REQUIREMENTS.md item 42): without sip the field is OTHER.  Private "P-"
+ * A compound field is read left to right (RFC 6116 §3.4.3); one enumservice
+ * the client uses is enough.  An unknown enumservice is skipped, not the
+ * record (REQUIREMENTS.md item 42): without a used one the field is OTHER,
+ * and the walk passes the rule over (RFC 3402 §3.3 step 4).  Private "P-"
  * types (RFC 6116 §3.4.3: "MUST be discarded" outside the private network)
- * can never be "sip", so they fall into OTHER and are skipped too. */
-static enum enum_service_kind classify_e2u(const char *p)
+ * can never be listed (the list holds only types sip and subtypes sip), so
+ * they fall into OTHER and are skipped too. */
+static enum enum_service_kind classify_e2u(const char *p, const struct enum_services *use)
 {
-	bool sip = false;
+	bool used = false;
 
 	if (*p == '\0')
 		return ENUM_SERVICE_INVALID; /* "E2U" alone names no enumservice */
 	while (*p != '\0') {
+		const char *type, *subs;
 		size_t n;
-		bool type_sip;
 
 		if (*p++ != '+')
 			return ENUM_SERVICE_INVALID;
 		n = part_len(p);
 		if (n == 0 || n > ENUM_PART_MAX)
 			return ENUM_SERVICE_INVALID;
-		/* RFC 6116 §3.6: case-insensitive ("E2U+SIP", RFC 3764) */
-		type_sip = n == 3 && rsip_strncasecmp(p, "sip", 3) == 0;
+		type = p;
 		p += n;
+		subs = p;
 		while (*p == ':') {
-			p++;
-			n = part_len(p);
-			if (n == 0 || n > ENUM_PART_MAX)
+			size_t m = part_len(p + 1);
+
+			if (m == 0 || m > ENUM_PART_MAX)
 				return ENUM_SERVICE_INVALID;
-			p += n;
+			p += 1 + m;
 		}
-		/* AMBIG: RFC 3764 §4 registers "sip" without a subtype; the type
-		 * decides, so "E2U+sip:x" is SIP while "E2U+voice:sip" is not. */
-		if (type_sip)
-			sip = true;
+		if (!used && service_used(type, n, subs, (size_t)(p - subs), use))
+			used = true;
 	}
-	return sip ? ENUM_SERVICE_SIP : ENUM_SERVICE_OTHER;
+	return used ? ENUM_SERVICE_SIP : ENUM_SERVICE_OTHER;
+}
+
+/* One item of a caller's list: "E2U+" type [":" subtype] (RFC 6116 §3.4.3
+ * syntax, one enumservice, any case).  Its URI must be a SIP URI: type sip
+ * (RFC 3764 §4) or subtype sip (voice:sip, pstn:sip, RFC 4769); the walk
+ * locates what it gives through RFC 3263, which takes only sip: and sips:. */
+static rsip_status service_name_parse(const char *item, struct enum_service_name *out,
+				      char *err, size_t errlen)
+{
+	const char *p = item;
+	size_t t, s = 0;
+
+	if (*item == '\0') {
+		rsip_seterr(err, errlen, "an empty enumservice in the list");
+		return RSIP_E_CONFIG;
+	}
+	if (rsip_strncasecmp(p, "E2U+", 4) != 0)
+		goto syntax;
+	p += 4;
+	t = part_len(p);
+	if (t == 0 || t > ENUM_PART_MAX)
+		goto syntax;
+	if (p[t] == ':') {
+		s = part_len(p + t + 1);
+		if (s == 0 || s > ENUM_PART_MAX)
+			goto syntax;
+	}
+	if (p[t + (s ? 1 + s : 0)] != '\0')
+		goto syntax;
+	memcpy(out->type, p, t);
+	out->type[t] = '\0';
+	memcpy(out->subtype, p + t + 1, s);
+	out->subtype[s] = '\0';
+	if (!part_is(out->type, t, "sip") && !part_is(out->subtype, s, "sip")) {
+		rsip_seterr(err, errlen, "'%.80s' is not an enumservice whose URI is a SIP URI "
+			    "(only type sip, or subtype sip, as in E2U+sip, E2U+voice:sip, "
+			    "E2U+pstn:sip)", item);
+		return RSIP_E_CONFIG;
+	}
+	return RSIP_OK;
+syntax:
+	rsip_seterr(err, errlen, "'%.80s' is not one enumservice: E2U+type or "
+		    "E2U+type:subtype, each 1 to 32 letters, digits or '-' (RFC 6116 §3.4.3)",
+		    item);
+	return RSIP_E_CONFIG;
+}
+
+rsip_status enum_services_new(const char *const *list, size_t n, struct enum_services **out,
+			      char *err, size_t errlen)
+{
+	struct enum_services *s;
+
+	*out = NULL;
+	if (n == 0)
+		return RSIP_OK;
+	if (list == NULL || n > (SIZE_MAX - sizeof(*s)) / sizeof(s->item[0])) {
+		rsip_seterr(err, errlen, "no list");
+		return RSIP_E_INVALID;
+	}
+	s = calloc(1, sizeof(*s) + n * sizeof(s->item[0]));
+	if (s == NULL)
+		return RSIP_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		rsip_status st;
+
+		if (list[i] == NULL) {
+			free(s);
+			rsip_seterr(err, errlen, "item %zu of the list is NULL", i);
+			return RSIP_E_INVALID;
+		}
+		if ((st = service_name_parse(list[i], &s->item[i], err, errlen)) != RSIP_OK) {
+			free(s);
+			return st;
+		}
+	}
+	s->n = n;
+	s->refs = 1;
+	*out = s;
+	return RSIP_OK;
+}
+
+struct enum_services *enum_services_hold(struct enum_services *s)
+{
+	if (s != NULL)
+		s->refs++;
+	return s;
+}
+
+void enum_services_release(struct enum_services *s)
+{
+	if (s != NULL && --s->refs == 0)
+		free(s);
+}
+
+const char *enum_services_text(const struct enum_services *use, char *buf, size_t len)
+{
+	const struct enum_service_name *items;
+	size_t n, off = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	use_list(use, &items, &n);
+	for (size_t i = 0; i < n && off < len; i++) {
+		int w = snprintf(buf + off, len - off, "%sE2U+%s%s%s", i ? ", " : "",
+				 items[i].type, items[i].subtype[0] ? ":" : "", items[i].subtype);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	return buf;
 }
 
 /* A services field of another DDDS application ("SIP+D2U", "http+N2L+N2C",
@@ -167,7 +333,8 @@ static bool services_generic_valid(const char *p)
 	}
 }
 
-enum enum_service_kind enum_service_classify(const char *services)
+enum enum_service_kind enum_service_classify(const char *services,
+					     const struct enum_services *use)
 {
 	const char *plus;
 
@@ -180,15 +347,16 @@ enum enum_service_kind enum_service_classify(const char *services)
 	plus = strchr(services, '+');
 	if ((plus == NULL && rsip_strcasecmp(services, "E2U") == 0) ||
 	    (plus == services + 3 && rsip_strncasecmp(services, "E2U", 3) == 0))
-		return classify_e2u(services + 3);
+		return classify_e2u(services + 3, use);
 	/* RFC 3764 §4 / RFC 3824 §7 / RFC 6116 §5.2: the RFC 2916 syntax
 	 * "sip+E2U" SHOULD still be accepted; "mailto+E2U" is ENUM too. */
 	if (plus != NULL && rsip_strcasecmp(plus + 1, "E2U") == 0) {
 		size_t n = part_len(services);
 
+		/* the legacy form of "E2U+type" (no subtypes) */
 		if (services + n == plus && n > 0 && n <= ENUM_PART_MAX)
-			return n == 3 && rsip_strncasecmp(services, "sip", 3) == 0 ?
-			       ENUM_SERVICE_SIP : ENUM_SERVICE_OTHER;
+			return service_used(services, n, plus, 0, use) ? ENUM_SERVICE_SIP :
+			       ENUM_SERVICE_OTHER;
 	}
 	return services_generic_valid(services) ? ENUM_SERVICE_NOT_E2U :
 	       ENUM_SERVICE_INVALID;
@@ -203,8 +371,9 @@ static bool rewrite_set(const char *field, bool replacement)
 	       !(replacement && strcmp(field, ".") == 0);
 }
 
-rsip_status enum_rule_check(const struct ddds_rule *r, enum enum_service_kind *kind,
-			    struct ddds_subst **subst, char *err, size_t errlen)
+rsip_status enum_rule_check(const struct ddds_rule *r, const struct enum_services *use,
+			    enum enum_service_kind *kind, struct ddds_subst **subst, char *err,
+			    size_t errlen)
 {
 	rsip_status st;
 
@@ -245,7 +414,7 @@ rsip_status enum_rule_check(const struct ddds_rule *r, enum enum_service_kind *k
 	} else {
 		/* RFC 6116 §3.4.3, §3.7: a terminal record must name E2U
 		 * enumservices, in their syntax. */
-		*kind = enum_service_classify(r->services);
+		*kind = enum_service_classify(r->services, use);
 		if (*kind == ENUM_SERVICE_INVALID) {
 			rsip_seterr(err, errlen, "services \"%s\" do not follow \"E2U\" "
 				    "1*(\"+\" type *(\":\" subtype)), each part 1 to 32 "
@@ -311,11 +480,12 @@ rsip_status enum_result_check(enum enum_service_kind kind, const char *uri, char
 	}
 	if (kind != ENUM_SERVICE_SIP)
 		return RSIP_OK;
-	/* RFC 3764 §4: E2U+sip yields a sip: or sips: address of record; one
-	 * that cannot be located (a 64-octet label...) is dropped here. */
+	/* RFC 3764 §4: E2U+sip yields a sip: or sips: address of record, and so
+	 * do the other enumservices a client may use (subtype sip); one that
+	 * cannot be located (a 64-octet label...) is dropped here. */
 	if (rsip_strncasecmp(uri, "sip:", 4) != 0 && rsip_strncasecmp(uri, "sips:", 5) != 0) {
-		rsip_seterr(err, errlen, "E2U+sip gave a URI that is not sip: or sips: "
-			    "(RFC 3764 §4)");
+		rsip_seterr(err, errlen, "an enumservice of SIP URIs gave a URI that is "
+			    "not sip: or sips: (RFC 3764 §4)");
 		return RSIP_E_BAD_INPUT;
 	}
 	st = sip_uri_parse(uri, &su, why, sizeof(why));
@@ -325,7 +495,8 @@ rsip_status enum_result_check(enum enum_service_kind kind, const char *uri, char
 		return st;
 	}
 	if (st != RSIP_OK) {
-		rsip_seterr(err, errlen, "E2U+sip gave an unusable SIP URI: %s", why);
+		rsip_seterr(err, errlen, "an enumservice of SIP URIs gave an unusable "
+			    "SIP URI: %s", why);
 		return RSIP_E_BAD_INPUT;
 	}
 	return RSIP_OK;

@@ -1,8 +1,9 @@
 /* enumwalk.c - RFC 6116 ENUM resolution driven by DNS answers: E.164 AUS,
  * one NAPTR question per suffix, every record validated before ordering
  * (§3.4.2, §3.4.3, §5.2), the DDDS rules of ddds.c applied in order (RFC 3403
- * §4.1), non-terminal rules followed (§5.2.1), then the SIP URIs located in
- * turn through RFC 3263 (locate.c).
+ * §4.1), a rule of an enumservice the client does not use passed over (RFC
+ * 3402 §3.3 step 4), non-terminal rules followed (§5.2.1), then the SIP URIs
+ * located in turn through RFC 3263 (locate.c).
  *
  * AMBIG (REQUIREMENTS.md item 10): ;npdi, ;rn and ;cic (RFC 4694) are number
  * portability and carrier data for the PSTN side; ENUM's AUS is the number
@@ -35,8 +36,10 @@ struct frame {
 	struct rule_state *st;     /* same index */
 	size_t n, next;            /* rules and the cursor */
 	size_t nvalid;             /* rules that passed validation */
-	bool matched;              /* a rule of this set matched... */
+	bool matched;              /* a rule of this set the client uses matched... */
 	uint16_t matched_order;    /* ...with this ORDER */
+	bool passed_over;          /* a rule matched that the client does not use,
+				      here or below (RFC 3402 §3.3 step 4) */
 	size_t uris_before;        /* SIP URIs collected when this set started */
 	struct naptr_rec *via;     /* the non-terminal record that led here */
 	bool looped;               /* a rule here or below looped or hopped too far */
@@ -68,6 +71,8 @@ struct enum_walk {
 	bool loop_seen;            /* a non-terminal rule looped or hopped too far */
 	bool limit_seen;           /* a rule was dropped at a cost limit (issue 8) */
 	bool nt_failed;            /* a non-terminal key could not be asked */
+	bool passed_over;          /* some rule matched but was not used for its
+				      enumservice (RFC 3402 §3.3 step 4) */
 	struct rsip_vec uris;      /* struct uri_entry *: the SIP URIs in try order */
 	size_t next_uri;           /* the SIP URI being located */
 };
@@ -303,7 +308,8 @@ static int push_frame(struct resolution *r, const char *key, struct ddds_rule *r
 
 		rules[i].dns_index = i;
 		err[0] = '\0';
-		st = enum_rule_check(&rules[i], &s->kind, &s->subst, err, sizeof(err));
+		st = enum_rule_check(&rules[i], r->enumsvc, &s->kind, &s->subst, err,
+				     sizeof(err));
 		if (st == RSIP_E_NOMEM)
 			goto done;
 		s->valid = st == RSIP_OK;
@@ -405,6 +411,21 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 }
 
+/* A terminal rule that matched, of no enumservice the client uses: its
+ * verdict (not-sip) says it was passed over for its service. */
+static void pass_over(struct naptr_rec *rec, const char *out, const char *services)
+{
+	char why[RSIP_ERRLEN];
+	/* RFC 6116 §3.4.3: "E2U+a+b" names two enumservices */
+	bool compound = rsip_strncasecmp(services, "E2U+", 4) == 0 &&
+			strchr(services + 4, '+') != NULL;
+
+	snprintf(why, sizeof(why), compound ? "no enumservice of %.120s is one this client "
+		 "uses; the walk goes on (RFC 3402 §3.3)" : "enumservice %.120s is not one this "
+		 "client uses; the walk goes on (RFC 3402 §3.3)", services);
+	naptr_rec_set(rec, out, RSIP_VERDICT_NOT_SIP, why);
+}
+
 /* Apply one valid terminal rule to the AUS (RFC 3402 §3: always the
  * original AUS). */
 static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
@@ -448,14 +469,20 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 		free(out);
 		return;
 	}
-	/* RFC 3403 §4.1: this rule matched; other ORDERs are not considered. */
-	f->matched = true;
-	f->matched_order = rule->order;
 	if (s->kind != ENUM_SERVICE_SIP) {
-		naptr_rec_set(s->rec, out, RSIP_VERDICT_NOT_SIP, NULL);
+		/* RFC 3402 §3.3 step 4, RFC 3403 §4.1: a rule whose service does
+		 * not meet the client's requirements is passed over, back to
+		 * step 3; it is no match, so it sets no ORDER. */
+		pass_over(s->rec, out, rule->services);
+		f->passed_over = true;
+		w->passed_over = true;
 		free(out);
 		return;
 	}
+	/* RFC 3403 §4.1: a rule the client uses matched; other ORDERs are not
+	 * considered. */
+	f->matched = true;
+	f->matched_order = rule->order;
 	naptr_rec_set(s->rec, out, RSIP_VERDICT_FALLBACK, NULL);
 	free(out);
 	u = calloc(1, sizeof(*u));
@@ -476,6 +503,7 @@ static void frame_done(struct resolution *r)
 	struct enum_walk *w = r->walk;
 	struct frame *f = &w->stack[w->depth - 1];
 	bool gave_sip = w->uris.n > f->uris_before, matched = f->matched, looped = f->looped;
+	bool passed = f->passed_over;
 	size_t nvalid = f->nvalid;
 	char key[RSIP_ERRLEN], why[2 * RSIP_ERRLEN];
 	rsip_verdict verdict;
@@ -496,10 +524,16 @@ static void frame_done(struct resolution *r)
 	if (gave_sip) {
 		verdict = RSIP_VERDICT_FALLBACK;
 		snprintf(why, sizeof(why), "non-terminal: followed to %s", key);
-	} else if (matched) {
+	} else if (passed) {
+		/* RFC 3402 §3.3 step 4: what matched below is of no enumservice
+		 * the client uses, so this rule is passed over too, and sets no
+		 * ORDER in the referring set. */
+		p->passed_over = true;
+		p->looped = p->looped || looped;
 		verdict = RSIP_VERDICT_NOT_SIP;
-		snprintf(why, sizeof(why), "non-terminal: the rules at %s give no SIP URI",
-			 key);
+		snprintf(why, sizeof(why), "non-terminal: the rules at %s give no URI of an "
+			 "enumservice this client uses; the walk goes on in this set (RFC 3402 "
+			 "§3.3)", key);
 	} else if (looped) {
 		/* RFC 6116 §5.2.1: on a loop, skip the record and continue in
 		 * the referring set */
@@ -524,6 +558,7 @@ static void walk_failed(struct resolution *r)
 {
 	struct enum_walk *w = r->walk;
 	bool any_nx = true, any_failed = false, any_records = r->res->enum_records.n > 0;
+	char use[RSIP_ERRLEN];
 
 	for (size_t s = 0; s < w->nsfx; s++) {
 		any_nx = any_nx && w->sfx[s].nxdomain;
@@ -547,6 +582,10 @@ static void walk_failed(struct resolution *r)
 	else if (!any_records)
 		resolution_finish(r, RSIP_E_NOT_FOUND, "%s has no NAPTR record under "
 				  "%s", w->aus, w->sfx[0].domain);
+	else if (w->passed_over)
+		resolution_finish(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP URI of "
+				  "an enumservice this client uses (%s; RFC 3402 §3.3)", w->aus,
+				  enum_services_text(r->enumsvc, use, sizeof(use)));
 	else
 		resolution_finish(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP "
 				  "URI", w->aus);

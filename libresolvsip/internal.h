@@ -262,21 +262,60 @@ rsip_status enum_domain(const char *aus, const char *suffix, char *out,
 enum enum_service_kind {
 	ENUM_SERVICE_INVALID,  /* not the RFC 6116 §3.4.3 syntax */
 	ENUM_SERVICE_NOT_E2U,  /* a valid services field, but not E2U */
-	ENUM_SERVICE_SIP,      /* E2U with a "sip" type (any case), or legacy "sip+E2U" */
-	ENUM_SERVICE_OTHER     /* E2U without sip */
+	ENUM_SERVICE_SIP,      /* E2U naming an enumservice the client uses (any case),
+				  or the legacy "sip+E2U" when it uses E2U+sip */
+	ENUM_SERVICE_OTHER     /* E2U, but no enumservice the client uses */
 };
+
+/* RFC 6116 §3.4.3: type and subtype are 1*32(ALPHA / DIGIT / "-"). */
+#define ENUM_PART_MAX 32
+
+/* One enumservice a client uses: a type and at most one subtype ("" when
+ * none: then any subtypes of that type). */
+struct enum_service_name {
+	char type[ENUM_PART_MAX + 1];
+	char subtype[ENUM_PART_MAX + 1];
+};
+
+/* The enumservices a client uses (RFC 3402 §3.3 step 4: "the client's
+ * requirements"), each one whose URI is a SIP URI.  Immutable once made;
+ * shared by the context and the resolutions that started under it, counted
+ * under the context lock.  NULL stands for the default, E2U+sip and
+ * E2U+voice:sip. */
+struct enum_services {
+	unsigned refs;
+	size_t n;
+	struct enum_service_name item[];
+};
+
+/* Read a caller's list ("E2U+sip", "E2U+pstn:sip", any case): one
+ * enumservice per item, of type sip or with the subtype sip.  *out has one
+ * reference; n 0 gives NULL (the default).  RSIP_E_CONFIG with err naming the
+ * bad item; RSIP_E_NOMEM. */
+rsip_status enum_services_new(const char *const *list, size_t n, struct enum_services **out,
+			      char *err, size_t errlen);
+/* Another reference (NULL stays NULL); drop one, freeing on the last. */
+struct enum_services *enum_services_hold(struct enum_services *s);
+void enum_services_release(struct enum_services *s);
+/* "E2U+sip, E2U+voice:sip": the list for messages, cut to len; buf. */
+const char *enum_services_text(const struct enum_services *use, char *buf, size_t len);
+
 /* Classify a NAPTR services field for ENUM (RFC 6116 §3.4.3, RFC 3764 §4,
- * RFC 3824 §7: the old "sip+E2U" is accepted). */
-enum enum_service_kind enum_service_classify(const char *services);
+ * RFC 3824 §7: the old "sip+E2U" is accepted) against the enumservices the
+ * client uses (NULL: the default). */
+enum enum_service_kind enum_service_classify(const char *services,
+					     const struct enum_services *use);
 
 /* Validation of one ENUM record before ordering (RFC 6116 §3.4.2, §3.4.3,
  * §5.2, §5.2.1; RFC 3403 §4.1 through ddds_rule_check()): flags "u" or none;
  * a terminal record has E2U services and a regexp; a non-terminal one a
  * replacement (its regexp and services are ignored).  *kind is the service
- * kind (ENUM_SERVICE_NOT_E2U for a non-terminal record); *subst as in
- * ddds_rule_check().  RSIP_E_BAD_INPUT with the reason in err: drop it. */
-rsip_status enum_rule_check(const struct ddds_rule *r, enum enum_service_kind *kind,
-			    struct ddds_subst **subst, char *err, size_t errlen);
+ * kind against use (NULL: the default; ENUM_SERVICE_NOT_E2U for a
+ * non-terminal record); *subst as in ddds_rule_check().  RSIP_E_BAD_INPUT
+ * with the reason in err: drop it. */
+rsip_status enum_rule_check(const struct ddds_rule *r, const struct enum_services *use,
+			    enum enum_service_kind *kind, struct ddds_subst **subst, char *err,
+			    size_t errlen);
 /* The result of a terminal ENUM rule: an absolute URI (RFC 6116 §3.3); for
  * a SIP enumservice a sip:/sips: URI that parses (RFC 3764 §4).
  * RSIP_E_BAD_INPUT with the reason in err otherwise. */

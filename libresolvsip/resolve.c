@@ -98,6 +98,7 @@ static void resolution_free(struct resolution *r)
 	enum_walk_free(r->walk);
 	rsip_result_free(r->res);
 	free(r->refusal_why);
+	enum_services_release(r->enumsvc);
 	free(r);
 }
 
@@ -377,6 +378,8 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	/* Issue 8: the limits in force when it starts, and its deadline. */
 	r->limits = ctx->limits;
 	r->failure_policy = ctx->failure_policy;
+	/* RFC 3402 §3.3 step 4: the enumservices it uses, fixed from here on */
+	r->enumsvc = enum_services_hold(ctx->enumsvc);
 	r->deadline = started;
 	r->deadline.tv_sec += (time_t)(r->limits.deadline_ms / 1000);
 	r->deadline.tv_nsec += (long)(r->limits.deadline_ms % 1000) * 1000000L;

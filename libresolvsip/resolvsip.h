@@ -26,9 +26,10 @@
  * Threads: one context may be shared by any number of threads once it is
  * configured; rsip_resolve(), rsip_resolve_async(), rsip_ctx_process(),
  * rsip_ctx_wait(), rsip_ctx_fd(), rsip_ctx_timeout(), rsip_ctx_pending(),
- * rsip_cancel(), rsip_ctx_set_seed() and rsip_ctx_set_limit() may be called
- * concurrently (an internal lock serialises them).  Callbacks run with that
- * lock held, in whichever thread processes the context's answers:
+ * rsip_cancel(), rsip_ctx_set_seed(), rsip_ctx_set_limit() and
+ * rsip_ctx_set_enumservices() may be called concurrently (an internal lock
+ * serialises them).  Callbacks run with that lock held, in whichever thread
+ * processes the context's answers:
  * rsip_ctx_process(), rsip_ctx_wait(), or rsip_resolve() waiting for its own
  * answer in another thread; a callback may start or cancel resolutions.  An
  * asynchronous resolution can therefore call back before rsip_cancel() is
@@ -269,6 +270,26 @@ RSIP_API rsip_status rsip_ctx_set_families(rsip_ctx *ctx, unsigned mask);
  * first call replaces the default, "e164.arpa". */
 RSIP_API rsip_status rsip_ctx_add_enum_suffix(rsip_ctx *ctx,
 					      const char *domain);
+
+/** The ENUM enumservices this client uses (RFC 3402 §3.3 step 4: a rule whose
+ * service the client does not use is passed over, and the walk goes on, even
+ * to a later ORDER).  Each item names one enumservice, compared without case:
+ * "E2U+type" or "E2U+type:subtype", and it must be one whose URI is a SIP
+ * URI: type "sip" (RFC 3764), or subtype "sip" ("E2U+voice:sip",
+ * "E2U+pstn:sip").  An item without a subtype takes that type with any
+ * subtypes; a compound services field ("E2U+voice:sip+video:sip", RFC 6116
+ * §3.4.3) is used when any of its enumservices is listed.  The default
+ * (@p list NULL or @p count 0) is "E2U+sip" and "E2U+voice:sip", what a UA
+ * placing a call wants; "E2U+pstn:sip" (RFC 4769) is a carrier's
+ * infrastructure ENUM, towards the PSTN side, and is used only when listed.
+ * The list is copied; it applies to the resolutions started afterwards, and
+ * may be set at any time (thread-safe).
+ * @return RSIP_OK; RSIP_E_CONFIG for an item that is not such an
+ *         enumservice (rsip_ctx_errmsg() names it; the setting is unchanged);
+ *         RSIP_E_INVALID for a NULL context, a NULL @p list with a non-zero
+ *         @p count, or a NULL item; RSIP_E_NOMEM. */
+RSIP_API rsip_status rsip_ctx_set_enumservices(rsip_ctx *ctx, const char *const *list,
+					       size_t count);
 
 /** Seed the random generator used for the RFC 2782 weighted choice, for
  * reproducible orders.  Unseeded contexts draw a seed from the system. */
@@ -534,7 +555,9 @@ typedef struct rsip_step {
 typedef enum rsip_verdict {
 	RSIP_VERDICT_SELECTED = 0,    /**< its URI is the one located */
 	RSIP_VERDICT_FALLBACK = 1,    /**< a SIP URI tried after the selected one */
-	RSIP_VERDICT_NOT_SIP = 2,     /**< valid, but not a SIP enumservice */
+	RSIP_VERDICT_NOT_SIP = 2,     /**< valid, but of no enumservice the client uses
+					   (rsip_ctx_set_enumservices()): passed over,
+					   RFC 3402 §3.3 step 4 */
 	RSIP_VERDICT_INVALID = 3,     /**< malformed: dropped (see reason) */
 	RSIP_VERDICT_NO_MATCH = 4,    /**< its regexp did not match the AUS */
 	RSIP_VERDICT_NOT_REACHED = 5, /**< of another ORDER, after a match (RFC 3403 §4.1) */

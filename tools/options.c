@@ -46,7 +46,8 @@ enum {
 	OPT_QUESTION_TIMEOUT,
 	OPT_MAX_ADDRESSES,
 	OPT_MAX_TARGETS,
-	OPT_CACHE_BYTES
+	OPT_CACHE_BYTES,
+	OPT_ENUMSERVICE
 };
 
 static const struct option long_options[] = {
@@ -56,6 +57,7 @@ static const struct option long_options[] = {
 	{"trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR},
 	{"transports", required_argument, NULL, OPT_TRANSPORTS},
 	{"suffix", required_argument, NULL, OPT_SUFFIX},
+	{"enumservice", required_argument, NULL, OPT_ENUMSERVICE},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"dnssec", required_argument, NULL, OPT_DNSSEC},
 	{"recursive", no_argument, NULL, OPT_RECURSIVE},
@@ -123,6 +125,10 @@ static void usage(FILE *out)
 	      "                         (default udp,tcp,tls)\n"
 	      "  --suffix DOMAIN        ENUM suffix, repeatable, in order\n"
 	      "                         (default e164.arpa)\n"
+	      "  --enumservice LIST     the ENUM enumservices to use, a comma list of\n"
+	      "                         E2U+type or E2U+type:subtype whose URI is a SIP\n"
+	      "                         URI, repeatable (default E2U+sip,E2U+voice:sip;\n"
+	      "                         a carrier's E2U+pstn:sip only when named)\n"
 	      "  --seed N               fixed seed (0..18446744073709551615) for the SRV\n"
 	      "                         weighted choice, for reproducible output\n"
 	      "  --deterministic        SRV records of one priority by weight, target,\n"
@@ -408,6 +414,13 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 		if (*arg == '\0')
 			return usage_error("--suffix: the domain is empty");
 		if (list_push(&opts->suffixes, "--suffix", arg) != 0)
+			return OPTIONS_NOMEM;
+		return OPTIONS_RUN;
+	case OPT_ENUMSERVICE:
+		/* The library checks each item when the list is applied. */
+		if (*arg == '\0')
+			return usage_error("--enumservice: the list is empty");
+		if (list_push(&opts->enumservices, "--enumservice", arg) != 0)
 			return OPTIONS_NOMEM;
 		return OPTIONS_RUN;
 	case OPT_SEED:
@@ -741,5 +754,6 @@ void options_free(struct sipresolve_options *opts)
 	free(opts->servers.items);
 	free(opts->trust_anchors.items);
 	free(opts->suffixes.items);
+	free(opts->enumservices.items);
 	memset(opts, 0, sizeof(*opts));
 }

@@ -56,6 +56,7 @@ struct sipresolve_options {
 	int failure_policy;          /* rsip_failure_policy, or -1 when not given */
 	const char *transports;      /* comma list in order of preference, or NULL */
 	struct option_list suffixes;
+	struct option_list enumservices; /* --enumservice LIST, each a comma list */
 	int have_seed;
 	uint64_t seed;
 	unsigned families;           /* RSIP_FAMILY_* mask; 0 = library default */

@@ -225,12 +225,58 @@ static int setting_failed(struct app *app, const char *option, const char *value
 	return status == RSIP_E_NOMEM ? EXIT_DNS_FAILURE : EXIT_USAGE;
 }
 
+/* --enumservice LIST...: the items of every comma list, in order, as one list
+ * for the library, which checks them.  0, or the exit status. */
+static int apply_enumservices(struct app *app)
+{
+	const struct option_list *l = &app->opts->enumservices;
+	const char **items = NULL;
+	char **copies = NULL;
+	size_t n = 0, max = 0, i;
+	rsip_status st = RSIP_E_NOMEM;
+	int rc;
+
+	if (l->count == 0)
+		return 0;
+	for (i = 0; i < l->count; i++)
+		for (const char *p = l->items[i].value; p != NULL; p = strchr(p + 1, ','))
+			max++;
+	items = calloc(max, sizeof(*items));
+	copies = calloc(l->count, sizeof(*copies));
+	if (items == NULL || copies == NULL)
+		goto done;
+	for (i = 0; i < l->count; i++) {
+		char *p = copies[i] = strdup(l->items[i].value);
+
+		if (p == NULL)
+			goto done;
+		for (;;) {
+			char *comma = strchr(p, ',');
+
+			items[n++] = p;
+			if (comma == NULL)
+				break;
+			*comma = '\0';
+			p = comma + 1;
+		}
+	}
+	st = rsip_ctx_set_enumservices(app->ctx, items, n);
+done:
+	rc = st == RSIP_OK ? 0 : setting_failed(app, "--enumservice", NULL, st);
+	for (i = 0; copies != NULL && i < l->count; i++)
+		free(copies[i]);
+	free(copies);
+	free(items);
+	return rc;
+}
+
 /* Apply the options to the context: 0, or the exit status. */
 static int apply_options(struct app *app)
 {
 	const struct sipresolve_options *o = app->opts;
 	rsip_status st;
 	size_t i;
+	int rc;
 
 	if (o->zones != NULL && (st = rsip_ctx_set_zones(app->ctx, o->zones)) != RSIP_OK)
 		return setting_failed(app, "--zones", o->zones, st);
@@ -278,6 +324,8 @@ static int apply_options(struct app *app)
 		if (st != RSIP_OK)
 			return setting_failed(app, "--suffix", suffix, st);
 	}
+	if ((rc = apply_enumservices(app)) != 0)
+		return rc;
 	if (o->timeout_ms != 0 &&
 	    (st = rsip_ctx_set_limit(app->ctx, RSIP_LIMIT_DEADLINE, o->timeout_ms)) != RSIP_OK) {
 		char ms[32];

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_enum_cli.sh - sipresolve's ENUM report (issue 3 item 8): every NAPTR record,
 # those of non-terminal keys included, with its verdict in the text trace and as
-# enum.records[].verdict in JSON; loops end fast with status loop (RFC 6116 §5.2.1).
+# enum.records[].verdict in JSON; loops end fast with status loop (RFC 6116 §5.2.1);
+# rules of enumservices not used are passed over, --enumservice (RFC 3402 §3.3).
 . "$(dirname "$0")/lib.sh"
 j() { printf '%s\n' "$out" | jq -r "$1" 2>/dev/null; }
 
@@ -42,6 +43,58 @@ is "$(j '[.enum.records[].verdict] | join(",")')" \
 	"invalid,invalid,invalid,not-sip,invalid,selected,fallback,fallback" \
 	"RFC 6116 §3.4.3: E2U+, E2U+sip:, 33 chars, E2U+p-x, SIP+D2U, sip+E2U, e2u+SIP, compound"
 is "$(j '.enum.uris | length')" 3 "JSON: enum.uris lists the three SIP URIs to try"
+
+# ---- a rule the client does not use is passed over (RFC 3402 §3.3 step 4) ---
+run --zones "$TZONES" --json tel:+1-555-030-0001
+is "$rc" 0 "RFC 3402 §3.3 step 4: E2U+tel at ORDER 10, E2U+sip at ORDER 25: exit 0"
+is "$(j '.uri')" "sip:order25@aonly.sip.test" "RFC 3402 §3.3 step 4: ...the ORDER 25 SIP URI"
+is "$(j '[.enum.records[].verdict] | join(",")')" "not-sip,selected" \
+	"RFC 3402 §3.3 step 4: JSON: the E2U+tel record stays not-sip, ORDER 25 is selected"
+is "$(j '.enum.records[0].reason')" \
+	"enumservice E2U+tel is not one this client uses; the walk goes on (RFC 3402 §3.3)" \
+	"RFC 3402 §3.3 step 4: JSON: the reason says it was passed over for its service"
+run --zones "$TZONES" tel:+1-555-030-0007
+contains "$out" "=> selected: sip:after-telonly@aonly.sip.test" \
+	"RFC 3402 §3.3 step 4: a non-terminal key of only E2U+tel ends no ORDER"
+
+# ---- the enumservices used: --enumservice (RFC 3402 §3.3, RFC 4769) ---------
+run --zones "$TZONES" --json tel:+1-555-030-0003
+is "$(j '.uri')" "sip:voice@aonly.sip.test" "RFC 3402 §3.3: E2U+voice:sip is used by default"
+run --zones "$TZONES" --json tel:+1-555-030-0005
+is "$(j '.uri')" "sip:compound@aonly.sip.test" \
+	"RFC 6116 §3.4.3: the compound E2U+voice:sip+video:sip is used by default"
+run --zones "$TZONES" --json tel:+1-555-030-0004
+is "$rc" 1 "RFC 4769: E2U+pstn:sip is not used by default: exit 1"
+is "$(j '.enum.records[0].verdict')" "not-sip" "RFC 4769: JSON: the pstn:sip record is not-sip"
+contains "$(j '.enum.records[0].reason')" "E2U+pstn:sip is not one this client uses" \
+	"RFC 4769: JSON: ...passed over for its service"
+contains "$(j '.error')" "E2U+sip, E2U+voice:sip" "RFC 3402 §3.3: the error names the list used"
+run --zones "$TZONES" --json --enumservice E2U+sip,E2U+pstn:sip tel:+1-555-030-0004
+is "$rc" 0 "RFC 4769: --enumservice E2U+sip,E2U+pstn:sip: exit 0"
+is "$(j '.uri')" "sip:pstn@aonly.sip.test" "RFC 4769: --enumservice: E2U+pstn:sip is used"
+run --zones "$TZONES" --json --enumservice e2u+SIP --enumservice E2U+PSTN:Sip tel:+1-555-030-0004
+is "$(j '.uri')" "sip:pstn@aonly.sip.test" \
+	"RFC 6116 §3.6: --enumservice twice, compared without case"
+run --zones "$TZONES" --json --enumservice E2U+pstn:sip tel:+1-555-030-0003
+is "$rc" 1 "RFC 3402 §3.3: --enumservice E2U+pstn:sip alone: E2U+voice:sip is not used"
+run --zones "$TZONES" --json --enumservice E2U+pstn:sip tel:+1-555-030-0005
+is "$(j '.uri')" "sip:pstn05@aonly.sip.test" \
+	"RFC 3402 §3.3: --enumservice E2U+pstn:sip: the pstn:sip record, not the compound one"
+run --zones "$TZONES" --enumservice E2U+sip,E2U+tel tel:+1-555-030-0004
+is "$rc" 2 "RFC 3402 §3.3: --enumservice E2U+tel (no SIP URI): exit 2"
+contains "$err" "--enumservice: 'E2U+tel' is not an enumservice whose URI is a SIP URI" \
+	"RFC 3402 §3.3: --enumservice: the message names the bad item"
+is "$out" "" "--enumservice E2U+tel: nothing on standard output"
+run --zones "$TZONES" --enumservice voice:sip tel:+1-555-030-0004
+is "$rc" 2 "RFC 6116 §3.4.3: --enumservice voice:sip (no E2U+): exit 2"
+contains "$err" "'voice:sip' is not one enumservice" "RFC 6116 §3.4.3: ...named in the message"
+run --zones "$TZONES" --enumservice E2U+voice:sip+video:sip tel:+1-555-030-0004
+is "$rc" 2 "RFC 6116 §3.4.3: --enumservice of a compound item: exit 2"
+run --zones "$TZONES" --enumservice E2U+sip, tel:+1-555-030-0004
+is "$rc" 2 "--enumservice with an empty item: exit 2"
+contains "$err" "empty" "--enumservice with an empty item: says so"
+run --zones "$TZONES" --enumservice '' tel:+1-555-030-0004
+is "$rc" 2 "--enumservice '': exit 2"
 
 # ---- loops end fast, with status loop --------------------------------------
 start=$(date +%s%N)

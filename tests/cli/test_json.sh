@@ -92,10 +92,10 @@ is "$(jq -r 'select(.input == "tel:+1-555-010-0001") | [.enum.records[].verdict]
 is "$(jq -r 'select(.input == "tel:+1-555-010-0001") | .enum.records[0] | has("reason")' \
 	"$tmp/all")" true "enum.records[].reason says why a record is invalid"
 is "$(jq -r 'select(.input == "tel:+1-555-010-0005") | [.enum.records[].verdict] | join(",")' \
-	"$tmp/all")" "not-sip,not-reached" \
-	"enum.records[].verdict: another ORDER after a match is not-reached (RFC 3403 §4.1)"
-is "$(jq -r 'select(.input == "tel:+1-555-010-0005") | .enum.uris | length' "$tmp/all")" 0 \
-	"enum.uris: empty when no SIP rule is reached"
+	"$tmp/all")" "not-sip,selected" \
+	"enum.records[].verdict: a rule passed over for its service is not-sip, and the next ORDER is used (RFC 3402 §3.3)"
+is "$(jq -r 'select(.input == "tel:+1-555-010-0005") | .enum.uris | length' "$tmp/all")" 1 \
+	"enum.uris: the SIP URI of the later ORDER"
 
 # ---- uri ----------------------------------------------------------------------
 check "uri: a sip:/sips: string when present; present whenever status is ok" \

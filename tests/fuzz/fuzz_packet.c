@@ -41,7 +41,7 @@ static void naptr_rules(const struct dns_answer *a, rsip_result *res)
 		}
 		(void)ddds_flags_valid(d->flags);
 		(void)ddds_rule_has_one_rewrite(d);
-		(void)enum_service_classify(d->services);
+		(void)enum_service_classify(d->services, NULL);
 		if (d->regexp[0] != '\0' &&
 		    ddds_subst_compile(d->regexp, &s, err, sizeof(err)) == RSIP_OK) {
 			if (ddds_subst_apply(s, "+4942120170", &out, err, sizeof(err)) ==

@@ -1,7 +1,8 @@
 /* test_enum.c - ENUM through rsip_resolve() on zones served in process: the RFC
  * examples of REQUIREMENTS.md §4 (RFC 3403 §6.2, RFC 3764 §5, RFC 3824 §5.5, RFC 6116 §4)
  * and the adversarial NAPTR sets of §5 (RFC 3402 §3, RFC 3403 §4.1, RFC 6116 §3-§5.2.1,
- * RFC 4694, RFC 4759).  Zones: tests/zones/e164.arpa.zone, enum.test.zone, foo.se.zone. */
+ * RFC 4694, RFC 4759); the enumservices a client uses (RFC 3402 §3.3 step 4, RFC
+ * 4769).  Zones: tests/zones/e164.arpa.zone, enum.test.zone, foo.se.zone. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,6 +428,163 @@ static void test_suffixes_and_tel(void)
 	rsip_ctx_free(ctx);
 }
 
+/* RFC 3402 §3.3 step 4, RFC 3403 §4.1: a rule of an enumservice the client
+ * does not use is passed over; the ORDER cut-off applies after the first
+ * rule it uses.  Zone data: +1-555-030-00NN in tests/zones/e164.arpa.zone. */
+static void test_passed_over(void)
+{
+	rsip_ctx *ctx = new_ctx(1, NULL, NULL);
+	rsip_result *res;
+
+	res = resolve(ctx, "tel:+1-555-030-0001");
+	is_int(rsip_result_status(res), RSIP_OK,
+	       "RFC 3402 §3.3 step 4: E2U+tel at ORDER 10 does not end the walk");
+	is_str(rsip_result_uri(res), "sip:order25@aonly.sip.test",
+	       "RFC 3402 §3.3 step 4: ...the E2U+sip URI at ORDER 25 is located");
+	rec_is(res, 0, RSIP_VERDICT_NOT_SIP, "tel:+15550300001",
+	       "enumservice E2U+tel is not one this client uses; the walk goes on (RFC 3402 §3.3)",
+	       "RFC 3402 §3.3 step 4: the E2U+tel record says it was passed over for its service");
+	rec_is(res, 1, RSIP_VERDICT_SELECTED, "sip:order25@", NULL,
+	       "RFC 3403 §4.1: the ORDER 25 record is selected, not not-reached");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-030-0002");
+	is_str(rsip_result_uri(res), "sip:after-mail@aonly.sip.test",
+	       "RFC 3402 §3.3 step 4: E2U+email:mailto at ORDER 10, E2U+sip at ORDER 25 used");
+	rec_is(res, 0, RSIP_VERDICT_NOT_SIP, "mailto:info@enum.test", "E2U+email:mailto is not one",
+	       "RFC 3402 §3.3 step 4: the mailto record is passed over, and says so");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-030-0007");
+	is_int(rsip_result_status(res), RSIP_OK,
+	       "RFC 3402 §3.3 step 4: a non-terminal rule whose key gives only E2U+tel ends no "
+	       "ORDER");
+	is_str(rsip_result_uri(res), "sip:after-telonly@aonly.sip.test",
+	       "RFC 3402 §3.3 step 4: ...the referring set's ORDER 20 E2U+sip is used");
+	rec_is(res, 0, RSIP_VERDICT_NOT_SIP, "telonly.enum.test.", "no URI of an enumservice",
+	       "RFC 3402 §3.3 step 4: the non-terminal record says why it gave nothing");
+	rec_is(res, 1, RSIP_VERDICT_NOT_SIP, NULL, "E2U+tel is not one",
+	       "RFC 3402 §3.3 step 4: the E2U+tel record of the next key is passed over");
+	rec_is(res, 2, RSIP_VERDICT_SELECTED, "sip:after-telonly@", NULL,
+	       "RFC 3403 §4.1: the ORDER 20 record is selected");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-030-0008");
+	is_str(rsip_result_uri(res), "sip:order10@aonly.sip.test",
+	       "RFC 3403 §4.1: E2U+tel then E2U+sip in ORDER 10: the E2U+sip one is used");
+	rec_is(res, 2, RSIP_VERDICT_NOT_REACHED, NULL, "another ORDER",
+	       "RFC 3403 §4.1: ...and ORDER 20 is cut off after the first rule used");
+	is_int(rsip_result_enum_uri_count(res), 1, "RFC 3403 §4.1: one SIP URI to try");
+	rsip_result_free(res);
+
+	/* The default list: E2U+sip and E2U+voice:sip. */
+	res = resolve(ctx, "tel:+1-555-030-0003");
+	is_str(rsip_result_uri(res), "sip:voice@aonly.sip.test",
+	       "RFC 3402 §3.3: E2U+voice:sip is used by default");
+	rec_is(res, 0, RSIP_VERDICT_SELECTED, "sip:voice@", NULL,
+	       "RFC 3402 §3.3: ...its record is selected");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-030-0006");
+	is_str(rsip_result_uri(res), "sip:upper@aonly.sip.test",
+	       "RFC 6116 §3.6: E2U+VOICE:SIP is compared without case");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-030-0004");
+	is_int(rsip_result_status(res), RSIP_E_NOT_FOUND,
+	       "RFC 4769: E2U+pstn:sip is not used by default");
+	rec_is(res, 0, RSIP_VERDICT_NOT_SIP, "sip:pstn@", "E2U+pstn:sip is not one this client",
+	       "RFC 4769: the pstn:sip record is not-sip, passed over for its service");
+	ok(rsip_result_error(res) && strstr(rsip_result_error(res), "E2U+sip, E2U+voice:sip"),
+	   "RFC 3402 §3.3: the error names the enumservices used (%s)",
+	   rsip_result_error(res) ? rsip_result_error(res) : "");
+	rsip_result_free(res);
+
+	res = resolve(ctx, "tel:+1-555-030-0005");
+	is_str(rsip_result_uri(res), "sip:compound@aonly.sip.test",
+	       "RFC 6116 §3.4.3: the compound E2U+voice:sip+video:sip is used by default");
+	rec_is(res, 0, RSIP_VERDICT_NOT_SIP, "sip:pstn05@", "not one this client uses",
+	       "RFC 4769: the pstn:sip record of the same ORDER is passed over");
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+}
+
+static void on_async(void *arg, rsip_result *res)
+{
+	*(rsip_result **)arg = res;
+}
+
+/* The enumservices the caller chooses: rsip_ctx_set_enumservices(). */
+static void test_set_enumservices(void)
+{
+	const char *pstn[] = {"E2U+sip", "e2u+PSTN:Sip"};
+	const char *only_sip[] = {"E2U+SIP"};
+	const char *bad[] = {"E2U+sip", "E2U+tel"};
+	rsip_ctx *ctx = new_ctx(1, NULL, NULL);
+	rsip_result *res, *early = NULL;
+
+	is_int(rsip_ctx_set_enumservices(ctx, pstn, 2), RSIP_OK,
+	       "RFC 4769: E2U+sip and E2U+pstn:sip may be chosen");
+	res = resolve(ctx, "tel:+1-555-030-0004");
+	is_str(rsip_result_uri(res), "sip:pstn@aonly.sip.test",
+	       "RFC 4769: E2U+pstn:sip is used once chosen (listed in another case)");
+	rsip_result_free(res);
+	res = resolve(ctx, "tel:+1-555-030-0005");
+	is_str(rsip_result_uri(res), "sip:pstn05@aonly.sip.test",
+	       "RFC 4769: ...first in its ORDER by preference");
+	is_int(rsip_result_enum_uri_count(res), 1,
+	       "RFC 3402 §3.3: the compound voice:sip+video:sip is not used when not chosen");
+	rsip_result_free(res);
+	res = resolve(ctx, "tel:+1-555-030-0003");
+	is_int(rsip_result_status(res), RSIP_E_NOT_FOUND,
+	       "RFC 3402 §3.3: E2U+voice:sip is not used when the list leaves it out");
+	rsip_result_free(res);
+
+	is_int(rsip_ctx_set_enumservices(ctx, bad, 2), RSIP_E_CONFIG,
+	       "RFC 3402 §3.3: E2U+tel gives no SIP URI: the list is refused");
+	ok(strstr(rsip_ctx_errmsg(ctx), "'E2U+tel'") != NULL,
+	   "RFC 3402 §3.3: the message names the bad item (%s)", rsip_ctx_errmsg(ctx));
+	res = resolve(ctx, "tel:+1-555-030-0004");
+	is_str(rsip_result_uri(res), "sip:pstn@aonly.sip.test",
+	       "a refused list leaves the one before in force");
+	rsip_result_free(res);
+	is_int(rsip_ctx_set_enumservices(ctx, NULL, 1), RSIP_E_INVALID,
+	       "API: a NULL list of 1 is RSIP_E_INVALID");
+	is_int(rsip_ctx_set_enumservices(NULL, pstn, 2), RSIP_E_INVALID,
+	       "API: a NULL context is RSIP_E_INVALID");
+
+	is_int(rsip_ctx_set_enumservices(ctx, NULL, 0), RSIP_OK, "NULL, 0 restores the default");
+	res = resolve(ctx, "tel:+1-555-030-0004");
+	is_int(rsip_result_status(res), RSIP_E_NOT_FOUND,
+	       "RFC 4769: ...and E2U+pstn:sip is no longer used");
+	rsip_result_free(res);
+	res = resolve(ctx, "tel:+1-555-030-0003");
+	is_str(rsip_result_uri(res), "sip:voice@aonly.sip.test",
+	       "RFC 3402 §3.3: ...and E2U+voice:sip is again");
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+
+	/* A resolution keeps the list it started with: the NAPTR answer comes
+	 * after the change (a fresh context: nothing is cached). */
+	ctx = new_ctx(1, NULL, NULL);
+	is_int(rsip_resolve_async(ctx, "tel:+1-555-030-0003", on_async, &early, NULL), RSIP_OK,
+	       "a resolution under the default list starts");
+	ok(early == NULL, "...and waits for its NAPTR answer");
+	is_int(rsip_ctx_set_enumservices(ctx, only_sip, 1), RSIP_OK,
+	       "the list changes while it is in flight");
+	rsip_ctx_wait(ctx);
+	ok(early != NULL && rsip_result_uri(early) != NULL &&
+	   strcmp(rsip_result_uri(early), "sip:voice@aonly.sip.test") == 0,
+	   "RFC 3402 §3.3: the resolution in flight used the list it started with "
+	   "(E2U+voice:sip)");
+	rsip_result_free(early);
+	res = resolve(ctx, "tel:+1-555-030-0003");
+	is_int(rsip_result_status(res), RSIP_E_NOT_FOUND,
+	       "RFC 3402 §3.3: the next resolution uses the new list (E2U+sip only)");
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+}
+
 int main(void)
 {
 	test_rfc_examples();
@@ -434,5 +592,7 @@ int main(void)
 	test_malformed();
 	test_random_ties();
 	test_suffixes_and_tel();
+	test_passed_over();
+	test_set_enumservices();
 	return tap_done();
 }

@@ -273,6 +273,25 @@ static void test_noaddr_next_order(void)
 	rsip_ctx_free(ctx);
 }
 
+/* RFC 3402 §3.3 step 4, RFC 3263 §4.1: a NAPTR record of a service the client
+ * does not use (unknown, or an unsupported transport) at a lower ORDER does
+ * not stop a usable one at a higher ORDER (zone: sip.test, unknownsvc). */
+static void test_unused_service_order(void)
+{
+	rsip_ctx *ctx = new_ctx("tests/zones");
+	rsip_result *res = resolve(ctx, "sip:a@unknownsvc.sip.test");
+	is_str(tgt(res, 0), "tcp 192.0.2.64:5064",
+	       "RFC 3402 §3.3 step 4: SIP+D2X (ORDER 10) and SIP+D2S (ORDER 20, sctp not "
+	       "supported) are passed over; SIP+D2T at ORDER 30 is used");
+	is_int(rsip_result_target_count(res), 1,
+	       "RFC 3263 §4.1: only the NAPTR-chosen transport, no SRV fallback per transport");
+	ok(has_note(res, "SIP+D2X skipped"), "RFC 3263 §4.1: the trace says SIP+D2X was skipped");
+	ok(has_note(res, "SIP+D2S skipped: transport sctp is not supported"),
+	   "RFC 3263 §4.1: ...and SIP+D2S, for its transport");
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+}
+
 static void test_cache(void)
 {
 	rsip_ctx *ctx = new_ctx("zones");
@@ -322,5 +341,6 @@ int main(void)
 	test_response();
 	test_websocket();
 	test_sips_naptr();
+	test_unused_service_order();
 	return tap_done();
 }

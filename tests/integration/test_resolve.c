@@ -284,10 +284,12 @@ static void test_enum(void)
 	rsip_result_free(res);
 
 	res = resolve(ctx, "tel:+1-555-010-0005");
-	is_int(rsip_result_status(res), RSIP_E_NOT_FOUND,
-	       "RFC 3403 §4.1: a match in ORDER 10 stops ORDER 20");
-	is_int(rsip_result_enum_record(res, 1)->verdict, RSIP_VERDICT_NOT_REACHED,
-	       "RFC 3403 §4.1: the ORDER 20 record is not reached");
+	is_int(rsip_result_status(res), RSIP_OK,
+	       "RFC 3402 §3.3 step 4: E2U+pres in ORDER 10 is passed over, not a match");
+	is_int(rsip_result_enum_record(res, 0)->verdict, RSIP_VERDICT_NOT_SIP,
+	       "RFC 3402 §3.3 step 4: the ORDER 10 E2U+pres record is not-sip");
+	is_int(rsip_result_enum_record(res, 1)->verdict, RSIP_VERDICT_SELECTED,
+	       "RFC 3403 §4.1: the ORDER 20 E2U+sip record is reached and selected");
 	rsip_result_free(res);
 
 	res = resolve(ctx, "tel:+1-555-010-9999");

@@ -115,7 +115,7 @@ static void test_domain(void)
 }
 
 #define kind_is(services, want, name) \
-	is_int(enum_service_classify(services), want, "%s", name)
+	is_int(enum_service_classify(services, NULL), want, "%s", name)
 
 static void test_services(void)
 {
@@ -140,12 +140,21 @@ static void test_services(void)
 	kind_is("E2U+sip:x", ENUM_SERVICE_SIP, "RFC 6116 §3.4.3: type sip with a subtype (AMBIG)");
 	kind_is("sip+E2U", ENUM_SERVICE_SIP, "RFC 3824 §7: legacy sip+E2U");
 	kind_is("SIP+e2u", ENUM_SERVICE_SIP, "REQUIREMENTS item 48: legacy SIP+e2u");
+	/* RFC 3402 §3.3 step 4: the default list also holds E2U+voice:sip */
+	kind_is("E2U+voice:sip", ENUM_SERVICE_SIP, "RFC 3402 §3.3: E2U+voice:sip used by default");
+	kind_is("E2U+VOICE:SIP", ENUM_SERVICE_SIP, "RFC 6116 §3.6: E2U+VOICE:SIP, any case");
+	kind_is("E2U+voice:sip+video:sip", ENUM_SERVICE_SIP,
+		"RFC 6116 §3.4.3: compound voice:sip+video:sip, one listed is enough");
+	kind_is("E2U+video:sip+voice:sip", ENUM_SERVICE_SIP,
+		"RFC 6116 §3.4.3: compound, the listed one second");
 
 	/* OTHER: E2U without sip */
 	kind_is("E2U+pres", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: E2U+pres");
 	kind_is("E2U+email:mailto", ENUM_SERVICE_OTHER, "RFC 6116 §4: E2U+email:mailto");
 	kind_is("E2U+h323", ENUM_SERVICE_OTHER, "RFC 6116 §4: E2U+h323");
-	kind_is("E2U+voice:sip", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: sip as a subtype is no sip");
+	kind_is("E2U+voice:tel", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: voice:tel is no SIP");
+	kind_is("E2U+pstn:sip", ENUM_SERVICE_OTHER,
+		"RFC 4769: E2U+pstn:sip is not used by default (carriers' ENUM, opt-in)");
 	kind_is("E2U+sips", ENUM_SERVICE_OTHER, "RFC 6116 §3.4.3: type sips is not sip");
 	kind_is("E2U+p-x", ENUM_SERVICE_OTHER,
 		"REQUIREMENTS §5: E2U+p-x (private, RFC 6116 §3.4.3) is skipped");
@@ -183,6 +192,75 @@ static void test_services(void)
 
 static char err[RSIP_ERRLEN];
 
+/* A caller's list of enumservices (RFC 3402 §3.3 step 4): what it accepts,
+ * what it refuses and how it classifies. */
+static void test_service_list(void)
+{
+	const char *pstn[] = {"E2U+sip", "e2u+PSTN:SIP"};
+	const char *only_pstn[] = {"E2U+pstn:sip"};
+	const char *bad_tel[] = {"E2U+sip", "E2U+tel"};
+	const char *bad[] = {"", "sip", "E2U+voice:sip+video:sip", "E2U+voice:", "E2U+a:b:sip",
+			     "E2U+email:mailto", "E2U+p-x", "E2U+sip ", "E2U+pstn:tel"};
+	struct enum_services *use = NULL, *held;
+	char text[128];
+
+	is_int(enum_services_new(pstn, 2, &use, err, sizeof(err)), RSIP_OK,
+	       "RFC 4769: E2U+sip,E2U+pstn:sip is a list a client may use");
+	is_int(enum_service_classify("E2U+pstn:sip", use), ENUM_SERVICE_SIP,
+	       "RFC 4769: E2U+pstn:sip is used when listed");
+	is_int(enum_service_classify("e2u+Pstn:Sip", use), ENUM_SERVICE_SIP,
+	       "RFC 6116 §3.6: listed and record compared without case");
+	is_int(enum_service_classify("E2U+voice:sip", use), ENUM_SERVICE_OTHER,
+	       "RFC 3402 §3.3: E2U+voice:sip is not used when the list leaves it out");
+	is_int(enum_service_classify("E2U+sip:x", use), ENUM_SERVICE_SIP,
+	       "RFC 3764 §4: an item without subtype takes the type with any subtype");
+	is_int(enum_service_classify("sip+E2U", use), ENUM_SERVICE_SIP,
+	       "RFC 3824 §7: the legacy sip+E2U is E2U+sip");
+	is_int(enum_service_classify("E2U+pstn:tel", use), ENUM_SERVICE_OTHER,
+	       "RFC 4769: pstn:tel is not pstn:sip");
+	is_int(enum_service_classify("E2U+pstn:sip+email:mailto", use), ENUM_SERVICE_SIP,
+	       "RFC 6116 §3.4.3: compound with a listed enumservice");
+	is_int(enum_service_classify("E2U+pstn", use), ENUM_SERVICE_OTHER,
+	       "RFC 4769: pstn without the subtype sip is not pstn:sip");
+	is_str(enum_services_text(use, text, sizeof(text)), "E2U+sip, E2U+PSTN:SIP",
+	       "the list for messages");
+	held = enum_services_hold(use);
+	ok(held == use, "hold gives the same list");
+	enum_services_release(use);
+	is_int(enum_service_classify("E2U+pstn:sip", held), ENUM_SERVICE_SIP,
+	       "a held list outlives the first release");
+	enum_services_release(held);
+
+	is_int(enum_services_new(only_pstn, 1, &use, err, sizeof(err)), RSIP_OK,
+	       "RFC 4769: a list of E2U+pstn:sip alone");
+	is_int(enum_service_classify("E2U+sip", use), ENUM_SERVICE_OTHER,
+	       "RFC 3402 §3.3: E2U+sip is not used when the list leaves it out");
+	is_int(enum_service_classify("sip+E2U", use), ENUM_SERVICE_OTHER,
+	       "RFC 3824 §7: ...nor its legacy form");
+	enum_services_release(use);
+
+	is_int(enum_services_new(NULL, 0, &use, err, sizeof(err)), RSIP_OK,
+	       "an empty list is the default");
+	ok(use == NULL, "...given as NULL");
+	is_str(enum_services_text(NULL, text, sizeof(text)), "E2U+sip, E2U+voice:sip",
+	       "the default list: E2U+sip, E2U+voice:sip");
+
+	err[0] = '\0';
+	is_int(enum_services_new(bad_tel, 2, &use, err, sizeof(err)), RSIP_E_CONFIG,
+	       "RFC 3402 §3.3: E2U+tel gives no SIP URI: refused");
+	ok(strstr(err, "'E2U+tel'") != NULL, "the reason names the bad item (%s)", err);
+	ok(use == NULL, "nothing is made of a refused list");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		is_int(enum_services_new(&bad[i], 1, &use, err, sizeof(err)), RSIP_E_CONFIG,
+		       "RFC 6116 §3.4.3: '%s' is refused", bad[i]);
+		ok(bad[i][0] == '\0' ? strstr(err, "empty") != NULL : strstr(err, bad[i]) != NULL,
+		   "...and the reason names it (%s)", err);
+	}
+	is_int(enum_services_new(NULL, 1, &use, err, sizeof(err)), RSIP_E_INVALID,
+	       "API: a NULL list of 1 is RSIP_E_INVALID");
+}
+
 static struct ddds_rule rec(const char *flags, const char *services, const char *regexp,
 			    const char *replacement)
 {
@@ -204,7 +282,7 @@ static void rec_valid(struct ddds_rule r, enum enum_service_kind want, const cha
 {
 	struct ddds_subst *s = NULL;
 	enum enum_service_kind kind;
-	rsip_status st = enum_rule_check(&r, &kind, &s, err, sizeof(err));
+	rsip_status st = enum_rule_check(&r, NULL, &kind, &s, err, sizeof(err));
 
 	if (!ok(st == RSIP_OK && kind == want, "%s", name))
 		tap_diag("  status %d, kind %d (want %d), err \"%s\"", (int)st, (int)kind,
@@ -217,7 +295,7 @@ static void rec_invalid(struct ddds_rule r, const char *needle, const char *name
 {
 	struct ddds_subst *s = NULL;
 	enum enum_service_kind kind;
-	rsip_status st = enum_rule_check(&r, &kind, &s, err, sizeof(err));
+	rsip_status st = enum_rule_check(&r, NULL, &kind, &s, err, sizeof(err));
 
 	if (!ok(st == RSIP_E_BAD_INPUT && s == NULL && strstr(err, needle) != NULL, "%s", name))
 		tap_diag("  status %d, err \"%s\", want \"%s\"", (int)st, err, needle);
@@ -331,7 +409,7 @@ static void test_records(void)
 	ok(strstr(err, "63") != NULL, "RFC 1035 §2.3.4: ...is refused by the label limit");
 	is_int(enum_result_check(ENUM_SERVICE_SIP, NULL, err, sizeof(err)), RSIP_E_INVALID,
 	       "API: a NULL result is an invalid call");
-	is_int(enum_rule_check(NULL, NULL, NULL, err, sizeof(err)), RSIP_E_INVALID,
+	is_int(enum_rule_check(NULL, NULL, NULL, NULL, err, sizeof(err)), RSIP_E_INVALID,
 	       "API: checking a NULL record is an invalid call");
 	ddds_cache_clear();
 }
@@ -340,6 +418,7 @@ int main(void)
 {
 	test_domain();
 	test_services();
+	test_service_list();
 	test_records();
 	return tap_done();
 }
