@@ -333,7 +333,26 @@ rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
 	memcpy(addr, server, alen);
 	addr[alen] = '\0';
 	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1) {
-		ctx_errmsg(ctx, "'%s' is not an IPv4 or IPv6 address", addr);
+		const char *colon = strrchr(addr, ':');
+		char v4[INET6_ADDRSTRLEN];
+		/* The spellings of other tools: ADDR:PORT, [V6], [V6]:PORT. */
+		if (colon != NULL && (size_t)(colon - addr) < sizeof(v4) &&
+		    strchr(addr, '[') == NULL) {
+			memcpy(v4, addr, (size_t)(colon - addr));
+			v4[colon - addr] = '\0';
+		} else {
+			v4[0] = '\0';
+		}
+		if (v4[0] != '\0' && inet_pton(AF_INET, v4, buf) == 1)
+			ctx_errmsg(ctx, "'%s' is not an IPv4 or IPv6 address: the port goes "
+				   "after '#': %s#%s", addr, v4, colon + 1);
+		else if (addr[0] == '[')
+			ctx_errmsg(ctx, "'%s' is not an IPv4 or IPv6 address: write an IPv6 "
+				   "address without brackets, the port after '#' (::1 or ::1#53)",
+				   addr);
+		else
+			ctx_errmsg(ctx, "'%s' is not an IPv4 or IPv6 address (ADDR or ADDR#PORT)",
+				   addr);
 		return RSIP_E_CONFIG;
 	}
 	if (hash != NULL) {

@@ -150,6 +150,15 @@ rsip_status via_response_uri(const char *via, char **uri, char *err, size_t errl
 rsip_status route_uri(const char *value, char **uri, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
+/* input.c: what a person types, made into what the parsers take */
+
+/* The input of rsip_resolve() as the parsers want it (*out malloc'd): blanks
+ * around it dropped, "<URI>" or a name-addr (RFC 3261 §25.1) gives the URI,
+ * and a bare +number loses the spaces between its digits.  RSIP_E_BAD_INPUT
+ * with a sentence in err for a '<' without '>' or text after '>'. */
+rsip_status input_normalise(const char *in, char **out, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
 /* ddds.c: RFC 3401-3403 rules; knows no ENUM and asks no DNS question */
 
 /* One NAPTR record as the DDDS algorithm sees it (RFC 3403 §4). */

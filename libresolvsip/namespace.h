@@ -59,6 +59,7 @@
 #define enum_walk_free(...) rsip__enum_walk_free(__VA_ARGS__)
 #define enum_walk_start(...) rsip__enum_walk_start(__VA_ARGS__)
 #define failure_ends(...) rsip__failure_ends(__VA_ARGS__)
+#define input_normalise(...) rsip__input_normalise(__VA_ARGS__)
 #define locate_free(...) rsip__locate_free(__VA_ARGS__)
 #define locate_start(...) rsip__locate_start(__VA_ARGS__)
 #define naptr_rec_set(...) rsip__naptr_rec_set(__VA_ARGS__)

@@ -286,6 +286,20 @@ void resolution_begin_uri(struct resolution *r, const char *uri)
 				  "nor a +E.164 number", uri);
 }
 
+/* A URI or number as a person gives it: "<sip:...>", a name-addr, "+49 421 ..."
+ * (input.c), then by its scheme. */
+static void begin_input(struct resolution *r, const char *input)
+{
+	char err[RSIP_ERRLEN], *uri = NULL;
+	rsip_status st = input_normalise(input, &uri, err, sizeof(err));
+	if (st != RSIP_OK) {
+		resolution_finish(r, st, "%s", st == RSIP_E_NOMEM ? "out of memory" : err);
+		return;
+	}
+	resolution_begin_uri(r, uri);
+	free(uri);
+}
+
 /* What a resolution starts from: a URI, a route set, or a Via header. */
 struct start {
 	const char *uri;
@@ -406,7 +420,7 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	else if (s->route_count > 0)
 		begin_route(r, s);
 	else
-		resolution_begin_uri(r, s->uri);
+		begin_input(r, s->uri);
 	resolution_settle(r);
 	pthread_mutex_unlock(&ctx->lock);
 	return RSIP_OK;

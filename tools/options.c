@@ -4,6 +4,7 @@
 #endif
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -374,6 +375,21 @@ static enum options_outcome set_output(struct sipresolve_options *opts,
 	return OPTIONS_RUN;
 }
 
+/* "+short", "+trace": dig's option syntax, typed from habit.  A number
+ * starts with '+' and a digit, so a letter after '+' is no input. */
+static enum options_outcome dig_style_option(const char *arg)
+{
+	const char *word = arg + 1;
+	size_t n = strcspn(word, "=");
+	for (size_t i = 0; long_options[i].name != NULL; i++)
+		if (strlen(long_options[i].name) == n &&
+		    strncmp(long_options[i].name, word, n) == 0)
+			return usage_error("'%s' is dig's syntax: did you mean --%s?", arg,
+					   long_options[i].name);
+	return usage_error("'%s' is dig's syntax, not an input (a number is +DIGITS); "
+			   "sipresolve's options start with --", arg);
+}
+
 /* Handle one option (or, for opt 1, one non-option argument). */
 static enum options_outcome handle_option(struct sipresolve_options *opts,
 					  int opt, char *arg)
@@ -385,6 +401,8 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 	case 1:
 		if (arg[0] == '@')
 			return add_server(opts, arg, arg + 1);
+		if (arg[0] == '+' && isalpha((unsigned char)arg[1]))
+			return dig_style_option(arg);
 		add_input(opts, arg, 0);
 		return OPTIONS_RUN;
 	case OPT_ZONES:
