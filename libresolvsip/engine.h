@@ -368,6 +368,7 @@ struct resolution {
 	rsip_failure_policy failure_policy; /* the context's, when it started */
 	struct enum_services *enumsvc; /* the context's, when it started (held) */
 	bool dns_failed;      /* some question failed (SERVFAIL, timeout...) */
+	char *first_failure;  /* "the A question for h. failed (why)", malloc'd */
 	bool timed_out;       /* some question was not answered in time */
 	bool bogus;           /* some answer was DNSSEC-bogus */
 	/* An answer the DNSSEC policy refused (issue 5): the wave's other

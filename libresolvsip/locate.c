@@ -58,6 +58,7 @@ struct locate {
 	char *target_abs;        /* target with a trailing dot */
 	rsip_dnssec naptr_dnssec;
 	bool via_naptr;
+	size_t naptr_unusable;   /* NAPTR records there, none of them usable */
 	bool addr_failed;        /* an A or AAAA question failed... */
 	bool addr_timed_out;     /* ...or was not answered in time */
 	struct srv_lookup *srvs;
@@ -411,11 +412,17 @@ static void after_addresses(struct resolution *r)
 		return;
 	else if (loc->addr_failed && failure_ends(r))
 		loc_done(r, loc->addr_timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE,
-			 "no address for %s: its A/AAAA questions failed (see the notes)",
-			 loc->naddr ? loc->addrs[0].host : loc->target_abs);
+			 "no address for %s: %s", loc->naddr ? loc->addrs[0].host : loc->target_abs,
+			 r->first_failure ? r->first_failure : "its A/AAAA questions failed");
 	else if (any_exhausted(loc))
 		loc_done(r, RSIP_E_NOT_FOUND, "no address (A/AAAA) for any SRV target of the "
 			 "NAPTR services of %s", loc->target_abs);
+	else if (loc->naptr_unusable > 0 && loc->nplan > 0 &&
+		 loc->plans[0].source == RSIP_SOURCE_HOST)
+		loc_done(r, RSIP_E_NOT_FOUND, "%s has %zu NAPTR record%s but none this client "
+			 "can use, no SRV record for a supported transport, and no address "
+			 "(A/AAAA) (RFC 3263 §4.1-4.2)", loc->target_abs, loc->naptr_unusable,
+			 loc->naptr_unusable == 1 ? "" : "s");
 	else
 		loc_done(r, RSIP_E_NOT_FOUND, "no address (A/AAAA) for %s",
 			 loc->naddr ? loc->addrs[0].host : loc->target_abs);
@@ -844,6 +851,8 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 	}
 	ddds_rules_free(rules, n);
 	loc->via_naptr = used > 0;
+	if (used == 0)
+		loc->naptr_unusable = n;
 	if (!r->finished && used == 0)
 		step_note(a->step, "no usable NAPTR record: SRV for each supported transport "
 			  "(RFC 3263 §4.1)");

@@ -12,6 +12,9 @@
 
 #include "engine.h"
 
+/* The names of a CNAME chain asked after a SERVFAIL, at most. */
+#define CNAME_PROBE_MAX 8
+
 struct query {
 	struct resolution *r;
 	int ub_id;
@@ -25,6 +28,12 @@ struct query {
 	struct timespec expires;
 	query_cb cb;
 	void *arg;
+	/* A SERVFAIL held while the CNAME chain from qname is asked, to name a
+	 * loop (which libunbound reports as SERVFAIL alone): */
+	struct ub_result *held;
+	char *chain[CNAME_PROBE_MAX + 1]; /* qname, then each CNAME target */
+	size_t nchain;
+	char loop[RSIP_ERRLEN];  /* the loop found, or "" */
 };
 
 static bool reached(const struct timespec *t, const struct timespec *now)
@@ -359,6 +368,10 @@ static void free_strings(char **v, size_t n)
 static void query_free(struct query *q)
 {
 	cache_release(q->cached);
+	if (q->held != NULL)
+		ub_resolve_free(q->held);
+	for (size_t i = 0; i < q->nchain; i++)
+		free(q->chain[i]);
 	free(q->qname);
 	free(q);
 }
@@ -485,6 +498,12 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 		st->pub.failure = st->failure;
 		a->pkt = NULL;
 		r->dns_failed = true;
+		if (r->first_failure == NULL) {
+			const ldns_rr_descriptor *desc = ldns_rr_descript(a->qtype);
+			if (asprintf(&r->first_failure, "the %s question for %s failed (%s)",
+				     desc != NULL ? desc->_name : "?", a->qname, a->failure) < 0)
+				r->first_failure = NULL;
+		}
 		r->timed_out = r->timed_out || a->timed_out;
 	}
 	if (a->dnssec == RSIP_DNSSEC_BOGUS)
@@ -529,6 +548,91 @@ static void classify(struct dns_answer *a, const rsip_ctx *ctx)
 	}
 }
 
+static void on_answer(void *arg, int err, struct ub_result *ubr);
+
+static int ask_backend(rsip_ctx *ctx, struct query *q, const char *qname, uint16_t qtype)
+{
+	if (ctx->backend != NULL)
+		return ctx->backend->resolve(ctx->backend->arg, qname, qtype, LDNS_RR_CLASS_IN,
+					     q, on_answer, &q->ub_id);
+	return ub_resolve_async(ctx->ub, qname, qtype, LDNS_RR_CLASS_IN, q, on_answer,
+				&q->ub_id);
+}
+
+/* The target of the CNAME record owned by name in a CNAME answer (malloc'd),
+ * or NULL. */
+static char *cname_target(const struct ub_result *ubr, const char *name)
+{
+	ldns_pkt *pkt = NULL;
+	char *target = NULL;
+	if (ubr->rcode != LDNS_RCODE_NOERROR || ubr->answer_packet == NULL ||
+	    ldns_wire2pkt(&pkt, ubr->answer_packet, (size_t)ubr->answer_len) != LDNS_STATUS_OK)
+		return NULL;
+	for (size_t i = 0; target == NULL && i < ldns_rr_list_rr_count(ldns_pkt_answer(pkt));
+	     i++) {
+		ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_answer(pkt), i);
+		char *owner;
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME || ldns_rr_rd_count(rr) != 1)
+			continue;
+		owner = rdf_to_str(ldns_rr_owner(rr));
+		if (owner != NULL && rsip_strcasecmp(owner, name) == 0)
+			target = rdf_to_str(ldns_rr_rdf(rr, 0));
+		free(owner);
+	}
+	ldns_pkt_free(pkt);
+	return target;
+}
+
+/* RFC 1034 §3.6.2 forbids CNAME loops, and a resolver that meets one answers
+ * SERVFAIL, which says nothing of why.  So a SERVFAIL is held while the CNAME
+ * of qname, then of each target, is asked (a few questions, only after a
+ * failure): a name met twice is a loop, named in the failure.  True while the
+ * chain is being asked (the held answer comes back through on_answer). */
+static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
+{
+	rsip_ctx *ctx = q->r->ctx;
+	char *next = NULL;
+
+	if (q->held == NULL) {
+		/* The question's own answer: probe only a SERVFAIL of a type a
+		 * CNAME can stand in for. */
+		if (err != 0 || ubr == NULL || ubr->rcode != LDNS_RCODE_SERVFAIL ||
+		    q->qtype == LDNS_RR_TYPE_CNAME || q->r->finished ||
+		    (q->chain[0] = rsip_strdup(q->qname)) == NULL)
+			return false;
+		q->nchain = 1;
+		q->held = ubr;
+	} else {
+		/* The answer to the CNAME of the last name of the chain. */
+		if (err == 0 && ubr != NULL)
+			next = cname_target(ubr, q->chain[q->nchain - 1]);
+		if (ubr != NULL)
+			ub_resolve_free(ubr);
+		if (next == NULL)
+			return false; /* no CNAME there, or that failed: no loop seen */
+		for (size_t i = 0; i < q->nchain; i++) {
+			if (rsip_strcasecmp(q->chain[i], next) != 0)
+				continue;
+			size_t off = (size_t)snprintf(q->loop, sizeof(q->loop), "a CNAME loop:");
+			for (size_t j = i; j < q->nchain && off < sizeof(q->loop); j++)
+				off += (size_t)snprintf(q->loop + off, sizeof(q->loop) - off,
+							" %s ->", q->chain[j]);
+			if (off < sizeof(q->loop))
+				snprintf(q->loop + off, sizeof(q->loop) - off, " %s (RFC 1034 "
+					 "§3.6.2)", next);
+			free(next);
+			return false;
+		}
+		if (q->nchain == CNAME_PROBE_MAX) {
+			free(next);
+			return false;
+		}
+		q->chain[q->nchain++] = next;
+	}
+	q->r->res->questions++;
+	return ask_backend(ctx, q, q->chain[q->nchain - 1], LDNS_RR_TYPE_CNAME) == 0;
+}
+
 static void on_answer(void *arg, int err, struct ub_result *ubr)
 {
 	struct query *q = arg;
@@ -542,6 +646,16 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	char *why = NULL;
 
 	pthread_mutex_lock(&ctx->lock);
+	if (probe_cname_chain(q, err, ubr)) {
+		pthread_mutex_unlock(&ctx->lock);
+		return;
+	}
+	if (q->held != NULL) {
+		/* The chain is asked: back to the held SERVFAIL. */
+		ubr = q->held;
+		q->held = NULL;
+		err = 0;
+	}
 	memset(&a, 0, sizeof(a));
 	a.qname = q->qname;
 	a.qtype = q->qtype;
@@ -564,6 +678,15 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	}
 	pkt = a.pkt;
 	classify(&a, ctx);
+	if (a.kind == ANSWER_FAILED && q->loop[0] != '\0') {
+		/* The loop first: it is why, and the failure text may be cut. */
+		char both[sizeof(q->loop) + sizeof(a.failure) + 2];
+		size_t n = (size_t)snprintf(both, sizeof(both), "%s; %s", q->loop, a.failure);
+		if (n >= sizeof(a.failure))
+			n = sizeof(a.failure) - 1;
+		memcpy(a.failure, both, n);
+		a.failure[n] = '\0';
+	}
 	/* The trace's text of the answer, made once: the cache keeps it. */
 	if (pkt != NULL && !a.step->quiet)
 		answers = answer_strings(pkt, &nanswers);
@@ -687,12 +810,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 			q->expires = t;
 		}
 	}
-	if (r->ctx->backend != NULL)
-		err = r->ctx->backend->resolve(r->ctx->backend->arg, qname, qtype,
-					       LDNS_RR_CLASS_IN, q, on_answer, &q->ub_id);
-	else
-		err = ub_resolve_async(r->ctx->ub, qname, qtype, LDNS_RR_CLASS_IN, q,
-				       on_answer, &q->ub_id);
+	err = ask_backend(r->ctx, q, qname, qtype);
 	if (err != 0) {
 		forget_inflight(r, q);
 		query_free(q);

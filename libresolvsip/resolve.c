@@ -98,6 +98,7 @@ static void resolution_free(struct resolution *r)
 	enum_walk_free(r->walk);
 	rsip_result_free(r->res);
 	free(r->refusal_why);
+	free(r->first_failure);
 	enum_services_release(r->enumsvc);
 	free(r);
 }
@@ -131,9 +132,9 @@ static void resolution_deliver(struct resolution *r)
 	if (res->status == RSIP_E_NOT_FOUND && r->dns_failed) {
 		char *msg = NULL;
 		res->status = r->timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE;
-		if (asprintf(&msg, "%s; and a DNS question failed (see the trace), which may "
-			     "have hidden the answer", res->error ? res->error :
-			     "nothing found") >= 0) {
+		if (asprintf(&msg, "%s; and %s, which may have hidden the answer",
+			     res->error ? res->error : "nothing found",
+			     r->first_failure ? r->first_failure : "a DNS question failed") >= 0) {
 			free(res->error);
 			res->error = msg;
 		}

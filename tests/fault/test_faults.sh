@@ -191,6 +191,8 @@ is "$(targets)" "" "bothfail: no target"
 bounded 4000 bothfail
 contains "$text" "h.bothfail.$S. A -> SERVFAIL" "bothfail: the trace names the A question"
 contains "$text" "h.bothfail.$S. AAAA -> SERVFAIL" "bothfail: the trace names the AAAA question"
+contains "$(j .error)" "question for h.bothfail.$S. failed (SERVFAIL from 127.0.0.1#$port" \
+	"bothfail: the error names the failed question and the server, not 'see the notes'"
 
 # --question-timeout: an AAAA 3000 ms late is given up after 500 ms; the A target stays
 load aaaaslow
@@ -308,6 +310,8 @@ load loop
 [ "$rc" -ne 0 ] && [ "$rc" -lt 4 ] && [ "$(j .status)" != ok ]
 ok $? "loop: a CNAME loop: not ok, exit $rc, status $(j .status)"
 is "$(targets)" "" "loop: no target"
+contains "$(j .error)" "a CNAME loop: loop1.fault.test. -> loop2.fault.test. -> loop1.fault.test." \
+	"loop: the error names the CNAME loop (RFC 1034 §3.6.2), not only SERVFAIL"
 bounded 4000 loop
 contains "$text" "loop1.$S." "loop: the trace names the looping name"
 # RFC 6672 §3.2: the CNAME synthesised from a DNAME is followed like any other.
