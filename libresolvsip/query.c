@@ -33,6 +33,7 @@ struct query {
 	struct ub_result *held;
 	char *chain[CNAME_PROBE_MAX + 1]; /* qname, then each CNAME target */
 	size_t nchain;
+	struct step_rec *probe;  /* the trace step of the CNAME question in flight */
 	char loop[RSIP_ERRLEN];  /* the loop found, or "" */
 };
 
@@ -560,19 +561,22 @@ static int ask_backend(rsip_ctx *ctx, struct query *q, const char *qname, uint16
 }
 
 /* The target of the CNAME record owned by name in a CNAME answer (malloc'd),
- * or NULL. */
-static char *cname_target(const struct ub_result *ubr, const char *name)
+ * or NULL; the answer's records go to the probe's trace step. */
+static char *cname_target(const struct ub_result *ubr, const char *name, struct step_rec *st)
 {
 	ldns_pkt *pkt = NULL;
 	char *target = NULL;
+	st->pub.rcode = ubr->rcode;
+	st->pub.rcode_name = rcode_name(ubr->rcode);
 	if (ubr->rcode != LDNS_RCODE_NOERROR || ubr->answer_packet == NULL ||
 	    ldns_wire2pkt(&pkt, ubr->answer_packet, (size_t)ubr->answer_len) != LDNS_STATUS_OK)
 		return NULL;
-	for (size_t i = 0; target == NULL && i < ldns_rr_list_rr_count(ldns_pkt_answer(pkt));
-	     i++) {
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_pkt_answer(pkt)); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_answer(pkt), i);
 		char *owner;
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME || ldns_rr_rd_count(rr) != 1)
+		step_add_answer(st, rr_to_str(rr));
+		if (target != NULL || ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME ||
+		    ldns_rr_rd_count(rr) != 1)
 			continue;
 		owner = rdf_to_str(ldns_rr_owner(rr));
 		if (owner != NULL && rsip_strcasecmp(owner, name) == 0)
@@ -604,8 +608,13 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 		q->held = ubr;
 	} else {
 		/* The answer to the CNAME of the last name of the chain. */
-		if (err == 0 && ubr != NULL)
-			next = cname_target(ubr, q->chain[q->nchain - 1]);
+		if (err == 0 && ubr != NULL) {
+			char *why = NULL;
+			q->probe->pub.dnssec = answer_state(ctx, q->chain[q->nchain - 1], err, ubr,
+							    &why);
+			free(why);
+			next = cname_target(ubr, q->chain[q->nchain - 1], q->probe);
+		}
 		if (ubr != NULL)
 			ub_resolve_free(ubr);
 		if (next == NULL)
@@ -629,7 +638,14 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 		}
 		q->chain[q->nchain++] = next;
 	}
-	q->r->res->questions++;
+	/* A step of its own: the trace shows the chain, and every question
+	 * asked is one of the result's questions. */
+	q->probe = result_add_step(q->r->res, q->chain[q->nchain - 1], LDNS_RR_TYPE_CNAME,
+				   q->wave);
+	if (q->probe == NULL)
+		return false;
+	step_note(q->probe, "asked after the SERVFAIL of %s: is it a CNAME loop? (RFC 1034 "
+		  "§3.6.2)", q->qname);
 	return ask_backend(ctx, q, q->chain[q->nchain - 1], LDNS_RR_TYPE_CNAME) == 0;
 }
 
