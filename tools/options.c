@@ -48,7 +48,8 @@ enum {
 	OPT_MAX_ADDRESSES,
 	OPT_MAX_TARGETS,
 	OPT_CACHE_BYTES,
-	OPT_ENUMSERVICE
+	OPT_ENUMSERVICE,
+	OPT_COLOR
 };
 
 static const struct option long_options[] = {
@@ -59,6 +60,8 @@ static const struct option long_options[] = {
 	{"transports", required_argument, NULL, OPT_TRANSPORTS},
 	{"suffix", required_argument, NULL, OPT_SUFFIX},
 	{"enumservice", required_argument, NULL, OPT_ENUMSERVICE},
+	{"color", optional_argument, NULL, OPT_COLOR},
+	{"colour", optional_argument, NULL, OPT_COLOR},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"dnssec", required_argument, NULL, OPT_DNSSEC},
 	{"recursive", no_argument, NULL, OPT_RECURSIVE},
@@ -178,11 +181,13 @@ static void usage(FILE *out)
 	      "                         error is a terminal)\n"
 	      "  --concurrency N        resolutions in flight at once in batch mode\n"
 	      "                         (1..100000, default 100)\n"
+	      "  --color[=WHEN]         colour the text output: auto (the default: on a\n"
+	      "                         terminal, not with TERM=dumb or a non-empty\n"
+	      "                         NO_COLOR), always (also for --color alone), never\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  --version              show the version and exit\n"
 	      "\n"
-	      "Text output is coloured when it goes to a terminal, unless NO_COLOR is set.\n"
-	      "\n"
+
 	      "Exit status (with several URIs, the highest that applies):\n"
 	      "  0  every URI resolved to at least one target\n"
 	      "  1  some URI resolved to no target (not-found, no-transport, loop,\n"
@@ -433,6 +438,17 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 			return usage_error("--suffix: the domain is empty");
 		if (list_push(&opts->suffixes, "--suffix", arg) != 0)
 			return OPTIONS_NOMEM;
+		return OPTIONS_RUN;
+	case OPT_COLOR:
+		/* As ls(1) and grep(1): --color alone means always. */
+		if (arg == NULL || strcmp(arg, "always") == 0)
+			opts->colour = COLOUR_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			opts->colour = COLOUR_NEVER;
+		else if (strcmp(arg, "auto") == 0)
+			opts->colour = COLOUR_AUTO;
+		else
+			return usage_error("--color: '%s' is not auto, always or never", arg);
 		return OPTIONS_RUN;
 	case OPT_ENUMSERVICE:
 		/* The library checks each item when the list is applied. */

@@ -12,7 +12,8 @@ enum {
 	EXIT_RESOLVED = 0,    /* every URI resolved to at least one target */
 	EXIT_NO_TARGET = 1,   /* some URI resolved to no target */
 	EXIT_USAGE = 2,       /* usage error or malformed input */
-	EXIT_DNS_FAILURE = 3  /* a DNS failure (or another failure) prevented an answer */
+	EXIT_DNS_FAILURE = 3, /* a DNS failure (or another failure) prevented an answer */
+	EXIT_INTERRUPTED = 130 /* a batch stopped by SIGINT (128 + 2, as shells say) */
 };
 
 /* An option argument together with how the user spelt the option, so that an
@@ -33,6 +34,13 @@ struct option_list {
 struct input_arg {
 	const char *text;
 	int response;                /* non-zero: --response VIA (RFC 3263 §5) */
+};
+
+/* --color=WHEN: colour the text output. */
+enum colour_mode {
+	COLOUR_AUTO = 0,   /* on a terminal that can show it, unless NO_COLOR */
+	COLOUR_ALWAYS,
+	COLOUR_NEVER
 };
 
 /* What is written for each result. */
@@ -73,6 +81,7 @@ struct sipresolve_options {
 
 	enum output_mode output;
 	const char *output_spelling; /* the option that chose the output mode */
+	enum colour_mode colour;     /* --color */
 
 	/* Issue 8: bounds per resolution; 0 = the library's default. */
 	unsigned long timeout_ms;    /* --timeout, in milliseconds */

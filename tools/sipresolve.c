@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +57,48 @@ struct app {
 	int dnssec_noted;    /* rsip_ctx_dnssec_note() written to stderr */
 };
 
+/* Ctrl-C in a batch: stop starting resolutions, write the summary so far. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* The first SIGINT ends the batch in order; a second one, the default.  An
+ * ignored SIGINT (a background job of a script) stays ignored. */
+static void catch_interrupt(void)
+{
+	struct sigaction sa, old;
+
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND; /* no SA_RESTART: poll() returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --color=auto: a terminal that shows colour (not TERM=dumb), and no
+ * NO_COLOR: set and not empty means no colour (https://no-color.org). */
+static int want_colour(enum colour_mode mode)
+{
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (mode != COLOUR_AUTO)
+		return mode == COLOUR_ALWAYS;
+	return isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0') &&
+	       (term == NULL || strcmp(term, "dumb") != 0);
 }
 
 /* Erase the progress line, so that what comes next starts on a clean line. */
@@ -962,8 +999,9 @@ static void batch_summary(struct app *app)
 	if (app->opts->output == OUTPUT_QUIET || app->fatal)
 		return;
 	format_duration(duration, sizeof(duration), wall);
-	fprintf(stderr, PROGRAM ": %zu %s in %.3f s (%s, %.0f/s): %zu resolved, %zu not found, "
-		"%zu bad input, %zu failed; %llu DNS %s\n", t->results,
+	fprintf(stderr, PROGRAM ": %s%zu %s in %.3f s (%s, %.0f/s): %zu resolved, %zu not found, "
+		"%zu bad input, %zu failed; %llu DNS %s\n", interrupted ? "interrupted after " : "",
+		t->results,
 		t->results == 1 ? "input" : "inputs", wall, duration,
 		wall > 0 ? (double)t->results / wall : 0.0, t->resolved, t->not_found,
 		t->bad_input, t->failed, t->questions, t->questions == 1 ? "question" :
@@ -1008,8 +1046,9 @@ static void run_batch(struct app *app)
 			return;
 		}
 	}
-	/* The progress line: on a terminal only, never with --quiet. */
-	if (isatty(STDERR_FILENO) && app->opts->output != OUTPUT_QUIET) {
+	/* The progress line: on a terminal only, never with --quiet, and not
+	 * while a person types the input there (the line would run into it). */
+	if (isatty(STDERR_FILENO) && !isatty(reader.fd) && app->opts->output != OUTPUT_QUIET) {
 		struct stat st;
 
 		app->progress.enabled = 1;
@@ -1027,11 +1066,12 @@ static void run_batch(struct app *app)
 		goto done;
 	}
 
-	while (!app->fatal) {
+	catch_interrupt();
+	while (!app->fatal && !interrupted) {
 		int window_full = 0;
 
 		/* Fill the window from what is at hand. */
-		while (!app->fatal) {
+		while (!app->fatal && !interrupted) {
 			const struct input_arg *input;
 
 			if (b.started - b.next_write >= b.window && b.window < b.max_window)
@@ -1055,6 +1095,10 @@ static void run_batch(struct app *app)
 		if (batch_wait(&b, &reader, !window_full && !exhausted) != 0)
 			break;
 	}
+	/* Interrupted: what was written is whole and in input order; the
+	 * resolutions in flight are dropped with the context. */
+	if (interrupted)
+		raise_exit(app, EXIT_INTERRUPTED);
 	batch_summary(app);
 
 done:
@@ -1091,7 +1135,6 @@ int main(int argc, char **argv)
 {
 	struct sipresolve_options opts;
 	struct app app;
-	const char *no_color;
 	rsip_status st;
 	int status;
 
@@ -1112,10 +1155,7 @@ int main(int argc, char **argv)
 		return EXIT_DNS_FAILURE;
 	}
 	app.opts = &opts;
-	/* https://no-color.org/: set and not empty means no colour */
-	no_color = getenv("NO_COLOR");
-	app.colour = opts.output == OUTPUT_TEXT && isatty(STDOUT_FILENO) &&
-		     (no_color == NULL || *no_color == '\0');
+	app.colour = opts.output == OUTPUT_TEXT && want_colour(opts.colour);
 
 	st = rsip_ctx_new(&app.ctx);
 	if (st != RSIP_OK) {

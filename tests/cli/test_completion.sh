@@ -22,6 +22,7 @@ is "$(complete --transports udp,t)" "udp,tcp udp,tls udp,tls-sctp " \
 is "$(complete --transports udp,tcp,)" "udp,tcp,sctp udp,tcp,tls udp,tcp,tls-sctp udp,tcp,ws udp,tcp,wss " \
 	"--transports: no transport twice"
 is "$(complete --dnssec r)" "require " "--dnssec: the policies"
+is "$(complete --color = a)" "always auto " "--color=: its values"
 mkdir "$tmp/zdir" "$tmp/zdir2"
 : >"$tmp/zfile"
 is "$(complete --zones "$tmp/z")" "$tmp/zdir $tmp/zdir2 " "--zones: directories only"
