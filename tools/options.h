@@ -34,6 +34,7 @@ struct option_list {
 struct input_arg {
 	const char *text;
 	int response;                /* non-zero: --response VIA (RFC 3263 §5) */
+	size_t line;                 /* its line in the --batch input; 0: an argument */
 };
 
 /* --color=WHEN: colour the text output. */

@@ -11,6 +11,8 @@ struct render_input {
 	int response;                 /* a Via value, by rsip_resolve_response() */
 	const char *const *route;     /* the route set of rsip_resolve_route() */
 	size_t route_count;           /* 0: no route set */
+	const char *source;           /* the --batch input ("-": standard input)... */
+	size_t line;                  /* ...and the input's line in it; 0: an argument */
 };
 
 /* Write res for a person (DESIGN §5): the input, the ENUM details, each DNS
@@ -25,7 +27,7 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 /* --short: the targets only, one per line, "TRANSPORT ADDRESS PORT".  A
  * result without a target writes one line to err instead:
  * "sipresolve: INPUT: STATUS: ERROR". */
-void render_short(FILE *out, FILE *err, const rsip_result *res);
+void render_short(FILE *out, FILE *err, const rsip_result *res, const struct render_input *in);
 
 /* Write res as one JSON object on one line (JSON Lines), with the fields and
  * key order of DESIGN §5, then the fields added since.  Write errors are

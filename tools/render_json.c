@@ -329,6 +329,9 @@ static json_t *result_json(const rsip_result *res, const struct render_input *in
 		if (put(obj, "route", json_text_array(in->route, in->route_count)) != 0)
 			goto fail;
 	}
+	/* A --batch line: where it is in the input, counted from 1. */
+	if (in != NULL && in->line > 0 && put(obj, "line", json_integer((json_int_t)in->line)) != 0)
+		goto fail;
 	return obj;
 fail:
 	json_decref(obj);

@@ -597,6 +597,12 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 		in != NULL && in->response ? " (Via of a response)" : "",
 		sgr(colour, SGR_RESET));
 	put_safe(out, rsip_result_input(res));
+	if (in != NULL && in->line > 0) {
+		fputs(" (line ", out);
+		fprintf(out, "%zu of ", in->line);
+		put_safe(out, strcmp(in->source, "-") == 0 ? "standard input" : in->source);
+		fputc(')', out);
+	}
 	fputc('\n', out);
 	if (in != NULL && in->route_count > 0) {
 		fprintf(out, "%sRoute set:%s ", sgr(colour, SGR_BOLD), sgr(colour, SGR_RESET));
@@ -660,7 +666,7 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 	free(rr);
 }
 
-void render_short(FILE *out, FILE *err, const rsip_result *res)
+void render_short(FILE *out, FILE *err, const rsip_result *res, const struct render_input *in)
 {
 	size_t i, n = rsip_result_target_count(res);
 	rsip_status status = rsip_result_status(res);
@@ -678,6 +684,11 @@ void render_short(FILE *out, FILE *err, const rsip_result *res)
 		const char *error = rsip_result_error(res);
 
 		fputs("sipresolve: ", err);
+		if (in != NULL && in->line > 0) {
+			/* FILE:LINE: as compilers write it, for a batch line */
+			put_safe(err, in->source);
+			fprintf(err, ":%zu: ", in->line);
+		}
 		put_safe(err, rsip_result_input(res));
 		fprintf(err, ": %s: ", rsip_status_name(status));
 		put_safe(err, error != NULL ? error : rsip_strerror(status));

@@ -167,7 +167,8 @@ static void tally_result(struct tally *t, const rsip_result *res, int exit_class
  * --short's error lines); the caller writes the separator between results.
  * A result saying the DNS mode could not be set up stops everything: every
  * other would fail the same way. */
-static void render_result(struct app *app, const rsip_result *res, int response, FILE *out,
+static void render_result(struct app *app, const rsip_result *res, int response, size_t line,
+			  FILE *out,
 			  FILE *err)
 {
 	rsip_status status = rsip_result_status(res);
@@ -205,6 +206,8 @@ static void render_result(struct app *app, const rsip_result *res, int response,
 
 	memset(&in, 0, sizeof(in));
 	in.response = response;
+	in.line = line;
+	in.source = o->batch != NULL && strcmp(o->batch, "-") != 0 ? o->batch : "-";
 	if (!response) { /* RFC 3263 §5: a response follows Via, not Route */
 		in.route = o->route;
 		in.route_count = o->route_count;
@@ -221,7 +224,7 @@ static void render_result(struct app *app, const rsip_result *res, int response,
 		break;
 	case OUTPUT_SHORT:
 		progress_clear(app); /* an error line may go to stderr */
-		render_short(out, err, res);
+		render_short(out, err, res, &in);
 		break;
 	case OUTPUT_QUIET:
 		break;
@@ -240,13 +243,13 @@ static void write_separator(struct app *app)
 }
 
 /* Write one result now. */
-static void emit(struct app *app, const rsip_result *res, int response)
+static void emit(struct app *app, const rsip_result *res, int response, size_t line)
 {
 	if (app->fatal)
 		return;
 	if (rsip_result_status(res) != RSIP_E_CONFIG)
 		write_separator(app);
-	render_result(app, res, response, stdout, stderr);
+	render_result(app, res, response, line, stdout, stderr);
 }
 
 /* A setter refused its option: say which, with the context's reason. */
@@ -468,7 +471,7 @@ static void run_arguments(struct app *app)
 			raise_exit(app, exit_for_status(st == RSIP_OK ? RSIP_E_NOMEM : st));
 			continue;
 		}
-		emit(app, res, input->response);
+		emit(app, res, input->response, 0);
 		rsip_result_free(res);
 		fflush(stdout);
 	}
@@ -497,6 +500,7 @@ struct line_reader {
 	int eof;            /* read() returned 0, or failed */
 	int discard;        /* dropping the rest of a line that was cut */
 	char *escaped;      /* a line with its NUL bytes written \000 */
+	size_t lineno;      /* lines returned so far: the last one's number */
 };
 
 /* The longest batch line passed on whole (the library refuses a URI longer
@@ -549,7 +553,7 @@ static int reader_fill(struct line_reader *r)
  * bytes or more is cut there (the rest, up to its newline, is dropped): the
  * library refuses it as too long, so that it still gets its bad-input result
  * and memory stays bounded. */
-static char *reader_line(struct line_reader *r, size_t *len)
+static char *reader_next(struct line_reader *r, size_t *len)
 {
 	char *line, *nl;
 	size_t avail;
@@ -592,6 +596,16 @@ static char *reader_line(struct line_reader *r, size_t *len)
 	r->buf[r->end] = '\0'; /* cap > end always: one byte is kept */
 	*len = avail;
 	r->start = r->end;
+	return line;
+}
+
+/* reader_next(), counting the lines for messages (a cut line counts once). */
+static char *reader_line(struct line_reader *r, size_t *len)
+{
+	char *line = reader_next(r, len);
+
+	if (line != NULL)
+		r->lineno++;
 	return line;
 }
 
@@ -646,6 +660,7 @@ struct slot {
 	int done;             /* the result is here, not yet written */
 	int called;           /* the callback ran (done may be cleared since) */
 	int response;         /* the input was a --response Via value */
+	size_t line;          /* its line in the batch input; 0: an argument */
 	int separate;         /* a separator goes before it (not for a fatal result) */
 };
 
@@ -705,7 +720,8 @@ static int batch_render(struct batch *b, struct slot *slot, const rsip_result *r
 
 	if (!failed) {
 		slot->separate = rsip_result_status(result) != RSIP_E_CONFIG;
-		render_result(b->app, result, slot->response, out, err != NULL ? err : stderr);
+		render_result(b->app, result, slot->response, slot->line, out,
+			      err != NULL ? err : stderr);
 	}
 	failed |= out != NULL && fclose(out) != 0;
 	failed |= err != NULL && fclose(err) != 0;
@@ -727,7 +743,7 @@ static void batch_callback(void *arg, rsip_result *result)
 	slot->ticket = NULL;
 	b->in_flight--;
 	if (next && result != NULL) {
-		emit(b->app, result, slot->response);
+		emit(b->app, result, slot->response, slot->line);
 		rsip_result_free(result);
 		slot->called = 1;
 		b->next_write++;
@@ -782,6 +798,7 @@ static int batch_start(struct batch *b, const struct input_arg *input)
 	slot->done = 0;
 	slot->called = 0;
 	slot->response = input->response;
+	slot->line = input->line;
 	/* Counted before the call: the callback may come before it returns. */
 	b->started++;
 	b->in_flight++;
@@ -824,6 +841,7 @@ static const struct input_arg *batch_next_input(struct app *app, size_t *arg_ind
 		if (line != NULL) {
 			line_input->text = line;
 			line_input->response = 0;
+			line_input->line = r->lineno;
 			return line_input;
 		}
 	}

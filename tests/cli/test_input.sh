@@ -59,4 +59,19 @@ contains "$err" "options start with --" "+trace: says how options are written"
 run --zones "$ZONES" --short +4942120170
 is "$rc" 1 "a number (+ and digits) is still an input, not an option"
 
+# ---- batch errors carry their line ------------------------------------------------------
+printf '%s\n' sip:jo@tzi.org '' '# a comment' 'sip:bad@@x' >"$tmp/lines"
+"$SIPRESOLVE" --zones "$ZONES" --short --batch "$tmp/lines" >"$tmp/l.out" 2>"$tmp/l.err"
+contains "$(cat "$tmp/l.err")" "sipresolve: $tmp/lines:4: sip:bad@@x: bad-input:" \
+	"--short batch: the error line begins FILE:LINE (blank and comment lines counted)"
+printf '%s\n' 'sip:bad@@x' | "$SIPRESOLVE" --zones "$ZONES" --short --batch - 2>"$tmp/l.err" \
+	>/dev/null
+contains "$(cat "$tmp/l.err")" "sipresolve: -:1: sip:bad@@x" "--batch -: the error line begins -:LINE"
+"$SIPRESOLVE" --zones "$ZONES" --batch "$tmp/lines" >"$tmp/l.out" 2>/dev/null
+contains "$(cat "$tmp/l.out")" "Input: sip:bad@@x (line 4 of $tmp/lines)" \
+	"text batch: the Input line says which line"
+run --zones "$ZONES" --short sip:bad@@x
+case "$err" in *":1: "*) r=1 ;; *) r=0 ;; esac
+ok $r "an argument's error line has no line number"
+
 done_testing

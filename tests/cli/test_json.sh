@@ -176,11 +176,15 @@ check "route: absent without a route set" 'all(.[]; has("route") | not)'
 
 # ---- key order: DESIGN §5's order, then the added keys ---------------------------
 is "$(head -n 1 "$tmp/all" | jq -r 'keys_unsorted | join(" ")')" \
-	"input status enum uri steps targets dnssec waves questions notes kind" \
+	"input status enum uri steps targets dnssec waves questions notes kind line" \
 	"keys in DESIGN §5 order, the added ones after"
 is "$(sed -n 5p "$tmp/all" | jq -r 'keys_unsorted | join(" ")')" \
-	"input status error uri steps targets dnssec waves questions notes kind" \
+	"input status error uri steps targets dnssec waves questions notes kind line" \
 	"error right after status when not ok"
+is "$(jq -r .line "$tmp/all" | tr '\n' ' ')" "1 2 3 4 5 6 7 8 9 10 11 12 " \
+	"line: each batch result's line in the input, counted from 1"
+run --zones "$ZONES" --json sip:jo@tzi.org
+is "$(printf '%s\n' "$out" | jq 'has("line")')" false "line: absent for an argument"
 
 # ---- route, response, recently_failed ------------------------------------------
 run --zones "$ZONES" --json --outbound-proxy 'sip:tzi.org;lr' --route 'sip:p2.example;lr' \
