@@ -34,6 +34,17 @@ static const char *const special_use_zones[] = {
 	"in-addr.arpa.", "ip6.arpa.", NULL
 };
 
+/* The default local-zones of libunbound that answer with data of their own:
+ * localhost. (a redirect zone: every name below it has 127.0.0.1 and ::1)
+ * and the loopback reverse names.  Zones mode answers from its zones only (a
+ * name outside them is NXDOMAIN, sipresolve(1)), so they are always lifted,
+ * and such names go to the root stub.  The other defaults are empty, and
+ * answer NXDOMAIN as the stub does. */
+static const char *const answering_default_zones[] = {
+	"localhost.", "127.in-addr.arpa.",
+	"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.", NULL
+};
+
 /* RFC 6761 §6.2, RFC 8375: the private-use zones that servers and
  * resolv.conf mode pass on to the servers (lift_private_use_zones()). */
 static const char *const private_use_zones[] = {"test.", "home.arpa.", NULL};
@@ -130,6 +141,9 @@ void rsip_ctx_free(rsip_ctx *ctx)
 	rsip_vec_clear(&ctx->suffixes, free);
 	enum_services_release(ctx->enumsvc);
 	free(ctx->resolvconf);
+	free(ctx->hosts_file);
+	free(ctx->hosts_path);
+	hosts_clear(ctx);
 	free(ctx->dnssec_note);
 	remove_tmpdir(ctx->tmpdir);
 	pthread_mutex_destroy(&ctx->lock);
@@ -244,6 +258,11 @@ rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir)
 		return st;
 	if (ctx->zone_files.n > 0) {
 		ctx_errmsg(ctx, "a zones directory is already set");
+		return RSIP_E_CONFIG;
+	}
+	if (ctx->hosts_choice == HOSTS_SYSTEM || ctx->hosts_choice == HOSTS_FILE) {
+		ctx_errmsg(ctx, "zones mode answers from its zones only: a hosts file is "
+			   "already set");
 		return RSIP_E_CONFIG;
 	}
 	real = realpath(dir, NULL);
@@ -402,6 +421,62 @@ rsip_status rsip_ctx_set_resolvconf(rsip_ctx *ctx, const char *path)
 	ctx->mode = DNS_MODE_RESOLVCONF;
 	ctx->mode_set = true;
 	return RSIP_OK;
+}
+
+rsip_status rsip_ctx_set_hosts_file(rsip_ctx *ctx, const char *path)
+{
+	rsip_status st;
+	if (ctx == NULL)
+		return RSIP_E_INVALID;
+	if ((st = setter_begin(ctx, false, ctx->mode)) != RSIP_OK)
+		return st;
+	/* sipresolve(1): a name outside the zones is NXDOMAIN in zones mode. */
+	if (ctx->mode == DNS_MODE_ZONES && ctx->mode_set && (path == NULL || *path != '\0')) {
+		ctx_errmsg(ctx, "zones mode answers from its zones only: no hosts file");
+		return RSIP_E_CONFIG;
+	}
+	if (path != NULL && *path != '\0' && access(path, R_OK) != 0) {
+		ctx_errmsg(ctx, "hosts file %s: %s", path, strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	free(ctx->hosts_file);
+	ctx->hosts_file = NULL;
+	if (path == NULL) {
+		ctx->hosts_choice = HOSTS_SYSTEM;
+	} else if (*path == '\0') {
+		ctx->hosts_choice = HOSTS_NONE;
+	} else {
+		if ((ctx->hosts_file = rsip_strdup(path)) == NULL)
+			return RSIP_E_NOMEM;
+		ctx->hosts_choice = HOSTS_FILE;
+	}
+	return RSIP_OK;
+}
+
+/* Read the hosts file the context chose, once.  By default only resolv.conf
+ * mode reads the system's, as the system's own resolver does; the test
+ * harness (a backend) stands for DNS alone, so it reads none unless told. */
+static rsip_status ctx_load_hosts(rsip_ctx *ctx)
+{
+	rsip_status st = RSIP_OK;
+	if (ctx->hosts_loaded)
+		return RSIP_OK;
+	switch (ctx->hosts_choice) {
+	case HOSTS_DEFAULT:
+		if (ctx->mode == DNS_MODE_RESOLVCONF && ctx->backend == NULL)
+			st = hosts_load(ctx, HOSTS_SYSTEM_FILE, false);
+		break;
+	case HOSTS_SYSTEM:
+		st = hosts_load(ctx, HOSTS_SYSTEM_FILE, false);
+		break;
+	case HOSTS_FILE:
+		st = hosts_load(ctx, ctx->hosts_file, true);
+		break;
+	case HOSTS_NONE:
+		break;
+	}
+	ctx->hosts_loaded = st == RSIP_OK;
+	return st;
 }
 
 rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx)
@@ -1047,8 +1122,13 @@ static rsip_status write_zones_config(rsip_ctx *ctx, char **conf_path)
 	 * AAAA question of a name ask its A first, and take that answer's
 	 * DNSSEC failure for its own. */
 	fprintf(fp, "\tqname-minimisation: no\n");
+	for (const char *const *az = answering_default_zones; *az; az++)
+		fprintf(fp, "\tlocal-zone: \"%s\" nodefault\n", *az);
 	for (const char *const *sz = special_use_zones; *sz; sz++) {
-		for (size_t i = 0; i < ctx->zone_names.n; i++) {
+		bool written = false;
+		for (const char *const *az = answering_default_zones; *az; az++)
+			written = written || strcmp(*az, *sz) == 0;
+		for (size_t i = 0; i < ctx->zone_names.n && !written; i++) {
 			if (name_under(ctx->zone_names.items[i], *sz)) {
 				fprintf(fp, "\tlocal-zone: \"%s\" nodefault\n", *sz);
 				break;
@@ -1316,6 +1396,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 			return RSIP_E_NOMEM;
 		}
 	}
+	if ((st = ctx_load_hosts(ctx)) != RSIP_OK)
+		return st;
 	if (ctx->backend != NULL)
 		return RSIP_OK; /* questions go to the harness, not to libunbound */
 	/* RFC 4035 §4.3: validation starts from a trust anchor.  A forwarder

@@ -45,6 +45,15 @@ enum dns_mode {
 	DNS_MODE_RECURSIVE
 };
 
+/* Which hosts file the context reads (rsip_ctx_set_hosts_file()). */
+enum hosts_choice {
+	HOSTS_DEFAULT = 0, /* the system's in resolv.conf mode, else none */
+	HOSTS_SYSTEM,      /* /etc/hosts; none when it is missing */
+	HOSTS_NONE,
+	HOSTS_FILE         /* ctx->hosts_file, which must be readable */
+};
+#define HOSTS_SYSTEM_FILE "/etc/hosts"
+
 #define RSIP_MAX_TRANSPORTS 7
 /* The answer cache's byte budget unless set (rsip_ctx_set_cache_bytes()). */
 #define RSIP_CACHE_BYTES_DEFAULT ((size_t)8 << 20)
@@ -100,6 +109,14 @@ struct rsip_ctx {
 	struct rsip_vec zone_files;  /* char *: absolute path, same index */
 	struct rsip_vec servers;     /* char *: "addr@port" for libunbound */
 	char *resolvconf;            /* NULL: /etc/resolv.conf */
+	/* The hosts file (hosts.c, rsip_ctx_set_hosts_file()): what was
+	 * chosen, and once the context starts, what was read. */
+	enum hosts_choice hosts_choice;
+	char *hosts_file;            /* HOSTS_FILE: its path */
+	bool hosts_loaded;
+	char *hosts_path;            /* the file read, NULL when none */
+	struct hosts_rec *hosts;     /* sorted by name, then file order */
+	size_t nhosts;
 	struct rsip_vec ta_files;    /* char * */
 	struct rsip_vec ta_names;    /* char *: owners of the anchors, absolute, lower case */
 	rsip_dnssec_policy dnssec_policy;
@@ -164,6 +181,20 @@ bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t);
 /* Where the context's questions go, for messages that name the server:
  * "127.0.0.1#5353", "the servers of /etc/resolv.conf", ... */
 const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len);
+
+/* hosts.c: the hosts file (hosts(5)).  Caller holds the lock. */
+struct hosts_rec;
+/* Read path into the context's table (replacing it).  A file that cannot
+ * be opened is RSIP_E_CONFIG naming it when explicit, else no table. */
+rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit);
+void hosts_clear(rsip_ctx *ctx);
+/* True when the hosts file holds an address for name (absolute). */
+bool hosts_has(const rsip_ctx *ctx, const char *name);
+/* For an A or AAAA question of a name of the hosts file: *out a reply
+ * holding the file's addresses of that family (*count of them; none:
+ * NODATA).  *out NULL for any other question.  RSIP_OK or RSIP_E_NOMEM. */
+rsip_status hosts_answer(const rsip_ctx *ctx, const char *qname, uint16_t qtype,
+			 ldns_pkt **out, size_t *count);
 
 /* ------------------------------------------------------------------ */
 /* result.c: the result under construction */
@@ -267,6 +298,7 @@ struct dns_answer {
 	rsip_dnssec dnssec;
 	enum answer_kind kind;
 	bool timed_out;        /* no answer before the question's time ran out */
+	bool from_hosts;       /* from the hosts file, not DNS (hosts.c) */
 	char failure[320];     /* for ANSWER_FAILED: how, naming the server */
 	struct step_rec *step; /* the trace step, for notes */
 };
@@ -280,8 +312,8 @@ typedef void (*query_cb)(struct resolution *r, void *arg,
  * the reason set on r; RSIP_E_NOMEM). */
 rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		      query_cb cb, void *arg);
-/* Deliver one answer that came from the context's cache, if one is waiting:
- * true when one was delivered.  Run by resolution_settle(). */
+/* Deliver one answer that came from the context's cache or the hosts file,
+ * if one is waiting: true when one was delivered.  Run by resolution_settle(). */
 bool query_deliver_cached(struct resolution *r);
 /* Cancel every question of r still in flight. */
 void query_cancel_all(struct resolution *r);

@@ -59,6 +59,7 @@ struct locate {
 	rsip_dnssec naptr_dnssec;
 	bool via_naptr;
 	size_t naptr_unusable;   /* NAPTR records there, none of them usable */
+	bool hosts_only;         /* NXDOMAIN, but the hosts file names the target */
 	bool addr_failed;        /* an A or AAAA question failed... */
 	bool addr_timed_out;     /* ...or was not answered in time */
 	struct srv_lookup *srvs;
@@ -528,6 +529,10 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 	if (sl->additional == NULL || al->asked || al->known_v4 || al->known_v6 ||
 	    !ctx_may_use_additional(r->ctx))
 		return;
+	/* A target the hosts file names has the file's addresses, as
+	 * getaddrinfo() gives them, whatever the server added (query_ask()). */
+	if (hosts_has(r->ctx, al->host))
+		return;
 	/* Unvalidated data for a name a trust anchor covers is asked for and
 	 * validated instead (see answer_additional_dnssec() in engine.h). */
 	if (sl->additional_dnssec != RSIP_DNSSEC_SECURE && ctx_under_anchor(r->ctx, al->host))
@@ -805,6 +810,15 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 	/* RFC 8020: NXDOMAIN means nothing exists at or below the name, so no
 	 * SRV or address record either. */
 	if (answer_nxdomain(a)) {
+		/* getaddrinfo() still finds a name of the hosts file: its
+		 * addresses, with the transport of RFC 3263 §4.1 for no SRV. */
+		if (hosts_has(r->ctx, loc->target_abs)) {
+			step_note(a->step, "%s does not exist in DNS: nothing below it either "
+				  "(RFC 8020), so no SRV record; the hosts file %s names it: its "
+				  "A/AAAA (RFC 3263 §4.1)", loc->target_abs, r->ctx->hosts_path);
+			loc->hosts_only = true;
+			return;
+		}
 		step_note(a->step, "%s does not exist: nothing below it either (RFC 8020)",
 			  loc->target_abs);
 		loc_done(r, RSIP_E_NOT_FOUND, "%s does not exist (NXDOMAIN)", loc->target_abs);
@@ -860,6 +874,14 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 
 static void after_naptr(struct resolution *r)
 {
+	if (r->loc->hosts_only) {
+		rsip_transport tp = fallback_transport(r->ctx, r->loc->uri.sips);
+		if (tp == 0)
+			loc_no_transport(r);
+		else
+			plan_host(r, tp, -1);
+		return;
+	}
 	if (r->loc->via_naptr)
 		ask_srvs(r);
 	else

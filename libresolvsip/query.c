@@ -24,6 +24,8 @@ struct query {
 	size_t seq;            /* index of its step: the order it was asked in */
 	struct step_rec *step; /* made when asked, so the trace is in ask order */
 	const struct cached_answer *cached; /* answered from the cache: not asked */
+	ldns_pkt *hosts;       /* answered from the hosts file: not asked */
+	size_t hosts_count;    /* its addresses */
 	bool has_expiry;       /* its own timeout comes before the deadline */
 	struct timespec expires;
 	query_cb cb;
@@ -373,6 +375,8 @@ static void query_free(struct query *q)
 		ub_resolve_free(q->held);
 	for (size_t i = 0; i < q->nchain; i++)
 		free(q->chain[i]);
+	if (q->hosts != NULL)
+		ldns_pkt_free(q->hosts);
 	free(q->qname);
 	free(q);
 }
@@ -429,7 +433,7 @@ static rsip_dnssec answer_state(const rsip_ctx *ctx, const char *qname, int err,
  * it goes on as a DNS failure. */
 static rsip_status policy_verdict(const rsip_ctx *ctx, const struct dns_answer *a)
 {
-	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF)
+	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF || a->from_hosts)
 		return RSIP_OK;
 	if (a->dnssec == RSIP_DNSSEC_BOGUS)
 		return RSIP_E_DNSSEC_BOGUS;
@@ -726,12 +730,49 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	pthread_mutex_unlock(&ctx->lock);
 }
 
+/* An answer from the hosts file, marked in the trace: libunbound never saw
+ * the question. */
+static void deliver_hosts(struct resolution *r, struct query *q)
+{
+	struct dns_answer a;
+	char **answers = NULL;
+	size_t nanswers = 0;
+	bool v6 = q->qtype == LDNS_RR_TYPE_AAAA;
+
+	memset(&a, 0, sizeof(a));
+	a.qname = q->qname;
+	a.qtype = q->qtype;
+	a.rcode = LDNS_RCODE_NOERROR;
+	a.pkt = q->hosts;
+	/* No DNS answer led to it: like a numeric host, not validated. */
+	a.dnssec = RSIP_DNSSEC_INDETERMINATE;
+	a.from_hosts = true;
+	a.step = q->step;
+	classify(&a, r->ctx);
+	if (!q->step->quiet)
+		answers = answer_strings(q->hosts, &nanswers);
+	if (q->hosts_count > 0)
+		step_note(q->step, "from %s (the hosts file, as getaddrinfo() reads it): not "
+			  "asked of DNS", r->ctx->hosts_path);
+	else
+		step_note(q->step, "from %s (the hosts file, as getaddrinfo() reads it): it "
+			  "holds %s addresses only for %s, and DNS is not asked for the others",
+			  r->ctx->hosts_path, v6 ? "IPv4" : "IPv6", q->qname);
+	deliver(q, &a, NULL, answers, nanswers);
+	free_strings(answers, nanswers);
+}
+
 bool query_deliver_cached(struct resolution *r)
 {
 	for (size_t i = 0; i < r->inflight.n; i++) {
 		struct query *q = r->inflight.items[i];
 		const struct cached_answer *ca = q->cached;
 		struct dns_answer a;
+		if (q->hosts != NULL) {
+			deliver_hosts(r, q);
+			query_free(q);
+			return true;
+		}
 		if (ca == NULL)
 			continue;
 		memset(&a, 0, sizeof(a));
@@ -794,10 +835,18 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return RSIP_E_NOMEM;
 	}
+	/* The addresses of a name of the hosts file come from the file, as
+	 * getaddrinfo() gives them to a UAC, not from DNS (hosts.c). */
+	if (hosts_answer(r->ctx, qname, qtype, &q->hosts, &q->hosts_count) != RSIP_OK) {
+		query_free(q);
+		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		return RSIP_E_NOMEM;
+	}
 	/* What the context already knows is not asked again (TTL-respecting);
-	 * resolution_settle() delivers it. */
-	q->cached = cache_lookup(r->ctx->cache, qname, qtype);
-	if (q->cached != NULL) {
+	 * resolution_settle() delivers it, and the hosts file's answer. */
+	if (q->hosts == NULL)
+		q->cached = cache_lookup(r->ctx->cache, qname, qtype);
+	if (q->cached != NULL || q->hosts != NULL) {
 		if (rsip_vec_push(&r->inflight, q) != 0) {
 			query_free(q);
 			resolution_finish(r, RSIP_E_NOMEM, "out of memory");

@@ -171,6 +171,17 @@ RSIP_API rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server);
  * which is also the default). */
 RSIP_API rsip_status rsip_ctx_set_resolvconf(rsip_ctx *ctx, const char *path);
 
+/** The hosts file (hosts(5)) whose addresses a UAC calling getaddrinfo()
+ * finds before DNS: @p path, NULL for the system's (/etc/hosts; none when
+ * it is missing), "" for none.  By default only resolv.conf mode reads the
+ * system's.  The A and AAAA questions of its names are answered from it
+ * (the family it does not hold as none), marked so in the trace; other
+ * questions go to DNS.  Not in zones mode, which answers from its zones
+ * only.  The file is read at the first resolution.
+ * @return RSIP_OK, RSIP_E_CONFIG (an unreadable file, zones mode; see
+ *         rsip_ctx_errmsg()), RSIP_E_NOMEM, RSIP_E_INVALID. */
+RSIP_API rsip_status rsip_ctx_set_hosts_file(rsip_ctx *ctx, const char *path);
+
 /** DNS mode: full recursion from the root servers, validating with the
  * system's root trust anchor (/usr/share/dns/root.key). */
 RSIP_API rsip_status rsip_ctx_set_recursive(rsip_ctx *ctx);

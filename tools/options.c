@@ -49,7 +49,8 @@ enum {
 	OPT_MAX_TARGETS,
 	OPT_CACHE_BYTES,
 	OPT_ENUMSERVICE,
-	OPT_COLOR
+	OPT_COLOR,
+	OPT_HOSTS
 };
 
 static const struct option long_options[] = {
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"dnssec", required_argument, NULL, OPT_DNSSEC},
 	{"recursive", no_argument, NULL, OPT_RECURSIVE},
+	{"hosts", required_argument, NULL, OPT_HOSTS},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"batch", required_argument, NULL, OPT_BATCH},
 	{"concurrency", required_argument, NULL, OPT_CONCURRENCY},
@@ -112,6 +114,10 @@ static void usage(FILE *out)
 	      "                         the system's root trust anchor\n"
 	      "\n"
 	      "Resolution:\n"
+	      "  --hosts FILE           addresses of the names in FILE (hosts(5)) come\n"
+	      "                         from it, as getaddrinfo() gives them ('': none;\n"
+	      "                         default: /etc/hosts in resolv.conf mode only;\n"
+	      "                         not with --zones)\n"
 	      "  --trust-anchor FILE    DS/DNSKEY records (zone-file syntax) to validate\n"
 	      "                         with (repeatable); --zones DIR also reads\n"
 	      "                         DIR/trust-anchors when it exists\n"
@@ -425,6 +431,11 @@ static enum options_outcome handle_option(struct sipresolve_options *opts,
 			return OPTIONS_RUN;
 		opts->recursive = 1;
 		return choose_mode(opts, "--recursive", 0);
+	case OPT_HOSTS:
+		if (opts->hosts != NULL)
+			return usage_error("--hosts given more than once");
+		opts->hosts = arg;
+		return OPTIONS_RUN;
 	case OPT_TRUST_ANCHOR:
 		if (list_push(&opts->trust_anchors, "--trust-anchor", arg) != 0)
 			return OPTIONS_NOMEM;

@@ -59,6 +59,7 @@ struct sipresolve_options {
 	const char *resolv_conf;
 	int recursive;
 	const char *mode_spelling;   /* the first mode option given, for errors */
+	const char *hosts;           /* --hosts FILE ("": none), or NULL */
 
 	struct option_list trust_anchors;
 	int dnssec_policy;           /* rsip_dnssec_policy, or -1 when not given */

@@ -334,6 +334,8 @@ static int apply_options(struct app *app)
 		return setting_failed(app, "--resolv-conf", o->resolv_conf, st);
 	if (o->recursive && (st = rsip_ctx_set_recursive(app->ctx)) != RSIP_OK)
 		return setting_failed(app, "--recursive", NULL, st);
+	if (o->hosts != NULL && (st = rsip_ctx_set_hosts_file(app->ctx, o->hosts)) != RSIP_OK)
+		return setting_failed(app, "--hosts", o->hosts, st);
 	for (i = 0; i < o->trust_anchors.count; i++) {
 		const char *path = o->trust_anchors.items[i].value;
 
