@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "engine.h"
 
 #define ROOT_KEY_FILE "/usr/share/dns/root.key"
+#define SYSTEM_RESOLV_CONF "/etc/resolv.conf"
 /* The trust anchors of a zones directory (rsip_ctx_set_zones()). */
 #define ZONES_ANCHOR_FILE "trust-anchors"
 #define MAX_ANCHOR_RRS 1024 /* records read from one trust anchor file */
@@ -136,6 +138,7 @@ void rsip_ctx_free(rsip_ctx *ctx)
 	rsip_vec_clear(&ctx->zone_names, free);
 	rsip_vec_clear(&ctx->zone_files, free);
 	rsip_vec_clear(&ctx->servers, free);
+	rsip_vec_clear(&ctx->rc_servers, free);
 	rsip_vec_clear(&ctx->ta_files, free);
 	rsip_vec_clear(&ctx->ta_names, free);
 	rsip_vec_clear(&ctx->suffixes, free);
@@ -403,21 +406,185 @@ rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
 	return RSIP_OK;
 }
 
+/* Check one nameserver address of a resolv.conf; on success *fwd is the
+ * string for ub_ctx_set_fwd(), malloc'd.  RFC 4007 §11: an IPv6 address may
+ * carry a zone index, "%" and an interface name or number; libunbound takes
+ * "ADDR%NUMBER" (the name is turned into its number here, so that the scope
+ * survives).  A link-local address needs one: without it, every question
+ * to it fails to be sent. */
+static rsip_status resolvconf_address(rsip_ctx *ctx, const char *path, unsigned line,
+				      const char *word, char **fwd)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a6;
+	struct in_addr a4;
+	const char *zone = strchr(word, '%');
+	size_t alen = zone ? (size_t)(zone - word) : strlen(word);
+	unsigned long index = 0;
+
+	*fwd = NULL;
+	if (alen < sizeof(addr)) {
+		memcpy(addr, word, alen);
+		addr[alen] = '\0';
+	}
+	if (alen >= sizeof(addr) ||
+	    (inet_pton(AF_INET6, addr, &a6) != 1 && inet_pton(AF_INET, addr, &a4) != 1)) {
+		ctx_errmsg(ctx, "%s:%u: nameserver \"%s\" is not an IP address", path, line,
+			   word);
+		return RSIP_E_CONFIG;
+	}
+	if (zone != NULL) {
+		char *end = NULL;
+		zone++;
+		if (inet_pton(AF_INET, addr, &a4) == 1) {
+			ctx_errmsg(ctx, "%s:%u: nameserver \"%s\": a zone index (%%%s) is for "
+				   "IPv6 addresses only (RFC 4007 §11)", path, line, word, zone);
+			return RSIP_E_CONFIG;
+		}
+		if (*zone >= '0' && *zone <= '9') {
+			errno = 0;
+			index = strtoul(zone, &end, 10);
+			char ifname[IF_NAMESIZE];
+			if (*end != '\0' || errno != 0 || index > UINT32_MAX ||
+			    if_indextoname((unsigned)index, ifname) == NULL)
+				index = 0;
+		} else if (*zone != '\0') {
+			index = if_nametoindex(zone);
+		}
+		if (index == 0) {
+			ctx_errmsg(ctx, "%s:%u: nameserver \"%s\": this host has no network "
+				   "interface \"%s\" (the zone index after %% names one, "
+				   "RFC 4007 §11)", path, line, word, zone);
+			return RSIP_E_CONFIG;
+		}
+	} else if (IN6_IS_ADDR_LINKLOCAL(&a6) && inet_pton(AF_INET6, addr, &a6) == 1) {
+		ctx_errmsg(ctx, "%s:%u: nameserver \"%s\" is link-local: name its interface "
+			   "with a zone index, as in %s%%eth0 (RFC 4007 §11)", path, line, word,
+			   word);
+		return RSIP_E_CONFIG;
+	}
+	if ((zone != NULL ? asprintf(fwd, "%s%%%lu", addr, index) :
+			    asprintf(fwd, "%s", addr)) < 0) {
+		*fwd = NULL;
+		return RSIP_E_NOMEM;
+	}
+	return RSIP_OK;
+}
+
+/* Read the nameservers of a resolv.conf the way resolv.conf(5) describes
+ * them: "nameserver ADDRESS" lines (the rest of such a line, and every other
+ * keyword, is ignored; '#' and ';' start comments), all of them (glibc asks
+ * only the first three).  Unlike glibc, a line it would skip is an error that
+ * names the file and the line, and so is a file without any: the servers
+ * asked must be the ones the user meant.  Only the system's file (path
+ * NULL) follows glibc when it names none or does not exist: 127.0.0.1. */
+static rsip_status resolvconf_read(rsip_ctx *ctx, const char *path)
+{
+	const char *name = path ? path : SYSTEM_RESOLV_CONF;
+	struct rsip_vec servers = {0};
+	rsip_status st = RSIP_OK;
+	char *buf = NULL, *fwd;
+	size_t cap = 0;
+	unsigned line = 0;
+	struct stat sb;
+	FILE *fp;
+
+	rsip_vec_clear(&ctx->rc_servers, free);
+	ctx->rc_read = false;
+	ctx->rc_default = NULL;
+	fp = fopen(name, "re");
+	if (fp == NULL && path == NULL && errno == ENOENT) {
+		ctx->rc_default = "there is no " SYSTEM_RESOLV_CONF;
+		goto fallback;
+	}
+	if (fp == NULL) {
+		ctx_errmsg(ctx, "%s: %s", name, strerror(errno));
+		return RSIP_E_CONFIG;
+	}
+	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		ctx_errmsg(ctx, "%s: %s: a resolv.conf is a file of \"nameserver ADDRESS\" "
+			   "lines", name, strerror(EISDIR));
+		fclose(fp);
+		return RSIP_E_CONFIG;
+	}
+	errno = 0;
+	while (st == RSIP_OK && getline(&buf, &cap, fp) >= 0) {
+		char *p = buf, *word;
+		line++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "nameserver", 10) != 0 ||
+		    (p[10] != ' ' && p[10] != '\t' && p[10] != '\n' && p[10] != '\r' &&
+		     p[10] != '\0'))
+			continue;
+		p += 10;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		word = p;
+		p += strcspn(p, " \t\r\n#;");
+		*p = '\0';
+		if (*word == '\0') {
+			ctx_errmsg(ctx, "%s:%u: nameserver without an address", name, line);
+			st = RSIP_E_CONFIG;
+			break;
+		}
+		st = resolvconf_address(ctx, name, line, word, &fwd);
+		if (st == RSIP_OK && rsip_vec_push(&servers, fwd) != 0) {
+			free(fwd);
+			st = RSIP_E_NOMEM;
+		}
+		errno = 0;
+	}
+	if (st == RSIP_OK && ferror(fp)) {
+		ctx_errmsg(ctx, "%s: %s", name, strerror(errno ? errno : EIO));
+		st = RSIP_E_CONFIG;
+	}
+	free(buf);
+	fclose(fp);
+	if (st != RSIP_OK) {
+		rsip_vec_clear(&servers, free);
+		return st;
+	}
+	if (servers.n == 0 && path != NULL) {
+		ctx_errmsg(ctx, "%s: no nameserver line: name the DNS servers to ask with "
+			   "\"nameserver ADDRESS\" lines", name);
+		return RSIP_E_CONFIG;
+	}
+	ctx->rc_servers = servers;
+	if (servers.n > 0) {
+		ctx->rc_read = true;
+		return RSIP_OK;
+	}
+	ctx->rc_default = SYSTEM_RESOLV_CONF " names no nameserver";
+fallback:
+	/* resolv.conf(5): without a nameserver line, the one on this host. */
+	fwd = rsip_strdup("127.0.0.1");
+	if (fwd == NULL || rsip_vec_push(&ctx->rc_servers, fwd) != 0) {
+		free(fwd);
+		return RSIP_E_NOMEM;
+	}
+	ctx->rc_read = true;
+	return RSIP_OK;
+}
+
 rsip_status rsip_ctx_set_resolvconf(rsip_ctx *ctx, const char *path)
 {
 	rsip_status st;
+	char *copy = NULL;
 	if (ctx == NULL)
 		return RSIP_E_INVALID;
 	if ((st = setter_begin(ctx, true, DNS_MODE_RESOLVCONF)) != RSIP_OK)
 		return st;
-	if (path != NULL && access(path, R_OK) != 0) {
-		ctx_errmsg(ctx, "resolv.conf %s: %s", path, strerror(errno));
-		return RSIP_E_CONFIG;
+	if (path != NULL && (copy = rsip_strdup(path)) == NULL)
+		return RSIP_E_NOMEM;
+	/* Read now, so that a mistake in it is a set-up error, before any
+	 * resolution starts. */
+	if ((st = resolvconf_read(ctx, path)) != RSIP_OK) {
+		free(copy);
+		return st;
 	}
 	free(ctx->resolvconf);
-	ctx->resolvconf = path ? rsip_strdup(path) : NULL;
-	if (path != NULL && ctx->resolvconf == NULL)
-		return RSIP_E_NOMEM;
+	ctx->resolvconf = copy;
 	ctx->mode = DNS_MODE_RESOLVCONF;
 	ctx->mode_set = true;
 	return RSIP_OK;
@@ -647,8 +814,11 @@ const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len)
 		snprintf(buf, len, "the authoritative servers (recursion from the root)");
 		break;
 	case DNS_MODE_RESOLVCONF:
-		snprintf(buf, len, "the servers of %s",
-			 ctx->resolvconf ? ctx->resolvconf : "/etc/resolv.conf");
+		if (ctx->rc_default != NULL)
+			snprintf(buf, len, "the server 127.0.0.1 (%s)", ctx->rc_default);
+		else
+			snprintf(buf, len, "the servers of %s",
+				 ctx->resolvconf ? ctx->resolvconf : SYSTEM_RESOLV_CONF);
 		break;
 	case DNS_MODE_SERVERS:
 		buf[0] = '\0';
@@ -1222,6 +1392,28 @@ static rsip_status set_capacity(rsip_ctx *ctx, struct ub_ctx *ub)
 	return st;
 }
 
+/* libunbound writes its log lines (errors even at verbosity 0: "udp connect
+ * failed ...") to stderr, the application's.  They go to this sink instead,
+ * which drops them: what matters reaches the application in our words, as a
+ * result's status and steps (the question failed, no answer in time) or a
+ * setter's message.  The log is one per process in libunbound, so is the
+ * sink; it is never closed (libunbound may hold it after a context is gone). */
+static ssize_t log_sink_write(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie;
+	(void)buf;
+	return (ssize_t)size;
+}
+
+static pthread_once_t log_sink_once = PTHREAD_ONCE_INIT;
+static FILE *log_sink;
+
+static void log_sink_open(void)
+{
+	cookie_io_functions_t io = {NULL, log_sink_write, NULL, NULL};
+	log_sink = fopencookie(NULL, "w", io);
+}
+
 /* Configure a new libunbound context for the context's mode.  root_anchor:
  * validate from the system's root trust anchor (recursion; servers and
  * resolv.conf when the user gave no anchor: see ctx_start()). */
@@ -1239,6 +1431,13 @@ static rsip_status ub_configure(rsip_ctx *ctx, bool root_anchor, struct ub_ctx *
 	}
 	/* Threaded, and before any other setting (DESIGN.md §6). */
 	st = ub_check(ctx, ub_ctx_async(ub, 1), "libunbound async mode");
+	pthread_once(&log_sink_once, log_sink_open);
+	if (st == RSIP_OK && log_sink == NULL) {
+		ctx_errmsg(ctx, "cannot open a sink for libunbound's log");
+		st = RSIP_E_NOMEM;
+	}
+	if (st == RSIP_OK)
+		st = ub_check(ctx, ub_ctx_debugout(ub, log_sink), "libunbound log");
 	/* Keep the servers' record order: RFC 3403 §4.1 ties and our traces
 	 * follow DNS order, and --seed must give the same output every run. */
 	if (st == RSIP_OK)
@@ -1279,11 +1478,15 @@ static rsip_status ub_configure(rsip_ctx *ctx, bool root_anchor, struct ub_ctx *
 							     "no"), "resolv.conf");
 		if (st == RSIP_OK)
 			st = lift_private_use_zones(ctx, ub, root_anchor);
-		if (st == RSIP_OK)
-			st = ub_check(ctx, ub_ctx_resolvconf(ub, ctx->resolvconf ?
-							     ctx->resolvconf :
-							     "/etc/resolv.conf"),
-				      ctx->resolvconf ? ctx->resolvconf : "/etc/resolv.conf");
+		/* The library's default mode: the system's file is read here. */
+		if (st == RSIP_OK && !ctx->rc_read)
+			st = resolvconf_read(ctx, ctx->resolvconf);
+		/* The addresses resolvconf_read() checked, rather than
+		 * ub_ctx_resolvconf(), which drops a zone index and takes a
+		 * file without nameservers for 127.0.0.1. */
+		for (size_t i = 0; i < ctx->rc_servers.n && st == RSIP_OK; i++)
+			st = ub_check(ctx, ub_ctx_set_fwd(ub, ctx->rc_servers.items[i]),
+				      ctx->rc_servers.items[i]);
 		break;
 	case DNS_MODE_RECURSIVE:
 		break;
@@ -1436,7 +1639,8 @@ rsip_status ctx_start(rsip_ctx *ctx)
 				     "insecure, not validated",
 				     ctx->mode == DNS_MODE_RESOLVCONF ? "" :
 				     ctx->servers.n > 1 ? "the servers " : "the server ", src,
-				     ctx->mode == DNS_MODE_SERVERS && ctx->servers.n == 1 ? "s" :
+				     (ctx->mode == DNS_MODE_SERVERS && ctx->servers.n == 1) ||
+				     (ctx->mode == DNS_MODE_RESOLVCONF && ctx->rc_default) ? "s" :
 				     "", ctx->root_key_file, why) < 0)
 				ctx->dnssec_note = NULL;
 			st = ub_configure(ctx, false, &ub);

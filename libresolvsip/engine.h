@@ -109,6 +109,9 @@ struct rsip_ctx {
 	struct rsip_vec zone_files;  /* char *: absolute path, same index */
 	struct rsip_vec servers;     /* char *: "addr@port" for libunbound */
 	char *resolvconf;            /* NULL: /etc/resolv.conf */
+	struct rsip_vec rc_servers;  /* char *: its nameservers, for libunbound */
+	bool rc_read;                /* rc_servers holds what the file names */
+	const char *rc_default;      /* why 127.0.0.1 is asked (resolv.conf(5)), or NULL */
 	/* The hosts file (hosts.c, rsip_ctx_set_hosts_file()): what was
 	 * chosen, and once the context starts, what was read. */
 	enum hosts_choice hosts_choice;

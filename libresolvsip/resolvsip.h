@@ -168,7 +168,15 @@ RSIP_API rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir);
 RSIP_API rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server);
 
 /** DNS mode: the servers named in a resolv.conf file (NULL: /etc/resolv.conf,
- * which is also the default). */
+ * which is also the default), read now.  Every "nameserver ADDRESS" line is
+ * used; an IPv6 address may carry a zone index, ADDRESS%INTERFACE (RFC 4007
+ * §11).  A file that cannot be read, a directory, a nameserver line whose
+ * address is no IP address (or a link-local one without a zone index, or an
+ * unknown interface), and a file without any nameserver line are errors,
+ * rsip_ctx_errmsg() naming the file and the line ("FILE:3: ...").  Only
+ * /etc/resolv.conf itself, when path is NULL, follows resolv.conf(5) when
+ * it names no server or does not exist: 127.0.0.1 is asked.
+ * @return RSIP_OK, RSIP_E_CONFIG, RSIP_E_NOMEM. */
 RSIP_API rsip_status rsip_ctx_set_resolvconf(rsip_ctx *ctx, const char *path);
 
 /** The hosts file (hosts(5)) whose addresses a UAC calling getaddrinfo()

@@ -260,8 +260,11 @@ static int setting_failed(struct app *app, const char *option, const char *value
 
 	if (msg == NULL || *msg == '\0')
 		msg = rsip_strerror(status);
-	fprintf(stderr, PROGRAM ": %s%s%s: %s\n", option, value != NULL ? " " : "",
-		value != NULL ? value : "", msg);
+	if (option == NULL)
+		fprintf(stderr, PROGRAM ": %s\n", msg);
+	else
+		fprintf(stderr, PROGRAM ": %s%s%s: %s\n", option, value != NULL ? " " : "",
+			value != NULL ? value : "", msg);
 	return status == RSIP_E_NOMEM ? EXIT_DNS_FAILURE : EXIT_USAGE;
 }
 
@@ -329,9 +332,14 @@ static int apply_options(struct app *app)
 			return setting_failed(app, s->spelling,
 					      s->spelling[0] == '@' ? NULL : s->value, st);
 	}
+	/* The message names the file and the line ("FILE:3: ..."). */
 	if (o->resolv_conf != NULL &&
 	    (st = rsip_ctx_set_resolvconf(app->ctx, o->resolv_conf)) != RSIP_OK)
-		return setting_failed(app, "--resolv-conf", o->resolv_conf, st);
+		return setting_failed(app, "--resolv-conf", NULL, st);
+	/* No DNS mode given: the system's resolv.conf, read now, so that a
+	 * mistake in it is said before any resolution starts. */
+	if (o->mode_spelling == NULL && (st = rsip_ctx_set_resolvconf(app->ctx, NULL)) != RSIP_OK)
+		return setting_failed(app, NULL, NULL, st);
 	if (o->recursive && (st = rsip_ctx_set_recursive(app->ctx)) != RSIP_OK)
 		return setting_failed(app, "--recursive", NULL, st);
 	if (o->hosts != NULL && (st = rsip_ctx_set_hosts_file(app->ctx, o->hosts)) != RSIP_OK)
@@ -468,6 +476,16 @@ static void run_arguments(struct app *app)
 						app->opts->route_count, &res);
 		else
 			st = rsip_resolve(app->ctx, input->text, &res);
+		if (res == NULL && st == RSIP_E_CONFIG) {
+			/* The DNS mode could not be set up: not this input's
+			 * fault, and every other would fail the same way. */
+			const char *msg = rsip_ctx_errmsg(app->ctx);
+
+			fprintf(stderr, PROGRAM ": %s\n", msg != NULL && *msg != '\0' ? msg :
+				rsip_strerror(st));
+			app->fatal = EXIT_USAGE;
+			break;
+		}
 		if (res == NULL) {
 			fprintf(stderr, PROGRAM ": %s: %s\n", input->text, rsip_strerror(st));
 			raise_exit(app, exit_for_status(st == RSIP_OK ? RSIP_E_NOMEM : st));
