@@ -55,6 +55,7 @@ struct app {
 	struct progress progress;
 	double started;      /* seconds, monotonic */
 	int dnssec_noted;    /* rsip_ctx_dnssec_note() written to stderr */
+	int output_failed;   /* a write to standard output failed, and was said */
 };
 
 /* Ctrl-C in a batch: stop starting resolutions, write the summary so far. */
@@ -232,6 +233,25 @@ static void render_result(struct app *app, const rsip_result *res, int response,
 		render_text(out, res, &in, app->colour);
 		break;
 	}
+}
+
+/* After each write to standard output: when it failed (a closed pipe with
+ * SIGPIPE ignored, a full disk), say so at once and stop, exit 3, rather than
+ * resolve the rest for nothing (sipresolve(1), EXIT STATUS).  errno is still
+ * the failed write's.  Non-zero when the output has failed. */
+static int check_output(struct app *app)
+{
+	int error = errno;
+
+	if (app->output_failed || !ferror(stdout))
+		return app->output_failed;
+	progress_clear(app);
+	fprintf(stderr, PROGRAM ": cannot write to standard output: %s\n",
+		strerror(error != 0 ? error : EIO));
+	app->output_failed = 1;
+	app->fatal = EXIT_DNS_FAILURE;
+	raise_exit(app, EXIT_DNS_FAILURE);
+	return 1;
 }
 
 /* Text results are separated by an empty line. */
@@ -493,7 +513,9 @@ static void run_arguments(struct app *app)
 		}
 		emit(app, res, input->response, 0);
 		rsip_result_free(res);
+		errno = 0;
 		fflush(stdout);
+		check_output(app);
 	}
 }
 
@@ -718,7 +740,9 @@ static void batch_flush(struct batch *b)
 				progress_clear(b->app);
 			if (slot->separate)
 				write_separator(b->app);
+			errno = 0;
 			fwrite(slot->out, 1, slot->out_len, stdout);
+			check_output(b->app);
 			if (slot->err_len > 0) {
 				progress_clear(b->app);
 				fwrite(slot->err, 1, slot->err_len, stderr);
@@ -763,7 +787,9 @@ static void batch_callback(void *arg, rsip_result *result)
 	slot->ticket = NULL;
 	b->in_flight--;
 	if (next && result != NULL) {
+		errno = 0;
 		emit(b->app, result, slot->response, slot->line);
+		check_output(b->app);
 		rsip_result_free(result);
 		slot->called = 1;
 		b->next_write++;
@@ -912,7 +938,10 @@ static int batch_wait(struct batch *b, struct line_reader *r, int want_input)
 
 	rc = poll(fds, nfds, 0);
 	if (rc == 0) {
+		errno = 0;
 		fflush(stdout); /* about to block: let the reader see the results */
+		if (check_output(b->app))
+			return -1;
 		rc = poll(fds, nfds, pending ? wait_ms(b->app->ctx) : -1);
 	}
 	if (rc < 0) {
@@ -1212,10 +1241,9 @@ int main(int argc, char **argv)
 	rsip_ctx_free(app.ctx); /* cancels what a fatal error left in flight */
 
 	raise_exit(&app, app.fatal);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, PROGRAM ": write error: %s\n", strerror(errno));
-		raise_exit(&app, EXIT_DNS_FAILURE);
-	}
+	errno = 0;
+	fflush(stdout);
+	check_output(&app);
 	options_free(&opts);
 	return app.exit_status;
 }
