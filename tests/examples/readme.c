@@ -1,0 +1,3 @@
+/* readme.c - the library example of README.md, a whole program. */
+#include <resolvsip.h>
+#include "tests/examples/readme.inc"
