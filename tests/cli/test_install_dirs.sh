@@ -15,7 +15,7 @@ src=$tmp/src
 mkdir -p "$src/libresolvsip" "$src/doc/man3" "$src/doc/bash-completion" "$tmp/pc"
 # -p keeps the times, so that make sees nothing to regenerate.
 (cd "$S" && cp -p configure configure.ac aclocal.m4 Makefile.am Makefile.in config.h.in \
-	libresolvsip.pc.in "$src/" && cp -pR build-aux m4 "$src/" &&
+	libresolvsip.pc.in "$src/" && cp -pR build-aux "$src/" && { [ ! -d m4 ] || cp -pR m4 "$src/"; } &&
 	cp -p libresolvsip/resolvsip.h libresolvsip/libresolvsip.sym "$src/libresolvsip/" &&
 	cp -p doc/sipresolve.1 "$src/doc/" && cp -p doc/man3/*.3 "$src/doc/man3/" &&
 	cp -p doc/bash-completion/sipresolve "$src/doc/bash-completion/")
