@@ -333,13 +333,16 @@ rsip_status rsip_ctx_set_zones(rsip_ctx *ctx, const char *dir)
 	return RSIP_OK;
 }
 
+static rsip_status server_address(rsip_ctx *ctx, const char *what, const char *word,
+				  char **fwd);
+
 rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
 {
-	char addr[INET6_ADDRSTRLEN + 8], buf[16];
+	char addr[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], buf[16];
 	const char *hash;
 	unsigned long port = 53;
 	size_t alen;
-	char *entry;
+	char *entry, *scoped = NULL;
 	rsip_status st;
 
 	if (ctx == NULL || server == NULL)
@@ -354,7 +357,13 @@ rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
 	}
 	memcpy(addr, server, alen);
 	addr[alen] = '\0';
-	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1) {
+	if (strchr(addr, '%') != NULL || (inet_pton(AF_INET6, addr, buf) == 1 &&
+					   IN6_IS_ADDR_LINKLOCAL((struct in6_addr *)buf))) {
+		/* RFC 4007 §11: a link-local server needs its zone index, which
+		 * server_address() checks and keeps as libunbound takes it. */
+		if ((st = server_address(ctx, "server", addr, &scoped)) != RSIP_OK)
+			return st;
+	} else if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1) {
 		const char *colon = strrchr(addr, ':');
 		char v4[INET6_ADDRSTRLEN];
 		/* The spellings of other tools: ADDR:PORT, [V6], [V6]:PORT. */
@@ -380,8 +389,6 @@ rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
 	if (hash != NULL) {
 		const char *p = hash + 1;
 		port = 0;
-		if (*p == '\0')
-			port = 0;
 		for (; *p; p++) {
 			if (!rsip_is_digit((unsigned char)*p) || port > 65535) {
 				port = 0;
@@ -392,11 +399,15 @@ rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
 		if (port == 0 || port > 65535) {
 			ctx_errmsg(ctx, "'%s': the port must be a number from 1 to 65535",
 				   server);
+			free(scoped);
 			return RSIP_E_CONFIG;
 		}
 	}
-	if (asprintf(&entry, "%s@%lu", addr, port) < 0)
+	if (asprintf(&entry, "%s@%lu", scoped != NULL ? scoped : addr, port) < 0) {
+		free(scoped);
 		return RSIP_E_NOMEM;
+	}
+	free(scoped);
 	if (rsip_vec_push(&ctx->servers, entry) != 0) {
 		free(entry);
 		return RSIP_E_NOMEM;
@@ -412,8 +423,7 @@ rsip_status rsip_ctx_add_server(rsip_ctx *ctx, const char *server)
  * "ADDR%NUMBER" (the name is turned into its number here, so that the scope
  * survives).  A link-local address needs one: without it, every question
  * to it fails to be sent. */
-static rsip_status resolvconf_address(rsip_ctx *ctx, const char *path, unsigned line,
-				      const char *word, char **fwd)
+static rsip_status server_address(rsip_ctx *ctx, const char *what, const char *word, char **fwd)
 {
 	char addr[INET6_ADDRSTRLEN + 1];
 	struct in6_addr a6;
@@ -429,16 +439,15 @@ static rsip_status resolvconf_address(rsip_ctx *ctx, const char *path, unsigned 
 	}
 	if (alen >= sizeof(addr) ||
 	    (inet_pton(AF_INET6, addr, &a6) != 1 && inet_pton(AF_INET, addr, &a4) != 1)) {
-		ctx_errmsg(ctx, "%s:%u: nameserver \"%s\" is not an IP address", path, line,
-			   word);
+		ctx_errmsg(ctx, "%s \"%s\" is not an IP address", what, word);
 		return RSIP_E_CONFIG;
 	}
 	if (zone != NULL) {
 		char *end = NULL;
 		zone++;
 		if (inet_pton(AF_INET, addr, &a4) == 1) {
-			ctx_errmsg(ctx, "%s:%u: nameserver \"%s\": a zone index (%%%s) is for "
-				   "IPv6 addresses only (RFC 4007 §11)", path, line, word, zone);
+			ctx_errmsg(ctx, "%s \"%s\": a zone index (%%%s) is for IPv6 addresses "
+				   "only (RFC 4007 §11)", what, word, zone);
 			return RSIP_E_CONFIG;
 		}
 		if (*zone >= '0' && *zone <= '9') {
@@ -452,15 +461,14 @@ static rsip_status resolvconf_address(rsip_ctx *ctx, const char *path, unsigned 
 			index = if_nametoindex(zone);
 		}
 		if (index == 0) {
-			ctx_errmsg(ctx, "%s:%u: nameserver \"%s\": this host has no network "
-				   "interface \"%s\" (the zone index after %% names one, "
-				   "RFC 4007 §11)", path, line, word, zone);
+			ctx_errmsg(ctx, "%s \"%s\": this host has no network interface "
+				   "\"%s\" (the zone index after %% names one, RFC 4007 §11)",
+				   what, word, zone);
 			return RSIP_E_CONFIG;
 		}
-	} else if (IN6_IS_ADDR_LINKLOCAL(&a6) && inet_pton(AF_INET6, addr, &a6) == 1) {
-		ctx_errmsg(ctx, "%s:%u: nameserver \"%s\" is link-local: name its interface "
-			   "with a zone index, as in %s%%eth0 (RFC 4007 §11)", path, line, word,
-			   word);
+	} else if (inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LINKLOCAL(&a6)) {
+		ctx_errmsg(ctx, "%s \"%s\" is link-local: name its interface with a zone "
+			   "index, as in %s%%eth0 (RFC 4007 §11)", what, word, word);
 		return RSIP_E_CONFIG;
 	}
 	if ((zone != NULL ? asprintf(fwd, "%s%%%lu", addr, index) :
@@ -528,7 +536,9 @@ static rsip_status resolvconf_read(rsip_ctx *ctx, const char *path)
 			st = RSIP_E_CONFIG;
 			break;
 		}
-		st = resolvconf_address(ctx, name, line, word, &fwd);
+		char what[RSIP_ERRLEN];
+		snprintf(what, sizeof(what), "%s:%u: nameserver", name, line);
+		st = server_address(ctx, what, word, &fwd);
 		if (st == RSIP_OK && rsip_vec_push(&servers, fwd) != 0) {
 			free(fwd);
 			st = RSIP_E_NOMEM;

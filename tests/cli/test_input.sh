@@ -48,6 +48,17 @@ contains "$err" "without brackets" "@[::1]: says to write IPv6 without brackets"
 run @'[::1]:53' sip:jo@tzi.org
 contains "$err" "::1#53" "@[::1]:53: shows the ADDR#PORT form"
 
+# RFC 4007 §11: a link-local server needs its zone index (without one, no question to it
+# can be sent, and the user would see only a timeout).
+run @fe80::1 sip:jo@tzi.org
+is "$rc" 2 "@fe80::1 without a zone index: exit 2, before any question"
+contains "$err" "is link-local: name its interface with a zone index" \
+	"@fe80::1: says a zone index is needed"
+run @'fe80::1%nosuchif' sip:jo@tzi.org
+contains "$err" "this host has no network interface \"nosuchif\"" "@fe80::1%nosuchif: names the interface"
+run @'127.0.0.1%lo' sip:jo@tzi.org
+contains "$err" "is for IPv6 addresses only" "@127.0.0.1%lo: a zone index is for IPv6 only"
+
 # ---- dig's habit -----------------------------------------------------------------------
 run --zones "$ZONES" +short sip:jo@tzi.org
 is "$rc" 2 "+short: a usage error (exit 2)"
