@@ -77,10 +77,11 @@ is "$rc" 3 "a silent server: exit 3 (timeout)"
 contains "$out" "no answer from the servers of $tmp/r.conf" "a silent server: said in our words"
 is "$err" "" "a silent server: nothing on standard error"
 
-# libunbound logs an error for every question it cannot send (a link-local
-# server without a zone index: connect() fails at once, nothing leaves the
-# host); none of those lines reaches the user.
-run --server fe80::53 --dnssec off --timeout 1 "$URI"
+# libunbound logs an error for every question it cannot send (the broadcast
+# address: connect() fails with EACCES at once, nothing leaves the host; a
+# link-local server without a zone index is refused before any question now);
+# none of those lines reaches the user.
+run --server 255.255.255.255 --dnssec off --timeout 1 "$URI"
 is "$rc" 3 "an unreachable server: exit 3"
 case "$err" in
 *libunbound*) ok 1 "an unreachable server: libunbound's log is not on stderr"
