@@ -148,6 +148,8 @@ void rsip_ctx_free(rsip_ctx *ctx)
 	free(ctx->hosts_path);
 	hosts_clear(ctx);
 	free(ctx->dnssec_note);
+	free(ctx->unreachable_note);
+	reach_free(&ctx->reach);
 	remove_tmpdir(ctx->tmpdir);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
@@ -824,11 +826,22 @@ const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len)
 		snprintf(buf, len, "the authoritative servers (recursion from the root)");
 		break;
 	case DNS_MODE_RESOLVCONF:
-		if (ctx->rc_default != NULL)
+		if (ctx->rc_default != NULL) {
 			snprintf(buf, len, "the server 127.0.0.1 (%s)", ctx->rc_default);
-		else
-			snprintf(buf, len, "the servers of %s",
-				 ctx->resolvconf ? ctx->resolvconf : SYSTEM_RESOLV_CONF);
+			break;
+		}
+		/* Named, so that a message says which servers were asked. */
+		off = (size_t)snprintf(buf, len, "the servers of %s",
+				       ctx->resolvconf ? ctx->resolvconf : SYSTEM_RESOLV_CONF);
+		for (size_t i = 0; i < ctx->reach.n && off + 1 < len; i++) {
+			int n = snprintf(buf + off, len - off, "%s%s", i ? ", " : " (",
+					 ctx->reach.servers[i].name);
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
+		if (ctx->reach.n > 0 && off + 1 < len)
+			snprintf(buf + off, len - off, ")");
 		break;
 	case DNS_MODE_SERVERS:
 		buf[0] = '\0';
@@ -1533,17 +1546,27 @@ static void root_probe_done(void *arg, int err, struct ub_result *result)
 	p->result = result;
 }
 
+static long ms_between(const struct timespec *from, const struct timespec *to)
+{
+	return (long)(to->tv_sec - from->tv_sec) * 1000L +
+	       (to->tv_nsec - from->tv_nsec) / 1000000L;
+}
+
 /* Ask the servers for ". DNSKEY" through the asynchronous API and wait at
  * most ms for the answer (the context's fd, poll, ub_process: never the
  * blocking ub_resolve(), which builds a worker per call).  True when the
- * answer validated from the root anchor; else why says how it did not. */
-static bool root_probe_secure(struct ub_ctx *ub, unsigned ms, char *why, size_t len)
+ * answer validated from the root anchor; else why says how it did not, and
+ * *unreachable whether that is because no server can be reached (checked
+ * as for any question that waits: reach.c). */
+static bool root_probe_secure(rsip_ctx *ctx, struct ub_ctx *ub, unsigned ms, char *why,
+			      size_t len, bool *unreachable)
 {
 	struct root_probe p = {false, 0, NULL};
-	struct timespec now, end;
+	struct timespec now, end, check_at;
 	int id = 0, err, fd;
 	bool secure = false;
 
+	*unreachable = false;
 	err = ub_resolve_async(ub, ".", LDNS_RR_TYPE_DNSKEY, LDNS_RR_CLASS_IN, &p,
 			       root_probe_done, &id);
 	if (err != 0) {
@@ -1552,6 +1575,13 @@ static bool root_probe_secure(struct ub_ctx *ub, unsigned ms, char *why, size_t 
 	}
 	fd = ub_fd(ub);
 	clock_gettime(CLOCK_MONOTONIC, &end);
+	check_at = end;
+	check_at.tv_sec += (time_t)(REACH_AFTER_MS / 1000);
+	check_at.tv_nsec += (long)(REACH_AFTER_MS % 1000) * 1000000L;
+	if (check_at.tv_nsec >= 1000000000L) {
+		check_at.tv_sec++;
+		check_at.tv_nsec -= 1000000000L;
+	}
 	end.tv_sec += (time_t)(ms / 1000);
 	end.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (end.tv_nsec >= 1000000000L) {
@@ -1560,22 +1590,43 @@ static bool root_probe_secure(struct ub_ctx *ub, unsigned ms, char *why, size_t 
 	}
 	while (!p.done && fd >= 0) {
 		struct pollfd pfd = {fd, POLLIN, 0};
-		long left;
+		long left, wait;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (long)(end.tv_sec - now.tv_sec) * 1000L +
-		       (end.tv_nsec - now.tv_nsec) / 1000000L;
+		left = ms_between(&now, &end);
 		if (left <= 0)
 			break;
-		if (poll(&pfd, 1, (int)(left > 1000 ? 1000 : left)) > 0 &&
-		    ub_process(ub) != 0)
+		if (ms_between(&check_at, &now) >= 0)
+			reach_check(ctx, &now);
+		reach_poll(ctx, &now);
+		if (reach_dead(ctx, &now)) {
+			*unreachable = true;
+			break;
+		}
+		wait = left > 1000 ? 1000 : left;
+		if (ctx->reach.checking && wait > REACH_POLL_MS)
+			wait = REACH_POLL_MS;
+		else if (reach_wanted(ctx, &now) && ms_between(&now, &check_at) < wait)
+			wait = ms_between(&now, &check_at) + 1;
+		if (poll(&pfd, 1, (int)(wait > 0 ? wait : 1)) > 0 && ub_process(ub) != 0)
 			break;
 	}
 	if (!p.done) {
 		ub_cancel(ub, id);
-		snprintf(why, len, "no answer within %u ms", ms);
+		if (*unreachable)
+			snprintf(why, len, "no DNS server can be reached: %s", reach_summary(ctx));
+		else
+			snprintf(why, len, "no answer within %u ms", ms);
 		return false;
 	}
-	if (p.err != 0)
+	if (p.err == 0 && !p.result->secure && p.result->rcode == LDNS_RCODE_SERVFAIL) {
+		/* libunbound's SERVFAIL when every send failed (no route). */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		reach_check(ctx, &now);
+		*unreachable = reach_dead(ctx, &now);
+	}
+	if (*unreachable)
+		snprintf(why, len, "no DNS server can be reached: %s", reach_summary(ctx));
+	else if (p.err != 0)
 		snprintf(why, len, "%s", ub_strerror(p.err));
 	else if (p.result->secure)
 		secure = true;
@@ -1628,6 +1679,10 @@ rsip_status ctx_start(rsip_ctx *ctx)
 	st = ub_configure(ctx, automatic || (ctx->mode == DNS_MODE_RECURSIVE &&
 					     ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF),
 			  &ub);
+	/* The servers whose reachability is checked (reach.c): those just
+	 * given to libunbound, the resolv.conf's read by now. */
+	if (st == RSIP_OK && ctx->reach.n == 0)
+		st = reach_init(ctx);
 	if (st == RSIP_OK && automatic) {
 		/* Servers that return no DNSSEC data for the root (a forwarder
 		 * stripping RRSIGs or the DO bit, an authoritative server
@@ -1636,11 +1691,21 @@ rsip_status ctx_start(rsip_ctx *ctx)
 		 * once; the validator stays, so the require policy refuses them.
 		 * An on-path attacker can do the same (doc/HARDENING.md). */
 		unsigned ms = ctx->limits.question_ms;
-		char why[200], src[160];
+		char why[600], src[160];
+		bool unreachable;
 		if (ms == 0 || ms > ctx->limits.deadline_ms)
 			ms = ctx->limits.deadline_ms;
-		if (root_probe_secure(ub, ms, why, sizeof(why))) {
+		if (root_probe_secure(ctx, ub, ms, why, sizeof(why), &unreachable)) {
 			ctx->root_anchored = true;
+		} else if (unreachable) {
+			/* Nothing was learnt of the servers' DNSSEC: the same
+			 * downgrade as for no answer, saying why. */
+			ub_ctx_delete(ub);
+			if (asprintf(&ctx->dnssec_note, "the servers could not be asked for "
+				     "the root's DNSKEY (no DNS server can be reached); answers "
+				     "are insecure, not validated") < 0)
+				ctx->dnssec_note = NULL;
+			st = ub_configure(ctx, false, &ub);
 		} else {
 			ub_ctx_delete(ub);
 			ctx_dns_source(ctx, src, sizeof(src));

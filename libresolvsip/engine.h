@@ -5,6 +5,9 @@
 
 #include <pthread.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <ldns/ldns.h>
 #include <unbound.h>
 
@@ -69,6 +72,38 @@ struct failed_target {
 
 struct resolution;
 struct answer_cache;
+
+/* reach.c: whether the DNS servers can be reached at all (RFC 1122
+ * §4.1.3.3), checked without DNS once a question has waited REACH_AFTER_MS
+ * (or its own timeout, when shorter), for at most REACH_WINDOW_MS; the verdict
+ * is kept REACH_KEEP_MS.  A healthy server answers before the check. */
+#define REACH_AFTER_MS 500   /* libunbound's first retry to a new server: 376 ms */
+#define REACH_WINDOW_MS 300
+#define REACH_POLL_MS 20     /* how often a check in progress is looked at */
+#define REACH_KEEP_MS 5000
+#define REACH_GRACE_MS 20    /* for libunbound's own cache and local zones */
+
+struct reach_server {
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char name[INET6_ADDRSTRLEN + 8]; /* ADDR#PORT */
+	int fd;       /* during a check: the connected UDP socket, or -1 */
+	int err;      /* the errno of the last check; 0: no error came back */
+	bool local;   /* err came from connect() or send(), not from an ICMP */
+};
+
+struct reach {
+	struct reach_server *servers; /* the forwarders, or the root hints */
+	size_t n;
+	bool route_only;              /* the root hints: connect() only */
+	bool incomplete;              /* a server not understood: never dead */
+	bool checking;
+	struct timespec check_end;
+	bool checked;                 /* a verdict is held (see valid_until) */
+	bool dead;                    /* every server proved unreachable */
+	struct timespec valid_until;
+	char *summary;                /* each server and what came back */
+};
 
 /* cache.c: answers kept by the context (RFC 1035 §3.2.1, RFC 2308 §5). */
 struct cached_answer {
@@ -151,6 +186,8 @@ struct rsip_ctx {
 	size_t nfailed;              /* entries used (a ring once full) */
 	size_t failed_next;          /* the slot the next mark takes when full */
 	const struct query_backend *backend; /* NULL: libunbound */
+	struct reach reach;          /* can the servers be reached at all */
+	char *unreachable_note;      /* the first time none could, why; or NULL */
 	char errmsg[RSIP_ERRLEN];
 	/* Resolutions in flight. */
 	struct resolution *active;
@@ -198,6 +235,24 @@ bool hosts_has(const rsip_ctx *ctx, const char *name);
  * NODATA).  *out NULL for any other question.  RSIP_OK or RSIP_E_NOMEM. */
 rsip_status hosts_answer(const rsip_ctx *ctx, const char *qname, uint16_t qtype,
 			 ldns_pkt **out, size_t *count);
+
+/* reach.c (see struct reach).  Caller holds the lock.  The servers of the
+ * context's mode; none in zones mode. */
+rsip_status reach_init(rsip_ctx *ctx);
+void reach_free(struct reach *rc);
+/* True while every server is known unreachable. */
+bool reach_dead(const rsip_ctx *ctx, const struct timespec *now);
+/* True when a check may start now (servers, none running, no verdict). */
+bool reach_wanted(const rsip_ctx *ctx, const struct timespec *now);
+/* Start a check when one is wanted; what is known at once is concluded. */
+void reach_check(rsip_ctx *ctx, const struct timespec *now);
+/* Read a running check's sockets; conclude when all told or its time is up. */
+void reach_poll(rsip_ctx *ctx, const struct timespec *now);
+/* While a check runs, when to look at it next. */
+bool reach_next_wake(const rsip_ctx *ctx, const struct timespec *now,
+		     struct timespec *when);
+/* What the last check found, server by server, or NULL. */
+const char *reach_summary(const rsip_ctx *ctx);
 
 /* ------------------------------------------------------------------ */
 /* result.c: the result under construction */
@@ -324,9 +379,16 @@ void query_cancel_all(struct resolution *r);
  * at now, or all of them when all is set (the deadline): each is handed to its
  * phase as a failed answer (timed_out).  Returns how many were given up. */
 size_t query_expire(struct resolution *r, const struct timespec *now, bool all);
-/* The earliest time a question of r in flight runs out (its own timeout), or
+/* The earliest time a question of r in flight runs out (its own timeout, or
+ * the moment it has the servers checked, when a check is wanted at now), or
  * false when none has one before the deadline. */
-bool query_next_expiry(const struct resolution *r, struct timespec *when);
+bool query_next_expiry(const struct resolution *r, const struct timespec *now,
+		       struct timespec *when);
+/* True when a question of r has waited long enough to have the servers
+ * checked (reach.c). */
+bool query_check_due(const struct resolution *r, const struct timespec *now);
+/* Every question of r in flight fails at now: no server can be reached. */
+void query_doom_all(struct resolution *r, const struct timespec *now);
 /* The status a failed answer ends a resolution with: RSIP_E_TIMEOUT when it
  * timed out, RSIP_E_DNS_FAILURE otherwise. */
 rsip_status answer_failure_status(const struct dns_answer *a);

@@ -28,6 +28,9 @@ struct query {
 	size_t hosts_count;    /* its addresses */
 	bool has_expiry;       /* its own timeout comes before the deadline */
 	struct timespec expires;
+	bool has_check;        /* the servers are checked if it waits until check_at */
+	struct timespec check_at;
+	bool unreachable;      /* no server can be reached: given up at expires */
 	query_cb cb;
 	void *arg;
 	/* A SERVFAIL held while the CNAME chain from qname is asked, to name a
@@ -77,17 +80,35 @@ bool failure_ends(const struct resolution *r)
 	return r->failure_policy != RSIP_FAILURE_POLICY_FALLBACK;
 }
 
+/* After a SERVFAIL: whether every server is unreachable, checked now if
+ * nothing recent is known (what the kernel knows at once: a route missing, a
+ * refusal on loopback); the servers and why, or NULL. */
+static const char *servfail_unreachable(rsip_ctx *ctx)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	reach_check(ctx, &now);
+	return reach_dead(ctx, &now) ? reach_summary(ctx) : NULL;
+}
+
 /* Say how a failed answer failed, naming where the question went.
  * libunbound gives a forwarder's REFUSED, and a question none of whose
  * retries was answered, as SERVFAIL; the message says so rather than
  * guess. */
-static void describe_failure(struct dns_answer *a, const rsip_ctx *ctx)
+static void describe_failure(struct dns_answer *a, rsip_ctx *ctx)
 {
+	const char *summary;
 	char src[160];
 	bool forwarded = ctx->mode == DNS_MODE_SERVERS || ctx->mode == DNS_MODE_RESOLVCONF;
 
 	ctx_dns_source(ctx, src, sizeof(src));
-	if (a->ub_err != 0)
+	if (a->rcode == LDNS_RCODE_SERVFAIL && ctx->mode != DNS_MODE_ZONES &&
+	    (summary = servfail_unreachable(ctx)) != NULL)
+		/* libunbound's SERVFAIL when every send failed (no route). */
+		snprintf(a->failure, sizeof(a->failure), "no DNS server can be reached: %s "
+			 "(libunbound answered SERVFAIL)", summary);
+	else if (a->ub_err != 0)
 		snprintf(a->failure, sizeof(a->failure), "libunbound could not ask %s: %s",
 			 src, ub_strerror(a->ub_err));
 	else if (a->rcode == LDNS_RCODE_SERVFAIL && forwarded)
@@ -532,7 +553,7 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 
 /* What an answer means, decided here once for every phase: data, absence
  * (NXDOMAIN, NODATA), or a failure that says nothing of what exists. */
-static void classify(struct dns_answer *a, const rsip_ctx *ctx)
+static void classify(struct dns_answer *a, rsip_ctx *ctx)
 {
 	if (a->ub_err != 0 || a->rcode < 0 || a->pkt == NULL ||
 	    (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN)) {
@@ -606,6 +627,7 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 		 * CNAME can stand in for. */
 		if (err != 0 || ubr == NULL || ubr->rcode != LDNS_RCODE_SERVFAIL ||
 		    q->qtype == LDNS_RR_TYPE_CNAME || q->r->finished ||
+		    (ctx->mode != DNS_MODE_ZONES && servfail_unreachable(ctx) != NULL) ||
 		    (q->chain[0] = rsip_strdup(q->qname)) == NULL)
 			return false;
 		q->nchain = 1;
@@ -790,9 +812,30 @@ bool query_deliver_cached(struct resolution *r)
 	return false;
 }
 
+static void add_ms(struct timespec *t, unsigned ms)
+{
+	t->tv_sec += (time_t)(ms / 1000);
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+/* The question goes no further than at: no server can be reached. */
+static void doom(struct query *q, const struct timespec *at)
+{
+	q->unreachable = true;
+	if (!q->has_expiry || reached(at, &q->expires)) {
+		q->has_expiry = true;
+		q->expires = *at;
+	}
+}
+
 rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		      query_cb cb, void *arg)
 {
+	struct timespec now;
 	struct query *q;
 	int err;
 
@@ -860,20 +903,25 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return RSIP_E_NOMEM;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (r->limits.question_ms > 0) {
 		/* Its own timeout, when that comes before the deadline. */
-		struct timespec t;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		t.tv_sec += (time_t)(r->limits.question_ms / 1000);
-		t.tv_nsec += (long)(r->limits.question_ms % 1000) * 1000000L;
-		if (t.tv_nsec >= 1000000000L) {
-			t.tv_sec++;
-			t.tv_nsec -= 1000000000L;
-		}
+		struct timespec t = now;
+		add_ms(&t, r->limits.question_ms);
 		if (reached(&t, &r->deadline)) {
 			q->has_expiry = true;
 			q->expires = t;
 		}
+	}
+	if (r->ctx->reach.n > 0) {
+		/* Unanswered for this long, the servers are checked (reach.c); a
+		 * healthy server has answered by then. */
+		unsigned after = REACH_AFTER_MS;
+		if (r->limits.question_ms > 0 && r->limits.question_ms < after)
+			after = r->limits.question_ms;
+		q->check_at = now;
+		add_ms(&q->check_at, after);
+		q->has_check = reached(&q->check_at, &r->deadline); /* before the deadline */
 	}
 	err = ask_backend(r->ctx, q, qname, qtype);
 	if (err != 0) {
@@ -884,6 +932,12 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		return RSIP_E_DNS_FAILURE;
 	}
 	r->pending++;
+	if (reach_dead(r->ctx, &now)) {
+		/* Every server is known unreachable: a moment for libunbound's
+		 * cache and local zones, then it fails. */
+		add_ms(&now, REACH_GRACE_MS);
+		doom(q, &now);
+	}
 	return RSIP_OK;
 }
 
@@ -910,6 +964,7 @@ static void give_up(struct query *q, bool deadline)
 	struct resolution *r = q->r;
 	rsip_ctx *ctx = r->ctx;
 	struct dns_answer a;
+	const char *checked;
 	char src[160];
 
 	if (ctx->backend != NULL)
@@ -925,12 +980,21 @@ static void give_up(struct query *q, bool deadline)
 	a.kind = ANSWER_FAILED;
 	a.timed_out = true;
 	ctx_dns_source(ctx, src, sizeof(src));
-	if (deadline)
+	checked = reach_summary(ctx);
+	if (q->unreachable && checked != NULL) {
+		/* Not a timeout: known unreachable (reach.c). */
+		a.timed_out = false;
+		snprintf(a.failure, sizeof(a.failure), "no DNS server can be reached: %s",
+			 checked);
+	} else if (deadline) {
 		snprintf(a.failure, sizeof(a.failure), "no answer from %s within the deadline "
-			 "of %u ms", src, r->limits.deadline_ms);
-	else
+			 "of %u ms%s%s%s", src, r->limits.deadline_ms, checked ? " (checked: " : "",
+			 checked ? checked : "", checked ? ")" : "");
+	} else {
 		snprintf(a.failure, sizeof(a.failure), "no answer from %s within the question "
-			 "timeout of %u ms", src, r->limits.question_ms);
+			 "timeout of %u ms%s%s%s", src, r->limits.question_ms,
+			 checked ? " (checked: " : "", checked ? checked : "", checked ? ")" : "");
+	}
 	deliver(q, &a, NULL, NULL, 0);
 	query_free(q);
 }
@@ -957,18 +1021,43 @@ size_t query_expire(struct resolution *r, const struct timespec *now, bool all)
 	}
 }
 
-bool query_next_expiry(const struct resolution *r, struct timespec *when)
+bool query_next_expiry(const struct resolution *r, const struct timespec *now,
+		       struct timespec *when)
 {
-	bool any = false;
+	bool any = false, check = reach_wanted(r->ctx, now);
 	for (size_t i = 0; i < r->inflight.n; i++) {
 		const struct query *q = r->inflight.items[i];
-		if (!q->has_expiry || q->cached != NULL)
+		if (q->cached != NULL)
 			continue;
-		if (!any || reached(&q->expires, when))
+		if (q->has_expiry && (!any || reached(&q->expires, when))) {
 			*when = q->expires;
-		any = true;
+			any = true;
+		}
+		if (check && q->has_check && (!any || reached(&q->check_at, when))) {
+			*when = q->check_at;
+			any = true;
+		}
 	}
 	return any;
+}
+
+bool query_check_due(const struct resolution *r, const struct timespec *now)
+{
+	for (size_t i = 0; i < r->inflight.n; i++) {
+		const struct query *q = r->inflight.items[i];
+		if (q->cached == NULL && q->has_check && reached(&q->check_at, now))
+			return true;
+	}
+	return false;
+}
+
+void query_doom_all(struct resolution *r, const struct timespec *now)
+{
+	for (size_t i = 0; i < r->inflight.n; i++) {
+		struct query *q = r->inflight.items[i];
+		if (q->cached == NULL)
+			doom(q, now);
+	}
 }
 
 rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,

@@ -213,7 +213,27 @@ static bool due(const struct resolution *r, const struct timespec *now)
 	if (time_reached(&r->deadline, now))
 		return true;
 	q = r->deadline;
-	return query_next_expiry(r, &q) && time_reached(&q, now);
+	return query_next_expiry(r, now, &q) && time_reached(&q, now);
+}
+
+/* Whether the servers can be reached (reach.c): start a check once a
+ * question has waited long enough, read one in progress, and once every
+ * server is known unreachable fail every question in flight. */
+static void ctx_reach(rsip_ctx *ctx, const struct timespec *now)
+{
+	reach_poll(ctx, now);
+	if (reach_wanted(ctx, now)) {
+		for (struct resolution *r = ctx->active; r != NULL; r = r->next) {
+			if (!r->finished && query_check_due(r, now)) {
+				reach_check(ctx, now);
+				break;
+			}
+		}
+	}
+	if (reach_dead(ctx, now))
+		for (struct resolution *r = ctx->active; r != NULL; r = r->next)
+			if (!r->finished)
+				query_doom_all(r, now);
 }
 
 /* Handle one resolution with something due at a time, and start over: a
@@ -224,6 +244,7 @@ static bool due(const struct resolution *r, const struct timespec *now)
  * are delivered, and nothing more is asked. */
 void ctx_expire(rsip_ctx *ctx, const struct timespec *now)
 {
+	ctx_reach(ctx, now);
 	for (;;) {
 		struct resolution *r;
 		bool deadline;
@@ -253,10 +274,16 @@ int rsip_ctx_timeout(rsip_ctx *ctx)
 	for (struct resolution *r = ctx->active; r != NULL; r = r->next) {
 		struct timespec when = r->deadline;
 		long ms;
-		query_next_expiry(r, &when);
+		query_next_expiry(r, &now, &when);
 		ms = ms_until(&when, &now);
 		if (best < 0 || ms < best)
 			best = ms;
+	}
+	if (best > 0) {
+		/* A check of the servers in progress is looked at soon. */
+		struct timespec when;
+		if (reach_next_wake(ctx, &now, &when) && ms_until(&when, &now) < best)
+			best = ms_until(&when, &now);
 	}
 	pthread_mutex_unlock(&ctx->lock);
 	return (int)best;

@@ -218,6 +218,16 @@ RSIP_API rsip_status rsip_ctx_add_trust_anchor_file(rsip_ctx *ctx,
  * be read.  Owned by the context; NULL before the first resolution. */
 RSIP_API const char *rsip_ctx_dnssec_note(const rsip_ctx *ctx);
 
+/** NULL, or a sentence saying that no DNS server of the context could be
+ * reached, naming each and why ("127.0.0.59#53: connection refused (ICMP
+ * port unreachable)"), set the first time the library found every one of
+ * them unreachable.  The library checks, without DNS, once a question has
+ * waited 500 ms (or its question timeout, when shorter), and keeps what it
+ * found for 5 s: meanwhile questions fail at once with RSIP_E_DNS_FAILURE.
+ * A server that only drops questions is not unreachable.  Owned by the
+ * context; set once, valid until rsip_ctx_free(). */
+RSIP_API const char *rsip_ctx_unreachable_note(const rsip_ctx *ctx);
+
 /** What a resolution does with the DNSSEC state of each answer (RFC 4035
  * §4.3 states; RFC 3263 §7 and RFC 6116 §7 name spoofing as the threat). */
 typedef enum rsip_dnssec_policy {
@@ -478,8 +488,10 @@ RSIP_API int rsip_ctx_fd(rsip_ctx *ctx);
  * became readable. */
 RSIP_API rsip_status rsip_ctx_process(rsip_ctx *ctx);
 
-/** Milliseconds until the earliest deadline of the outstanding resolutions:
- * the longest an event loop may wait before calling rsip_ctx_process().
+/** Milliseconds until the earliest deadline of the outstanding resolutions
+ * (or a question's own timeout, or the check of the servers' reachability:
+ * every 20 ms while it runs, see rsip_ctx_unreachable_note()): the longest
+ * an event loop may wait before calling rsip_ctx_process().
  * 0 when one is already due; -1 when no resolution is outstanding. */
 RSIP_API int rsip_ctx_timeout(rsip_ctx *ctx);
 

@@ -56,6 +56,7 @@ struct app {
 	double started;      /* seconds, monotonic */
 	int dnssec_noted;    /* rsip_ctx_dnssec_note() written to stderr */
 	int output_failed;   /* a write to standard output failed, and was said */
+	int unreachable_noted; /* rsip_ctx_unreachable_note() written to stderr */
 };
 
 /* Ctrl-C in a batch: stop starting resolutions, write the summary so far. */
@@ -197,6 +198,13 @@ static void render_result(struct app *app, const rsip_result *res, int response,
 		progress_clear(app);
 		fprintf(stderr, PROGRAM ": note: %s\n", rsip_ctx_dnssec_note(app->ctx));
 		app->dnssec_noted = 1;
+	}
+	/* No server can be reached: said once, not in every result's place. */
+	if (!app->unreachable_noted && o->output != OUTPUT_QUIET &&
+	    rsip_ctx_unreachable_note(app->ctx) != NULL) {
+		progress_clear(app);
+		fprintf(stderr, PROGRAM ": note: %s\n", rsip_ctx_unreachable_note(app->ctx));
+		app->unreachable_noted = 1;
 	}
 	if (status == RSIP_OK && rsip_result_target_count(res) == 0)
 		exit_class = EXIT_NO_TARGET; /* not expected: ok means a target */

@@ -70,12 +70,15 @@ is "$rc" 2 "an accepted file: the malformed URI is the exit-2 reason"
 contains "$out" '"status":"bad-input"' "an accepted file: the URI is resolved (bad input)"
 is "$err" "" "an accepted file: nothing on standard error"
 
-# A server that never answers: a timeout in our words, no libunbound line.
+# A server that is not there (nothing on 127.0.0.213#53: ICMP port unreachable):
+# dns-failure in our words, naming it (libresolvsip/reach.c), no libunbound line.
 printf 'nameserver 127.0.0.213\n' >"$tmp/r.conf"
 run --resolv-conf "$tmp/r.conf" --dnssec off --timeout 1 "$URI"
-is "$rc" 3 "a silent server: exit 3 (timeout)"
-contains "$out" "no answer from the servers of $tmp/r.conf" "a silent server: said in our words"
-is "$err" "" "a silent server: nothing on standard error"
+is "$rc" 3 "a server that is not there: exit 3 (dns-failure)"
+contains "$out" "no DNS server can be reached: 127.0.0.213#53" \
+	"a server that is not there: said in our words, naming it"
+is "$(printf '%s\n' "$err" | grep -cv '^sipresolve: note: no DNS server can be reached: ')" 0 \
+	"a server that is not there: on standard error only our note, no libunbound line"
 
 # libunbound logs an error for every question it cannot send (the broadcast
 # address: connect() fails with EACCES at once, nothing leaves the host; a

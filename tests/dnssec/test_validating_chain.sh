@@ -265,8 +265,8 @@ done
 if [ -z "$rc_skip" ]; then
 	run --resolv-conf "$tmp/resolv.conf" --json sip:a@good.example
 	is "$(j .dnssec)" "insecure" "--resolv-conf, automatic anchor: insecure"
-	contains "$err" "note: the servers of $tmp/resolv.conf return no DNSSEC data for the root" \
-		"--resolv-conf, automatic anchor: the note names the file"
+	contains "$err" "note: the servers of $tmp/resolv.conf ($RC#53) return no DNSSEC data for the root" \
+		"--resolv-conf, automatic anchor: the note names the file and its servers"
 else
 	ok 0 "--resolv-conf, automatic anchor $rc_skip"
 fi
