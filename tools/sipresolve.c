@@ -487,46 +487,6 @@ static rsip_status start_input(struct app *app, const struct input_arg *input,
 	return rsip_resolve_async(app->ctx, input->text, callback, arg, NULL);
 }
 
-/* Inputs from the command line: one at a time, each written when done. */
-static void run_arguments(struct app *app)
-{
-	size_t i;
-
-	for (i = 0; i < app->opts->input_count && !app->fatal; i++) {
-		const struct input_arg *input = &app->opts->inputs[i];
-		rsip_result *res = NULL;
-		rsip_status st;
-
-		if (input->response)
-			st = rsip_resolve_response(app->ctx, input->text, &res);
-		else if (app->opts->route_count > 0)
-			st = rsip_resolve_route(app->ctx, input->text, app->opts->route,
-						app->opts->route_count, &res);
-		else
-			st = rsip_resolve(app->ctx, input->text, &res);
-		if (res == NULL && st == RSIP_E_CONFIG) {
-			/* The DNS mode could not be set up: not this input's
-			 * fault, and every other would fail the same way. */
-			const char *msg = rsip_ctx_errmsg(app->ctx);
-
-			fprintf(stderr, PROGRAM ": %s\n", msg != NULL && *msg != '\0' ? msg :
-				rsip_strerror(st));
-			app->fatal = EXIT_USAGE;
-			break;
-		}
-		if (res == NULL) {
-			fprintf(stderr, PROGRAM ": %s: %s\n", input->text, rsip_strerror(st));
-			raise_exit(app, exit_for_status(st == RSIP_OK ? RSIP_E_NOMEM : st));
-			continue;
-		}
-		emit(app, res, input->response, 0);
-		rsip_result_free(res);
-		errno = 0;
-		fflush(stdout);
-		check_output(app);
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* Batch mode: up to --concurrency resolutions in flight, results written
  * in input order.  A result that comes before those of earlier lines is
@@ -1083,6 +1043,9 @@ static void batch_summary(struct app *app)
 		"questions");
 }
 
+/* The batch driver; with no --batch file, for the URI and --response
+ * arguments alone: resolved concurrently all the same, printed in argument
+ * order, without the progress line and summary. */
 static void run_batch(struct app *app)
 {
 	const char *path = app->opts->batch;
@@ -1102,7 +1065,11 @@ static void run_batch(struct app *app)
 							      b.max_window;
 	app->started = now_seconds();
 
-	if (strcmp(path, "-") == 0) {
+	if (path == NULL) {
+		reader.fd = -1;
+		reader.name = "the command line";
+		reader.eof = 1;
+	} else if (strcmp(path, "-") == 0) {
 		reader.fd = STDIN_FILENO;
 		reader.name = "standard input";
 	} else {
@@ -1121,9 +1088,11 @@ static void run_batch(struct app *app)
 			return;
 		}
 	}
-	/* The progress line: on a terminal only, never with --quiet, and not
-	 * while a person types the input there (the line would run into it). */
-	if (isatty(STDERR_FILENO) && !isatty(reader.fd) && app->opts->output != OUTPUT_QUIET) {
+	/* The progress line: on a terminal only, never with --quiet, not for
+	 * the arguments alone, and not while a person types the input there
+	 * (the line would run into it). */
+	if (path != NULL && isatty(STDERR_FILENO) && !isatty(reader.fd) &&
+	    app->opts->output != OUTPUT_QUIET) {
 		struct stat st;
 
 		app->progress.enabled = 1;
@@ -1141,7 +1110,8 @@ static void run_batch(struct app *app)
 		goto done;
 	}
 
-	catch_interrupt();
+	if (path != NULL)
+		catch_interrupt(); /* the arguments alone: Ctrl-C as before */
 	while (!app->fatal && !interrupted) {
 		int window_full = 0;
 
@@ -1174,7 +1144,8 @@ static void run_batch(struct app *app)
 	 * resolutions in flight are dropped with the context. */
 	if (interrupted)
 		raise_exit(app, EXIT_INTERRUPTED);
-	batch_summary(app);
+	if (path != NULL)
+		batch_summary(app);
 
 done:
 	/* After a fatal error: results that came back but were not written, and
@@ -1187,7 +1158,7 @@ done:
 	free(b.slots);
 	free(reader.buf);
 	free(reader.escaped);
-	if (reader.fd != STDIN_FILENO)
+	if (reader.fd >= 0 && reader.fd != STDIN_FILENO)
 		close(reader.fd);
 }
 
@@ -1241,10 +1212,8 @@ int main(int argc, char **argv)
 	status = apply_options(&app);
 	if (status != 0) {
 		app.fatal = status;
-	} else if (opts.batch != NULL) {
-		run_batch(&app);
 	} else {
-		run_arguments(&app);
+		run_batch(&app); /* a file's lines, or the arguments alone */
 	}
 	rsip_ctx_free(app.ctx); /* cancels what a fatal error left in flight */
 
