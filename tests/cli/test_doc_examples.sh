@@ -4,7 +4,7 @@
 # time, inside a harness) and run here; no code block is left unmarked.  The
 # event-loop example must deliver the callback of a dead server at its
 # deadline (rsip_ctx_timeout()), not when libunbound gives up.  The only DNS
-# traffic: to 127.0.0.215, where nothing listens.
+# traffic: to tests/fault/faultdns on 127.0.0.1, which drops the questions.
 . "$(dirname "$0")/lib.sh"
 EX="$top_builddir/tests/examples"
 cd "$top_srcdir" || exit 1 # the examples use "zones"
@@ -56,9 +56,17 @@ is "$(printf '%s\n' "$out" | head -n 1)" "tls 134.102.218.67 5061" \
 	"README.md library example: the first target of the seed demo"
 
 # The event loop of libresolvsip(3) and doc/examples/eventloop.c against a
-# server that never answers: each result at the deadline (2 s) + 1 s at most.
-DEAD='127.0.0.215#53'
-out=$("$EX/eventloop" "$DEAD" 2000 sip:a@dead.test sip:b@dead.test 2>&1); rc=$?
+# server that never answers (tests/fault/faultdns dropping the questions of
+# dropped.fault.test: a server that refuses is known at once, one that drops
+# only at the deadline): each result at the deadline (2 s) + 1 s at most.
+FAULTDNS="$top_builddir/tests/fault/faultdns"
+[ -x "$FAULTDNS" ] || { echo "Bail out! tests/fault/faultdns is not built"; exit 1; }
+. "$top_srcdir/tests/fault/server.sh"
+start_faultdns 60 -z "$top_srcdir/tests/fault/fault.test.zone" \
+	-r "$top_srcdir/tests/fault/faults.rules"
+DEAD="127.0.0.1#$port"
+out=$("$EX/eventloop" "$DEAD" 2000 sip:a@dropped.fault.test sip:b@dropped.fault.test 2>&1)
+rc=$?
 is "$rc" 0 "libresolvsip(3) event loop: exit 0"
 is "$(printf '%s\n' "$out" | grep -c '^status timeout')" 2 \
 	"libresolvsip(3) event loop: both resolutions end with a timeout"
@@ -67,11 +75,12 @@ ms=$(printf '%s\n' "$out" | sed -n 's/^loop \([0-9]*\) ms$/\1/p')
 ok $? "libresolvsip(3) event loop: the dead server's callbacks at the deadline (${ms:-?} ms)"
 
 start=$(date +%s%N)
-out=$(DEADLINE_MS=2000 "$top_builddir/doc/examples/eventloop" "@$DEAD" sip:a@dead.test 2>&1)
+out=$(DEADLINE_MS=2000 "$top_builddir/doc/examples/eventloop" "@$DEAD" sip:a@dropped.fault.test 2>&1)
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 is "$rc" 1 "doc/examples/eventloop, a dead server: exit 1"
-contains "$out" "sip:a@dead.test: timeout:" "doc/examples/eventloop, a dead server: a timeout result"
+contains "$out" "sip:a@dropped.fault.test: timeout:" \
+	"doc/examples/eventloop, a dead server: a timeout result"
 [ "$ms" -le 3000 ]
 ok $? "doc/examples/eventloop, a dead server: at the deadline + 1 s at most ($ms ms)"
 done_testing
