@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v perl >/dev/null 2>&1 || { ok 0 "# SKIP perl is not installed"; done_testing; }
 
-for dir in libresolvsip tools tests/unit tests/integration tests/dnssec tests/fuzz tests/fault \
+for dir in libresolvsip tools tests tests/unit tests/integration tests/dnssec tests/fuzz tests/fault \
 	bench doc/examples tests/examples; do
 	files=$(find "$top_srcdir/$dir" -maxdepth 1 -name '*.[ch]' | sort)
 	[ -n "$files" ] || continue
