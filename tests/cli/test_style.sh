@@ -6,7 +6,7 @@
 command -v perl >/dev/null 2>&1 || { ok 0 "# SKIP perl is not installed"; done_testing; }
 
 for dir in libresolvsip tools tests tests/unit tests/integration tests/dnssec tests/fuzz tests/fault \
-	bench doc/examples tests/examples; do
+	tests/oracle bench doc/examples tests/examples; do
 	files=$(find "$top_srcdir/$dir" -maxdepth 1 -name '*.[ch]' | sort)
 	[ -n "$files" ] || continue
 	# perl: count characters, not bytes (the sources cite "RFC 3261 §19.1").
