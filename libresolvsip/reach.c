@@ -161,7 +161,7 @@ static const char *error_text(const struct reach_server *s)
 		return "no local address to reach it from";
 	case EACCES:
 	case EPERM:
-		return "prohibited (a firewall refused it)";
+		return "not permitted (a broadcast address, or a firewall rule)";
 	}
 	return "no error came back (it drops the questions, or they are lost on the way)";
 }
