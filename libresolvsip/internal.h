@@ -150,6 +150,26 @@ rsip_status via_response_uri(const char *via, char **uri, char *err, size_t errl
 rsip_status route_uri(const char *value, char **uri, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
+/* transport.c: the one table of SIP transports */
+
+struct transport_info {
+	rsip_transport tp;
+	const char *name;           /* "udp": the URI parameter, --transports */
+	const char *naptr_service;  /* "SIP+D2U" (RFC 3263 §4.1) */
+	const char *srv_label;      /* "_sip._udp" (RFC 3263 §4.1) */
+	uint16_t default_port;      /* RFC 3261 §19.1.2, RFC 7118 §5.5 */
+	bool secure;                /* TLS: what a sips URI may use */
+	rsip_transport in_sips;     /* the transport a sips URI's parameter means
+				       (transport=tcp in sips: is TLS); 0: none */
+};
+const struct transport_info *transport_info(rsip_transport tp);
+/* By name, compared without case; NULL for none. */
+const struct transport_info *transport_by_name(const char *name, size_t len);
+/* By NAPTR service (RFC 3263 §4.1); NULL for a service RFC 3263 does not use
+ * (SIPS+D2U does not exist: TLS runs over no datagram transport). */
+const struct transport_info *transport_by_naptr_service(const char *service);
+
+/* ------------------------------------------------------------------ */
 /* input.c: what a person types, made into what the parsers take */
 
 /* The input of rsip_resolve() as the parsers want it (*out malloc'd): blanks

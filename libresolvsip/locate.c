@@ -70,80 +70,43 @@ struct locate {
 	size_t nplan;
 };
 
-/* ---- transports ---------------------------------------------------- */
+/* ---- transports (the table is transport.c's) ------------------------- */
 
 static bool tp_secure(rsip_transport tp)
 {
-	return tp == RSIP_TRANSPORT_TLS || tp == RSIP_TRANSPORT_TLS_SCTP ||
-	       tp == RSIP_TRANSPORT_WSS;
+	const struct transport_info *t = transport_info(tp);
+	return t != NULL && t->secure;
 }
 
-/* RFC 3261 §19.1.2, RFC 7118 §5.5: default ports. */
 static uint16_t default_port(rsip_transport tp)
 {
-	switch (tp) {
-	case RSIP_TRANSPORT_TLS:
-	case RSIP_TRANSPORT_TLS_SCTP: return 5061;
-	case RSIP_TRANSPORT_WS: return 80;
-	case RSIP_TRANSPORT_WSS: return 443;
-	default: return 5060;
-	}
+	const struct transport_info *t = transport_info(tp);
+	return t != NULL ? t->default_port : 5060;
 }
 
-/* RFC 3263 §4.1-4.2 SRV service labels; WS ones are AMBIG (RFC 7118 defines
- * none): we use _sip._ws and _sips._ws. */
 static const char *srv_label(rsip_transport tp)
 {
-	switch (tp) {
-	case RSIP_TRANSPORT_UDP: return "_sip._udp";
-	case RSIP_TRANSPORT_TCP: return "_sip._tcp";
-	case RSIP_TRANSPORT_SCTP: return "_sip._sctp";
-	case RSIP_TRANSPORT_TLS: return "_sips._tcp";
-	case RSIP_TRANSPORT_TLS_SCTP: return "_sips._sctp";
-	case RSIP_TRANSPORT_WS: return "_sip._ws";
-	case RSIP_TRANSPORT_WSS: return "_sips._ws";
-	}
-	return "_sip._udp";
+	const struct transport_info *t = transport_info(tp);
+	return t != NULL ? t->srv_label : "_sip._udp";
 }
 
-/* RFC 3263 §4.1 (registry §9), RFC 7118: NAPTR service -> transport.  0 for a
- * service that is not SIP or that RFC 3263 forbids (SIPS+D2U). */
+/* RFC 3263 §4.1: NAPTR service -> transport; 0 for a service that is not SIP
+ * or that RFC 3263 forbids (SIPS+D2U). */
 static rsip_transport naptr_transport(const char *service)
 {
-	static const struct {
-		const char *service;
-		rsip_transport tp;
-	} map[] = {
-		{"SIP+D2U", RSIP_TRANSPORT_UDP},  {"SIP+D2T", RSIP_TRANSPORT_TCP},
-		{"SIP+D2S", RSIP_TRANSPORT_SCTP}, {"SIP+D2W", RSIP_TRANSPORT_WS},
-		{"SIPS+D2T", RSIP_TRANSPORT_TLS}, {"SIPS+D2S", RSIP_TRANSPORT_TLS_SCTP},
-		{"SIPS+D2W", RSIP_TRANSPORT_WSS},
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (rsip_strcasecmp(service, map[i].service) == 0)
-			return map[i].tp;
-	return 0;
+	const struct transport_info *t = transport_by_naptr_service(service);
+	return t != NULL ? t->tp : 0;
 }
 
-/* RFC 3263 §4.1 "transport" parameter -> transport, given the scheme.  The
+/* RFC 3263 §4.1 "transport" parameter (lower-cased by the URI parser) ->
+ * transport, given the scheme: in a sips URI, tcp means TLS over TCP; the
  * deprecated transport=tls means TLS over TCP (RFC 5630 §3.2.2). */
 static rsip_transport param_transport(const char *value, bool sips)
 {
-	if (strcmp(value, "udp") == 0)
-		return RSIP_TRANSPORT_UDP;
-	if (strcmp(value, "tcp") == 0)
-		return sips ? RSIP_TRANSPORT_TLS : RSIP_TRANSPORT_TCP;
-	if (strcmp(value, "sctp") == 0)
-		return sips ? RSIP_TRANSPORT_TLS_SCTP : RSIP_TRANSPORT_SCTP;
-	if (strcmp(value, "tls") == 0)
-		return RSIP_TRANSPORT_TLS;
-	if (strcmp(value, "tls-sctp") == 0)
-		return RSIP_TRANSPORT_TLS_SCTP;
-	if (strcmp(value, "ws") == 0)
-		return sips ? RSIP_TRANSPORT_WSS : RSIP_TRANSPORT_WS;
-	if (strcmp(value, "wss") == 0)
-		return RSIP_TRANSPORT_WSS;
-	return 0;
+	const struct transport_info *t = transport_by_name(value, strlen(value));
+	if (t == NULL)
+		return 0;
+	return sips && t->in_sips != 0 ? t->in_sips : t->tp;
 }
 
 /* RFC 3263 §4.1: without a transport parameter, UDP for sip and TCP (TLS) for

@@ -108,6 +108,9 @@
 #define tel_parse(...) rsip__tel_parse(__VA_ARGS__)
 #define tel_to_aus(...) rsip__tel_to_aus(__VA_ARGS__)
 #define tel_uri_clear(...) rsip__tel_uri_clear(__VA_ARGS__)
+#define transport_by_name(...) rsip__transport_by_name(__VA_ARGS__)
+#define transport_by_naptr_service(...) rsip__transport_by_naptr_service(__VA_ARGS__)
+#define transport_info(...) rsip__transport_info(__VA_ARGS__)
 #define via_response_uri(...) rsip__via_response_uri(__VA_ARGS__)
 
 #endif

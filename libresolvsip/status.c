@@ -38,32 +38,17 @@ const char *rsip_strerror(rsip_status status)
 	return "unknown status";
 }
 
-static const struct {
-	rsip_transport tp;
-	const char *name;
-} transport_table[] = {
-	{RSIP_TRANSPORT_UDP, "udp"},   {RSIP_TRANSPORT_TCP, "tcp"},
-	{RSIP_TRANSPORT_TLS, "tls"},   {RSIP_TRANSPORT_SCTP, "sctp"},
-	{RSIP_TRANSPORT_TLS_SCTP, "tls-sctp"},
-	{RSIP_TRANSPORT_WS, "ws"},     {RSIP_TRANSPORT_WSS, "wss"},
-};
-
 const char *rsip_transport_name(rsip_transport transport)
 {
-	for (size_t i = 0; i < sizeof(transport_table) / sizeof(transport_table[0]); i++)
-		if (transport_table[i].tp == transport)
-			return transport_table[i].name;
-	return "unknown";
+	const struct transport_info *t = transport_info(transport);
+	return t != NULL ? t->name : "unknown";
 }
 
 /* The transport named by a word of a --transports list ("udp", "TLS"), or 0. */
 rsip_transport rsip_transport_from_name(const char *name, size_t len)
 {
-	for (size_t i = 0; i < sizeof(transport_table) / sizeof(transport_table[0]); i++)
-		if (strlen(transport_table[i].name) == len &&
-		    rsip_strncasecmp(transport_table[i].name, name, len) == 0)
-			return transport_table[i].tp;
-	return 0;
+	const struct transport_info *t = transport_by_name(name, len);
+	return t != NULL ? t->tp : 0;
 }
 
 rsip_status rsip_transports_parse(const char *list, unsigned *mask)
