@@ -1,6 +1,6 @@
 #!/bin/sh
 # Quick start: install what is missing (Debian packages), build, and resolve
-# the seed demo tel:+49-421-201-7028 on the bundled zones.
+# the demo tel:+49-421-201-7028 on the bundled zones.
 set -e
 cd "$(dirname "$0")"
 .ci/install-deps

@@ -1,6 +1,6 @@
 /* delayproxy.c - a UDP DNS proxy that holds every question for a fixed delay
  * before passing it on, so that a resolution's wall time counts its
- * sequential round trips (DESIGN.md §8).  Benchmark tool, loopback only.
+ * sequential round trips (doc/PERFORMANCE.md).  Benchmark tool, loopback only.
  *
  *   delayproxy LISTEN-ADDR PORT UPSTREAM-ADDR UPSTREAM-PORT DELAY-MS SECONDS
  *

@@ -1,6 +1,6 @@
 #!/bin/sh
 # gen-zones.sh DIR - write the benchmark zones and URI lists into DIR:
-#   bench.example.zone  SIP domains of three shapes (DESIGN.md §8):
+#   bench.example.zone  SIP domains of three shapes (doc/PERFORMANCE.md):
 #     nN  NAPTR (SIPS+D2T, SIP+D2T, SIP+D2U) -> SRV (two targets) -> A and AAAA
 #     sN  SRV only (_sip._udp, _sip._tcp, two targets)         -> A and AAAA
 #     aN  A and AAAA only

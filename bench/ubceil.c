@@ -1,6 +1,6 @@
 /* ubceil.c - the ceiling: how many questions per second libunbound answers
  * in process from its cache, pipelined through ub_resolve_async() on a
- * threaded context (DESIGN.md §6 and §8).  Benchmark tool.
+ * threaded context (doc/DESIGN.md §5, doc/PERFORMANCE.md).  Benchmark tool.
  *
  *   ubceil SERVER[@PORT] NAMES-FILE ROUNDS IN-FLIGHT
  *

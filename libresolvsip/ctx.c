@@ -864,8 +864,7 @@ const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len)
 
 bool ctx_may_use_additional(const rsip_ctx *ctx)
 {
-	/* Issue 5 item 3: under require every address is asked for and
-	 * validated on its own. */
+	/* Under require every address is asked for and validated on its own. */
 	return ctx->dnssec_policy != RSIP_DNSSEC_POLICY_REQUIRE;
 }
 
@@ -1117,7 +1116,7 @@ rsip_status rsip_ctx_set_seed(rsip_ctx *ctx, uint64_t seed)
 	return RSIP_OK;
 }
 
-/* ---- limits (issue 8) -------------------------------------------- */
+/* ---- limits -------------------------------------------- */
 
 /* The range of each limit, and its name for messages. */
 struct limit_def {
@@ -1268,7 +1267,7 @@ bool ctx_under_anchor(const rsip_ctx *ctx, const char *name)
 /* Write the unbound configuration for zones mode: one auth-zone per file,
  * served for upstream only, and a root stub (SOA and NS only) so that a name
  * outside every zone is NXDOMAIN at once instead of a query to the root
- * servers (DESIGN.md §6). */
+ * servers (doc/DESIGN.md §5). */
 static rsip_status write_zones_config(rsip_ctx *ctx, char **conf_path)
 {
 	char tmpl[] = "/tmp/resolvsip-XXXXXX";
@@ -1302,7 +1301,7 @@ static rsip_status write_zones_config(rsip_ctx *ctx, char **conf_path)
 	fp = fopen(path, "w");
 	if (fp == NULL)
 		goto io_error;
-	/* DESIGN.md §6: validation works on auth-zones with the validator
+	/* doc/DESIGN.md §5: validation works on auth-zones with the validator
 	 * module; the off policy runs the iterator alone.  val-clean-additional
 	 * is libunbound's default, written out because
 	 * answer_additional_dnssec() relies on it. */
@@ -1452,7 +1451,7 @@ static rsip_status ub_configure(rsip_ctx *ctx, bool root_anchor, struct ub_ctx *
 		ctx_errmsg(ctx, "cannot create the libunbound context");
 		return RSIP_E_NOMEM;
 	}
-	/* Threaded, and before any other setting (DESIGN.md §6). */
+	/* Threaded, and before any other setting (doc/DESIGN.md §5). */
 	st = ub_check(ctx, ub_ctx_async(ub, 1), "libunbound async mode");
 	pthread_once(&log_sink_once, log_sink_open);
 	if (st == RSIP_OK && log_sink == NULL) {

@@ -11,14 +11,14 @@
 #include "internal.h"
 
 /* RFC 1035 §3.3: a <character-string>, hence the REGEXP field, holds at most
- * 255 octets (REQUIREMENTS.md §2 "Parse"). */
+ * 255 octets (doc/DESIGN.md §2, Parse). */
 #define DDDS_EXPR_MAX 255
 /* POSIX {RE_DUP_MAX} is at least 255; a larger interval is refused
- * (REQUIREMENTS.md §2) so that every ERE we accept is portable. */
+ * (doc/DESIGN.md §2) so that every ERE we accept is portable. */
 #define DDDS_DUP_MAX 255
 /* The longest result ddds_subst_apply() builds, NUL excluded.  A URI or a
- * domain name longer than this is no use to anyone (REQUIREMENTS.md §2
- * "Cap the output length"). */
+ * domain name longer than this is no use to anyone (doc/DESIGN.md §2,
+ * Repl). */
 #define DDDS_OUTPUT_MAX 2048
 /* pcre2_match() limits.  100000 steps of the backtracking matcher cost about
  * 2 ms, so "(a+)+$" on a long AUS gives up quickly instead of running for
@@ -201,7 +201,7 @@ static bool posix_class_known(const char *name, size_t len)
 	return false;
 }
 
-/* Emit the delimiter d as a literal in PCRE2 syntax.  AMBIG (REQUIREMENTS.md
+/* Emit the delimiter d as a literal in PCRE2 syntax.  AMBIG (doc/DESIGN.md
  * §2): RFC 3402 §3.2 says an escaped delimiter "will be interpreted as
  * [an] occurrence of that character"; we take \<d> as the literal character
  * everywhere, also when d is an ERE metacharacter ('|', '.', '(', '-' in a
@@ -215,7 +215,7 @@ static size_t emit_delim(char *out, size_t o, char d)
 }
 
 /* A POSIX bracket expression starting at ere[*pos] == '['.  Trap (a) of
- * REQUIREMENTS.md §2: inside brackets POSIX takes '\' literally (XBD 9.3.5:
+ * doc/DESIGN.md §2: inside brackets POSIX takes '\' literally (XBD 9.3.5:
  * "the special characters '.', '*', '[', and '\\' shall lose their special
  * meaning within a bracket expression"), so RFC 3403 §6.1's [^\.] excludes
  * both '\' and '.'; PCRE2 gets "\\\\" for it.  The one exception is \<delim>,
@@ -354,7 +354,7 @@ enum ere_prev {
 
 /* Translate a POSIX ERE (still carrying RFC 3402 \<delim> escapes) into a
  * PCRE2 pattern with the same meaning, refusing what POSIX ERE does not have
- * (REQUIREMENTS.md §2 "ERE -> PCRE2").  out has room for 2 * n + 1 bytes:
+ * (doc/DESIGN.md §2, ERE to PCRE2).  out has room for 2 * n + 1 bytes:
  * every input byte becomes at most two. */
 static rsip_status ere_translate(const char *ere, size_t n, char delim, char *out,
 				 char *err, size_t errlen)
@@ -505,7 +505,7 @@ static rsip_status ere_translate(const char *ere, size_t n, char delim, char *ou
 }
 
 /* Parse Repl (RFC 3402 §3.2: repl = *(string / backref)) into pieces.
- * AMBIG choices (REQUIREMENTS.md §2 "Repl"):
+ * AMBIG choices (doc/DESIGN.md §2, Repl):
  * - \0 is not in the grammar (backref = "\" POS-DIGIT): refused, not taken as
  *   the whole match as Asterisk does;
  * - \\ is one backslash (an extension; the grammar has no way to write one
@@ -592,7 +592,7 @@ static rsip_status compile_error(int code, size_t offset, char *err, size_t errl
 	return RSIP_E_BAD_INPUT;
 }
 
-/* Trap (b) of REQUIREMENTS.md §2, AMBIG: POSIX matching is leftmost-longest,
+/* Trap (b) of doc/DESIGN.md §2, AMBIG: POSIX matching is leftmost-longest,
  * PCRE2's leftmost-first.  We match with PCRE2 semantics, a known difference
  * to state in the man page: "^(a|ab)(c|bcd)(d*)$" on "abcd" gives \1=a
  * \2=bcd \3="" (POSIX: ab, c, d), and the unanchored "a|ab" matches "a" of
@@ -715,7 +715,7 @@ rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out, char *
 	st = ere_translate(expr + 1, delims[1] - 1, (char)d, pattern, err, errlen);
 	if (st != RSIP_OK)
 		goto done;
-	/* REQUIREMENTS.md §2: UTF (code points; invalid UTF-8 in the AUS is
+	/* doc/DESIGN.md §2: UTF (code points; invalid UTF-8 in the AUS is
 	 * refused), '$' only at the very end, '.' matches any character as in
 	 * POSIX without REG_NEWLINE, no \C; RFC 3402 §3.2: 'i' = caseless. */
 	opts = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_DOTALL | PCRE2_NEVER_BACKSLASH_C;
@@ -812,7 +812,7 @@ static rsip_status match_error(int rc, char *err, size_t errlen)
 	return RSIP_E_BAD_INPUT;
 }
 
-/* Trap (c) of REQUIREMENTS.md §2, AMBIG: only the first match is replaced,
+/* Trap (c) of doc/DESIGN.md §2, AMBIG: only the first match is replaced,
  * and the text of the AUS before and after it is kept, as sed's s///
  * does: RFC 3402 §3.1 calls the expression "similar to Unix sed-style
  * substitution".  (Asterisk outputs Repl alone.)  The usual anchored rules
@@ -852,7 +852,7 @@ rsip_status ddds_subst_apply_limited(const struct ddds_subst *s, const char *aus
 	}
 	/* A compiled expression is shared (ddds_subst_get()'s cache) and never
 	 * changed: other limits than the defaults live in a match context of
-	 * this call's own (issue 8, rsip_ctx_set_limit()). */
+	 * this call's own (rsip_ctx_set_limit()). */
 	if (lim != NULL && (lim->match != DDDS_MATCH_LIMIT || lim->depth != DDDS_DEPTH_LIMIT ||
 			    lim->heap != DDDS_HEAP_LIMIT)) {
 		mctx = pcre2_match_context_create(NULL);
@@ -925,7 +925,7 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
-/* The cache of compiled expressions (issue 3 item 2)                  */
+/* The cache of compiled expressions                  */
 
 /* ENUM and S-NAPTR zones repeat a few expressions ("!^.*$!sip:...!") over and
  * over, and a PCRE2 compile costs tens of microseconds where a lookup costs
@@ -1291,7 +1291,7 @@ rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *
 	if (st != RSIP_OK || ddds_rule_terminal(r))
 		return st;
 	/* RFC 3402 §3.3 step 5: a non-terminal result is the next key; RFC 3403
-	 * §4.1 (REQUIREMENTS.md item 38): check that it is a legal one. */
+	 * §4.1: check that it is a legal one. */
 	if (!ddds_key_valid(*out)) {
 		rsip_seterr(err, errlen, "the rule gave \"%.64s\", which is no legal domain "
 			    "name for the next key (RFC 3403 §4.1)", *out);

@@ -13,9 +13,9 @@
 
 #include "internal.h"
 
-/* Bounds that every resolution respects (REQUIREMENTS.md: a resolution always
- * ends).  Per context, set with rsip_ctx_set_limit() (defaults in ctx.c);
- * each resolution takes a copy when it starts. */
+/* Bounds that every resolution respects, so that a resolution always ends
+ * (sipresolve(1), LIMITS).  Per context, set with rsip_ctx_set_limit()
+ * (defaults in ctx.c); each resolution takes a copy when it starts. */
 struct rsip_limits {
 	unsigned max_questions;   /* DNS questions per resolution */
 	unsigned max_srv_targets; /* SRV targets whose addresses are asked */
@@ -200,7 +200,7 @@ struct rsip_ctx {
  * lock.  RSIP_E_CONFIG with ctx->errmsg on failure. */
 rsip_status ctx_start(rsip_ctx *ctx);
 bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp);
-/* DNSSEC (issue 5).  Records of an answer's additional section may stand in
+/* DNSSEC.  Records of an answer's additional section may stand in
  * for the answers to their own questions only where this is true: never
  * under the require policy, whose addresses are all asked for and validated
  * (their state: answer_additional_dnssec() in query.c). */
@@ -468,7 +468,7 @@ struct resolution {
 	char *first_failure;  /* "the A question for h. failed (why)", malloc'd */
 	bool timed_out;       /* some question was not answered in time */
 	bool bogus;           /* some answer was DNSSEC-bogus */
-	/* An answer the DNSSEC policy refused (issue 5): the wave's other
+	/* An answer the DNSSEC policy refused: the wave's other
 	 * answers still come in, then the resolution ends with this status
 	 * (bogus before insecure, then the earliest question asked). */
 	rsip_status refusal;  /* RSIP_OK, RSIP_E_DNSSEC_BOGUS or _INSECURE */

@@ -8,8 +8,8 @@
 
 #include "internal.h"
 
-/* ITU-T E.164 §6: an international number has at most 15 digits; RFC 6116
- * §3.7 and REQUIREMENTS.md item 7: a longer tel: number is valid but is no
+/* ITU-T E.164 §6: an international number has at most 15 digits; RFC 6116 §3.7
+ * and RFC 3966 §5.1 (no length limit): a longer tel: number is valid but is no
  * E.164 number, so it gets no ENUM key. */
 #define ENUM_MAX_DIGITS 15
 /* RFC 1035 §2.3.4: labels of at most 63 octets, names of at most 255
@@ -161,7 +161,7 @@ static bool service_used(const char *type, size_t tlen, const char *subs, size_t
  *   type = subtype = 1*32(ALPHA / DIGIT / "-").
  * A compound field is read left to right (RFC 6116 §3.4.3); one enumservice
  * the client uses is enough.  An unknown enumservice is skipped, not the
- * record (REQUIREMENTS.md item 42): without a used one the field is OTHER,
+ * record (RFC 6116 §3.4.3): without a used one the field is OTHER,
  * and the walk passes the rule over (RFC 3402 §3.3 step 4).  Private "P-"
  * types (RFC 6116 §3.4.3: "MUST be discarded" outside the private network)
  * can never be listed (the list holds only types sip and subtypes sip), so
@@ -393,9 +393,9 @@ rsip_status enum_rule_check(const struct ddds_rule *r, const struct enum_service
 	 * ddds_rule_check, which checks them first) */
 	if (!ddds_flags_valid(r->flags))
 		return ddds_rule_check(r, "u", subst, err, errlen);
-	/* RFC 6116 §3.4.2 (REQUIREMENTS.md item 41): "u" is ENUM's only flag,
-	 * any case (RFC 3403 §4.1); a record with another one is ignored,
-	 * which is decided here, before ordering. */
+	/* RFC 6116 §3.4.2: "u" is ENUM's only flag, any case (RFC 3403 §4.1); a
+	 * record with another one is ignored, which is decided here, before
+	 * ordering. */
 	if (r->flags[0] != '\0' && rsip_strcasecmp(r->flags, "u") != 0) {
 		rsip_seterr(err, errlen, "flags \"%s\" are not ENUM's (only \"u\" or none, "
 			    "RFC 6116 §3.4.2)", r->flags);
@@ -472,7 +472,7 @@ rsip_status enum_result_check(enum enum_service_kind kind, const char *uri, char
 		rsip_seterr(err, errlen, "no result");
 		return RSIP_E_INVALID;
 	}
-	/* RFC 6116 §3.3 (REQUIREMENTS.md item 41): the result is a URI */
+	/* RFC 6116 §3.3: the result is a URI */
 	if (!absolute_uri(uri)) {
 		rsip_seterr(err, errlen, "the result \"%.80s\" is not an absolute URI "
 			    "(RFC 6116 §3.3, RFC 3986 §4.3)", uri);

@@ -5,7 +5,7 @@
  * 3402 §3.3 step 4), non-terminal rules followed (§5.2.1), then the SIP URIs
  * located in turn through RFC 3263 (locate.c).
  *
- * AMBIG (REQUIREMENTS.md item 10): ;npdi, ;rn and ;cic (RFC 4694) are number
+ * AMBIG (doc/DESIGN.md §4): ;npdi, ;rn and ;cic (RFC 4694) are number
  * portability and carrier data for the PSTN side; ENUM's AUS is the number
  * itself (RFC 6116 §3.1), and no number-portability dip is made here. */
 #define _GNU_SOURCE /* asprintf */
@@ -69,7 +69,7 @@ struct enum_walk {
 	struct frame stack[MAX_NONTERMINAL_HOPS + 1];
 	size_t depth;              /* frames on the stack */
 	bool loop_seen;            /* a non-terminal rule looped or hopped too far */
-	bool limit_seen;           /* a rule was dropped at a cost limit (issue 8) */
+	bool limit_seen;           /* a rule was dropped at a cost limit */
 	bool nt_failed;            /* a non-terminal key could not be asked */
 	bool passed_over;          /* some rule matched but was not used for its
 				      enumservice (RFC 3402 §3.3 step 4) */
@@ -229,10 +229,10 @@ done:
 /* ------------------------------------------------------------------ */
 /* Rule sets                                                           */
 
-/* RFC 3764 §4 and RFC 3824 §7 (REQUIREMENTS.md item 49): among records of
- * the same ORDER and PREFERENCE the client picks at random; they are put in a
- * random order here, drawn from the context's generator (reproducible with
- * its seed).  rules is already sorted, so the ties are runs. */
+/* RFC 3764 §4 and RFC 3824 §7: among records of the same ORDER and PREFERENCE
+ * the client picks at random; they are put in a random order here, drawn from
+ * the context's generator (reproducible with its seed).  rules is already
+ * sorted, so the ties are runs. */
 static void shuffle_ties(struct rsip_rng *rng, struct ddds_rule *rules, size_t n)
 {
 	size_t i = 0;
@@ -452,7 +452,7 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 	}
 	if (st != RSIP_OK) {
 		/* RFC 6116 §5.2: a rule that cannot be applied (match limit...)
-		 * is dropped; it is no match.  Issue 8: a regexp or output
+		 * is dropped; it is no match.  A regexp or output
 		 * limit drops this rule only. */
 		if (st == RSIP_E_LIMIT)
 			w->limit_seen = true;
@@ -607,8 +607,8 @@ static void walk_succeeded(struct resolution *r)
 			return;
 		}
 	}
-	/* Issue 3 item 6: the first suffix in list order that gives a SIP URI
-	 * wins; the later ones were asked at once but are not used. */
+	/* The first suffix in list order that gives a SIP URI wins; the later
+	 * ones were asked at once but are not used. */
 	for (size_t s = w->cur_sfx + 1; s < w->nsfx; s++) {
 		struct suffix_answer *sa = &w->sfx[s];
 
@@ -764,8 +764,8 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 		resolution_finish(r, status, "%s: %s", u->rec->result, why ? why : "no target");
 		return;
 	}
-	/* Issue 3 item 5: the next SIP URI is tried when one yields no target,
-	 * in the next wave (its questions follow these answers). */
+	/* The next SIP URI is tried when one yields no target, in the next wave
+	 * (its questions follow these answers). */
 	w->next_uri++;
 	r->advance = locate_next_uri;
 }
@@ -845,8 +845,8 @@ void enum_walk_start(struct resolution *r, const char *input)
 		return;
 	}
 	w->nsfx = ctx->suffixes.n;
-	/* Issue 3 item 6: every suffix is asked at once; the first in list
-	 * order that gives a SIP URI wins. */
+	/* Every suffix is asked at once; the first in list order that gives a
+	 * SIP URI wins. */
 	for (size_t i = 0; i < w->nsfx; i++) {
 		char domain[512];
 		if (enum_domain(w->aus, ctx->suffixes.items[i], domain, sizeof(domain)) !=

@@ -205,7 +205,7 @@ struct ddds_subst;
 
 /* Parse and compile "delim ere delim repl delim [i]".  RSIP_E_BAD_INPUT with
  * the reason in err when the expression is malformed or uses what POSIX ERE
- * lacks (REQUIREMENTS.md §2). */
+ * lacks (RFC 3402 §3.2; doc/DESIGN.md §2). */
 rsip_status ddds_subst_compile(const char *expr, struct ddds_subst **out,
 			       char *err, size_t errlen);
 /* Apply to the AUS (RFC 3402 §3: always the original AUS).
@@ -219,9 +219,9 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus,
 void ddds_subst_free(struct ddds_subst *s);
 
 /* The same as ddds_subst_compile(), through a bounded, thread-safe cache
- * shared by the whole process and keyed by the expression string (issue 3
- * item 2): a repeated expression is compiled once, and a refused one is
- * refused again with the same reason without compiling.  *out is a reference
+ * shared by the whole process and keyed by the expression string: a repeated
+ * expression is compiled once, and a refused one is refused again with the
+ * same reason without compiling.  *out is a reference
  * to release with ddds_subst_free(). */
 rsip_status ddds_subst_get(const char *expr, struct ddds_subst **out, char *err,
 			   size_t errlen);
@@ -376,7 +376,7 @@ uint64_t srv_draw_rng(void *arg, uint64_t lo, uint64_t hi);
 
 /* Order SRV records in place: strict priority ascending, then within a
  * priority RFC 2782 weighted random selection with its known bias removed
- * (REQUIREMENTS.md §3).  A "." target, alone, stays as the only record; among
+ * (doc/DESIGN.md §3).  A "." target, alone, stays as the only record; among
  * others it is dropped (RFC 2782): returns the new count. */
 size_t srv_order(struct srv_rec *recs, size_t n, srv_draw_fn draw, void *arg);
 /* Deterministic order for stateless proxies (RFC 3263 §4.4): priority, then

@@ -656,7 +656,7 @@ static void after_srv(struct resolution *r)
 		return;
 	}
 	/* RFC 3263 §4.1: no SRV records: UDP for sip, TCP (TLS) for sips, on the
-	 * default port.  AMBIG (REQUIREMENTS item 27): NAPTR records whose SRV
+	 * default port.  AMBIG (doc/DESIGN.md §4): NAPTR records whose SRV
 	 * sets are all empty fall back the same way. */
 	{
 		/* RFC 3263 §4.2: a transport parameter keeps its transport. */
@@ -868,7 +868,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	}
 	loc->done = done;
 	loc->naptr_dnssec = RSIP_DNSSEC_SECURE;
-	r->uri_first_step = r->res->steps.n; /* issue 5: resolve.c targets_dnssec() */
+	r->uri_first_step = r->res->steps.n; /* resolve.c targets_dnssec() */
 	if (sip_uri_parse(uri, &loc->uri, err, sizeof(err)) != RSIP_OK) {
 		loc_done(r, RSIP_E_BAD_INPUT, "%s", err);
 		return;

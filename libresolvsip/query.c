@@ -212,7 +212,7 @@ char *rdf_to_str(const ldns_rdf *rdf)
 	case LDNS_RDF_TYPE_STR: {
 		/* A character-string: a length octet, then the bytes.  One that
 		 * holds a NUL byte cannot be a C string without changing its
-		 * meaning: unreadable (issue 8, hostile zones). */
+		 * meaning: unreadable (hostile zones). */
 		const uint8_t *d = ldns_rdf_data(rdf);
 		size_t len = ldns_rdf_size(rdf);
 		if (len == 0 || d[0] > len - 1 || memchr(d + 1, 0, d[0]) != NULL)
@@ -449,9 +449,9 @@ static rsip_dnssec answer_state(const rsip_ctx *ctx, const char *qname, int err,
 }
 
 /* The DNSSEC policy's verdict on one answer (RFC 4035 §5.5: bogus data is not
- * used; issue 5): RSIP_OK to use it, else the status that ends the
- * resolution.  A failed answer (SERVFAIL, timeout) holds no data to refuse;
- * it goes on as a DNS failure. */
+ * used): RSIP_OK to use it, else the status that ends the resolution.  A failed
+ * answer (SERVFAIL, timeout) holds no data to refuse; it goes on as a DNS
+ * failure. */
 static rsip_status policy_verdict(const rsip_ctx *ctx, const struct dns_answer *a)
 {
 	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF || a->from_hosts)
@@ -849,7 +849,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		return RSIP_E_TIMEOUT;
 	}
 	if (r->res->questions >= r->limits.max_questions) {
-		/* Issue 8: a limit reached gives a status and a trace line. */
+		/* A limit reached gives a status and a trace line. */
 		const ldns_rr_descriptor *desc = ldns_rr_descript(qtype);
 		if (r->res->steps.n > 0)
 			step_note(r->res->steps.items[r->res->steps.n - 1], "question budget "

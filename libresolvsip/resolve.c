@@ -17,8 +17,8 @@ void resolution_finish(struct resolution *r, rsip_status status, const char *fmt
 		return;
 	r->finished = true;
 	if (r->refusal != RSIP_OK && status != RSIP_E_NOMEM) {
-		/* Issue 5: an answer the DNSSEC policy refused decides the
-		 * outcome, whatever else the wave led to. */
+		/* An answer the DNSSEC policy refused decides the outcome,
+		 * whatever else the wave led to. */
 		r->res->status = r->refusal;
 		free(r->res->error);
 		r->res->error = r->refusal_why;
@@ -126,9 +126,9 @@ static void resolution_deliver(struct resolution *r)
 	res->dnssec = chain_dnssec(res);
 	if (res->status == RSIP_OK && res->targets.n == 0)
 		res->status = RSIP_E_NOT_FOUND;
-	/* Issue 8: nothing found after a question failed (SERVFAIL, a CNAME
-	 * loop, no answer) is not "does not exist": the failure may have hidden
-	 * the answer.  Never report "could not ask" as not-found. */
+	/* Nothing found after a question failed (SERVFAIL, a CNAME loop, no
+	 * answer) is not "does not exist": the failure may have hidden the
+	 * answer.  Never report "could not ask" as not-found. */
 	if (res->status == RSIP_E_NOT_FOUND && r->dns_failed) {
 		char *msg = NULL;
 		res->status = r->timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE;
@@ -178,7 +178,7 @@ void resolution_settle(struct resolution *r)
 		resolution_deliver(r);
 }
 
-/* ---- deadlines (issue 8) ------------------------------------------ */
+/* ---- deadlines ------------------------------------------ */
 
 static void now_monotonic(struct timespec *ts)
 {
@@ -417,7 +417,7 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 		result_note(r->res, "DNSSEC: %s", ctx->dnssec_note);
 		ctx->dnssec_noted = true;
 	}
-	/* Issue 8: the limits in force when it starts, and its deadline. */
+	/* The limits in force when it starts, and its deadline. */
 	r->limits = ctx->limits;
 	r->failure_policy = ctx->failure_policy;
 	/* RFC 3402 §3.3 step 4: the enumservices it uses, fixed from here on */

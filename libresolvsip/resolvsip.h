@@ -449,7 +449,7 @@ RSIP_API rsip_status rsip_ctx_get_limit(const rsip_ctx *ctx, rsip_limit which,
 /* Resolution                                                         */
 
 /** The longest input rsip_resolve() and rsip_resolve_async() accept, in
- * octets; a longer one is RSIP_E_BAD_INPUT (issue 8: bounded work). */
+ * octets; a longer one is RSIP_E_BAD_INPUT (bounded work). */
 #define RSIP_INPUT_MAX 8192
 
 /** Resolve a tel: URI, a bare "+E.164" number, or a sip:/sips: URI to the

@@ -102,7 +102,7 @@ static bool srv_is_root(const struct srv_rec *r)
 
 /* RFC 2782 "Usage rules": "If there is precisely one SRV RR, and its Target is
  * "." (the root domain), abort."  A lone "." therefore stays, so the caller
- * can report "service not offered" (REQUIREMENTS.md §1 item 28).  Among other
+ * can report "service not offered" (no A/AAAA fallback).  Among other
  * records a "." stands for no server and is dropped, its target freed.
  * When every record is "." (several of them), one is kept: the domain still
  * says the service is not offered, and an empty list would instead send the
@@ -237,7 +237,7 @@ static void srv_shuffle(struct srv_rec *recs, size_t m, srv_draw_fn draw, void *
  * select the RR whose running sum value is the first in the selected order
  * which is greater than or equal to the random number selected."
  *
- * Known bias (REQUIREMENTS.md §3; heimdal PR #161, synapse PR #5864): r is
+ * Known bias (doc/DESIGN.md §3; heimdal PR #161, synapse PR #5864): r is
  * drawn from S + 1 values, and r = 0 always selects the first record of the
  * arrangement, weight or not.  With all weights positive and a random
  * arrangement, P(i) = (w_i + 1/n) / (S + 1): weights 1 and 3 (RFC 2782's own

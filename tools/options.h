@@ -1,4 +1,4 @@
-/* options.h - sipresolve's command line, parsed into a struct (DESIGN §5). */
+/* options.h - sipresolve's command line, parsed into a struct (sipresolve(1), OPTIONS). */
 #ifndef SIPRESOLVE_OPTIONS_H
 #define SIPRESOLVE_OPTIONS_H
 
@@ -7,7 +7,8 @@
 
 #include "resolvsip.h"
 
-/* Exit statuses (DESIGN §5, a contract): with several URIs the highest wins. */
+/* Exit statuses (a contract: sipresolve(1), EXIT STATUS): with several URIs
+ * the highest wins. */
 enum {
 	EXIT_RESOLVED = 0,    /* every URI resolved to at least one target */
 	EXIT_NO_TARGET = 1,   /* some URI resolved to no target */
@@ -47,7 +48,7 @@ enum colour_mode {
 /* What is written for each result. */
 enum output_mode {
 	OUTPUT_TEXT = 0,   /* the whole chain, for a person */
-	OUTPUT_JSON,       /* --json: JSON Lines (DESIGN §5) */
+	OUTPUT_JSON,       /* --json: JSON Lines (sipresolve(1), JSON OUTPUT) */
 	OUTPUT_SHORT,      /* --short: the targets only, one per line */
 	OUTPUT_QUIET       /* --quiet: nothing; only the exit status */
 };
@@ -85,7 +86,7 @@ struct sipresolve_options {
 	const char *output_spelling; /* the option that chose the output mode */
 	enum colour_mode colour;     /* --color */
 
-	/* Issue 8: bounds per resolution; 0 = the library's default. */
+	/* Bounds per resolution; 0 = the library's default. */
 	unsigned long timeout_ms;    /* --timeout, in milliseconds */
 	unsigned long question_timeout_ms; /* --question-timeout, in milliseconds */
 	unsigned long max_questions; /* --max-questions */

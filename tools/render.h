@@ -15,10 +15,10 @@ struct render_input {
 	size_t line;                  /* ...and the input's line in it; 0: an argument */
 };
 
-/* Write res for a person (DESIGN §5): the input, the ENUM details, each DNS
- * question with its rcode, DNSSEC state and answers, each record's verdict,
- * the records that led to the targets marked "*", the status, and the
- * numbered targets last.
+/* Write res for a person (sipresolve(1), TEXT OUTPUT): the input, the ENUM
+ * details, each DNS question with its rcode, DNSSEC state and answers, each
+ * record's verdict, the records that led to the targets marked "*", the
+ * status, and the numbered targets last.
  * colour: non-zero to use ANSI colours (stdout is a terminal, no NO_COLOR).
  * Write errors are left for the caller to find with ferror(). */
 void render_text(FILE *out, const rsip_result *res, const struct render_input *in,
@@ -30,7 +30,7 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 void render_short(FILE *out, FILE *err, const rsip_result *res, const struct render_input *in);
 
 /* Write res as one JSON object on one line (JSON Lines), with the fields and
- * key order of DESIGN §5, then the fields added since.  Write errors are
+ * key order of doc/DESIGN.md §1, then the fields added since.  Write errors are
  * left for ferror().
  * @return 0, or -1 when out of memory (nothing was written). */
 int render_json(FILE *out, const rsip_result *res, const struct render_input *in);

@@ -1,4 +1,5 @@
-/* render_json.c - one result as one line of JSON (JSON Lines), the DESIGN §5 contract. */
+/* render_json.c - one result as one line of JSON (JSON Lines), the contract of
+ * sipresolve(1), JSON OUTPUT and doc/DESIGN.md §1. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +180,7 @@ static json_t *enum_uri_item(const rsip_result *res, size_t i)
 	return json_text(rsip_result_enum_uri(res, i));
 }
 
-/* "enum": {aus, domains, records, uris} (DESIGN §5). */
+/* "enum": {aus, domains, records, uris} (doc/DESIGN.md §1). */
 static json_t *enum_json(const rsip_result *res)
 {
 	json_t *obj = json_object();
@@ -248,7 +249,7 @@ static json_t *target_json(const rsip_target *t)
 	    put(obj, "port", json_integer(t->port)) != 0 ||
 	    put(obj, "family", json_text(render_family_name(t->family))) != 0)
 		goto fail;
-	/* DESIGN §5: host is absent for a numeric host */
+	/* doc/DESIGN.md §1: host is absent for a numeric host */
 	if (t->host != NULL && put(obj, "host", json_text(t->host)) != 0)
 		goto fail;
 	if (put(obj, "priority", json_integer(t->priority)) != 0 ||
@@ -256,7 +257,7 @@ static json_t *target_json(const rsip_target *t)
 	    put(obj, "dnssec", json_text(rsip_dnssec_name(t->dnssec))) != 0 ||
 	    put(obj, "source", json_text(render_source_name(t->source))) != 0)
 		goto fail;
-	/* Added after DESIGN §5's fields: RFC 3263 §4.3, marked failed within
+	/* Added after the first fields (doc/DESIGN.md §1): RFC 3263 §4.3, marked failed within
 	 * the context's failure memory and so moved last. */
 	if (put(obj, "recently_failed", json_boolean(t->recently_failed)) != 0)
 		goto fail;
@@ -283,7 +284,7 @@ static json_t *note_item(const rsip_result *res, size_t i)
 	return json_text(rsip_result_note(res, i));
 }
 
-/* The whole object, keys in the order of DESIGN §5, then the ones added. */
+/* The whole object, keys in the order of doc/DESIGN.md §1, the added ones last. */
 static json_t *result_json(const rsip_result *res, const struct render_input *in)
 {
 	rsip_status status = rsip_result_status(res);
@@ -315,7 +316,7 @@ static json_t *result_json(const rsip_result *res, const struct render_input *in
 	    put(obj, "questions", json_integer(rsip_result_questions(res))) != 0)
 		goto fail;
 
-	/* Added after DESIGN §5's fields: decisions not tied to one question. */
+	/* Added after the first fields (doc/DESIGN.md §1): decisions not tied to one question. */
 	if (put_list(obj, "notes", res, rsip_result_note_count(res), note_item) != 0)
 		goto fail;
 
@@ -346,7 +347,7 @@ int render_json(FILE *out, const rsip_result *res, const struct render_input *in
 	if (obj == NULL)
 		return -1;
 	/* JSON_PRESERVE_ORDER: the keys in insertion order, the order of
-	 * DESIGN §5 (jansson >= 2.8 keeps it anyway). */
+	 * doc/DESIGN.md §1 (jansson >= 2.8 keeps it anyway). */
 	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(obj);
 	if (text == NULL)

@@ -34,7 +34,7 @@ struct progress {
 	double last_draw;    /* seconds, monotonic */
 };
 
-/* What the end-of-batch summary counts (by exit class, DESIGN §5). */
+/* What the end-of-batch summary counts (by exit class, sipresolve(1), EXIT STATUS). */
 struct tally {
 	size_t results;      /* results delivered, written or not */
 	size_t resolved;     /* ok */
@@ -49,7 +49,7 @@ struct app {
 	rsip_ctx *ctx;
 	int colour;          /* text output with ANSI colours */
 	size_t written;      /* results written so far (text: blank line between) */
-	int exit_status;     /* the highest so far (DESIGN §5) */
+	int exit_status;     /* the highest so far (sipresolve(1), EXIT STATUS) */
 	int fatal;           /* non-zero: stop, exit with at least this status */
 	struct tally tally;
 	struct progress progress;
@@ -119,7 +119,7 @@ static void raise_exit(struct app *app, int status)
 		app->exit_status = status;
 }
 
-/* DESIGN §5: 0 a target; 1 no target; 2 malformed input; 3 DNS failure. */
+/* sipresolve(1), EXIT STATUS: 0 a target; 1 no target; 2 malformed input; 3 DNS failure. */
 static int exit_for_status(rsip_status status)
 {
 	switch (status) {

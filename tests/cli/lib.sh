@@ -10,7 +10,7 @@ tap_failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Issue 8: with RSIP_VALGRIND set (make check-valgrind), every sipresolve
+# With RSIP_VALGRIND set (make check-valgrind), every sipresolve
 # runs under valgrind's memcheck; an error or a leak exits 99.  So does a
 # sanitizer finding in a --enable-sanitizers build (see Makefile.am).
 FINDING_RC=99

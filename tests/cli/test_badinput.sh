@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_badinput.sh - issue 8 item 6: every malformed option, URI and batch
+# test_badinput.sh - every malformed option, URI and batch
 # line gets a message that names it and exit status 2 (in a batch, a
 # bad-input result for that line, and the batch goes on); nothing crashes.
 # Also the limits of the command line: --timeout, --max-questions, --max-addresses,

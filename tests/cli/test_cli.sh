@@ -1,9 +1,9 @@
 #!/bin/sh
 # test_cli.sh - sipresolve's command line: the README demo, the JSON contract of
-# DESIGN.md §5, exit statuses, errors that name the wrong argument, batch mode.
+# sipresolve(1), JSON OUTPUT, exit statuses, errors that name the wrong argument, batch mode.
 . "$(dirname "$0")/lib.sh"
 
-# ---- the README demo (issue 2, done-when) --------------------------------
+# ---- the README demo --------------------------------
 run --zones "$ZONES" tel:+49-421-201-7028
 is "$rc" 0 "demo: exit 0 when every URI resolved"
 contains "$out" "rasen.tzi.org." "demo: the chain goes down to rasen.tzi.org."
@@ -22,7 +22,7 @@ else
 	sed 's/^/#   /' "$tmp/diff" | head -40
 fi
 
-# ---- JSON (DESIGN.md §5) -------------------------------------------------
+# ---- JSON (sipresolve(1), JSON OUTPUT) -------------------------------------------------
 run --zones "$ZONES" --json tel:+49-421-201-7028
 is "$rc" 0 "json: exit 0"
 is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1 "json: one line per URI (JSON Lines)"
@@ -52,13 +52,13 @@ is "$(j '.targets[0].port | type')" "number" "json: port is a number"
 is "$(j '.targets[0].family')" "ipv4" "json: family ipv4"
 is "$(j '.targets[1].address')" "2001:db8:218::65" "json: IPv6 address without brackets"
 is "$(j '.targets[1].family')" "ipv6" "json: family ipv6"
-is "$(j '.dnssec')" "secure" "json: top-level dnssec, the weakest link (issue 5: the demo is signed)"
+is "$(j '.dnssec')" "secure" "json: top-level dnssec, the weakest link (the demo is signed)"
 
 run --zones "$TZONES" --json sip:a@192.0.2.7
 is "$(j '.targets[0] | has("host")')" "false" "json: host absent for a numeric host"
 is "$(j 'has("enum")')" "false" "json: no enum object for sip: input"
 
-# ---- not found, fast (issue 2, done-when) -------------------------------
+# ---- not found, fast -------------------------------
 start=$(date +%s%N)
 run --zones "$ZONES" sip:nobody@nonexistent.example
 end=$(date +%s%N)

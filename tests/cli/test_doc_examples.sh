@@ -21,7 +21,7 @@ is "$unmarked" "" "README.md: every C block is an example"
 
 out=$("$EX/sync" 2>&1); rc=$?
 is "$rc" 0 "libresolvsip(3) synchronous use: exit 0"
-contains "$out" "target tls 134.102.218.67 5061" "libresolvsip(3) synchronous use: the seed demo's targets"
+contains "$out" "target tls 134.102.218.67 5061" "libresolvsip(3) synchronous use: the demo's targets"
 
 out=$("$EX/failover" 2>&1); rc=$?
 is "$rc" 0 "libresolvsip(3) failover: exit 0"
@@ -53,7 +53,7 @@ contains "$out" "_sips._tcp.tzi.org. SRV -> NOERROR" "rsip_result(3) steps: the 
 out=$("$EX/readme" 2>&1); rc=$?
 is "$rc" 0 "README.md library example: exit 0"
 is "$(printf '%s\n' "$out" | head -n 1)" "tls 134.102.218.67 5061" \
-	"README.md library example: the first target of the seed demo"
+	"README.md library example: the first target of the demo"
 
 # The event loop of libresolvsip(3) and doc/examples/eventloop.c against a
 # server that never answers (tests/fault/faultdns dropping the questions of

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_enum_cli.sh - sipresolve's ENUM report (issue 3 item 8): every NAPTR record,
+# test_enum_cli.sh - sipresolve's ENUM report: every NAPTR record,
 # those of non-terminal keys included, with its verdict in the text trace and as
 # enum.records[].verdict in JSON; loops end fast with status loop (RFC 6116 §5.2.1);
 # rules of enumservices not used are passed over, --enumservice (RFC 3402 §3.3).

@@ -16,7 +16,7 @@ is "$rc" 1 "failover example: a URI without targets fails cleanly"
 
 # nexthop: the README's first example program.
 out=$("$EX/nexthop" "$ZONES" tel:+49-421-201-7028 2>&1); rc=$?
-is "$out" "tls 134.102.218.67 5061" "nexthop: the first next hop of the seed demo (RFC 3263 §4.1)"
+is "$out" "tls 134.102.218.67 5061" "nexthop: the first next hop of the demo (RFC 3263 §4.1)"
 is "$rc" 0 "nexthop: exit 0"
 out=$("$EX/nexthop" -a "$ZONES" sip:jo@tzi.org 2>&1); rc=$?
 is "$out" "$(printf '%s\n' 'tls 134.102.218.67 5061' 'tls 2001:db8:218::65 5061' \

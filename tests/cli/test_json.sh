@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_json.sh - every field DESIGN.md §5 names in sipresolve's JSON Lines, with
+# test_json.sh - every field sipresolve(1), JSON OUTPUT names in its JSON Lines, with
 # its type and its values, on every kind of result; and the fields added since
 # (steps[].wave/notes/why_bogus, targets[].source/recently_failed, waves,
 # questions, notes, kind, route).
@@ -48,7 +48,7 @@ is "$(status_of sip:bad@@x)" bad-input "status bad-input"
 is "$(status_of tel:+1-555-010-0002)" loop "status loop (RFC 6116 §5.2.1)"
 is "$(status_of sips:a@aonly.sip.test)" no-transport \
 	"status no-transport (sips: with udp,tcp only, RFC 3263 §4.1)"
-check "status: a string, one of DESIGN §5's names" \
+check "status: a string, one of the names in sipresolve(1), JSON OUTPUT" \
 	'all(.[]; .status | IN("ok", "bad-input", "not-found", "no-transport", "loop",
 	    "dns-failure", "dnssec-bogus", "timeout", "dnssec-insecure", "limit"))'
 check "input: the input as given, a string" \
@@ -174,10 +174,10 @@ check "notes: an array of strings" 'all(.[]; .notes | type == "array" and all(.[
 check "kind: request for URI input" 'all(.[]; .kind == "request")'
 check "route: absent without a route set" 'all(.[]; has("route") | not)'
 
-# ---- key order: DESIGN §5's order, then the added keys ---------------------------
+# ---- key order: doc/DESIGN.md §1's order, the added keys last ---------------------------
 is "$(head -n 1 "$tmp/all" | jq -r 'keys_unsorted | join(" ")')" \
 	"input status enum uri steps targets dnssec waves questions notes kind line" \
-	"keys in DESIGN §5 order, the added ones after"
+	"keys in the order of doc/DESIGN.md §1, the added ones after"
 is "$(sed -n 5p "$tmp/all" | jq -r 'keys_unsorted | join(" ")')" \
 	"input status error uri steps targets dnssec waves questions notes kind line" \
 	"error right after status when not ok"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_style.sh - the C sources keep to the house width: at most 100 columns,
-# tabs of 8 (../STYLE: 80-100 columns; .clang-format says the same for new
-# code).  One test point per directory, naming each line that is too wide.
+# tabs of 8 (.clang-format says the same for new code).  One test point per
+# directory, naming each line that is too wide.
 . "$(dirname "$0")/lib.sh"
 command -v perl >/dev/null 2>&1 || { ok 0 "# SKIP perl is not installed"; done_testing; }
 

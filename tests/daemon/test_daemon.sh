@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_daemon.sh - the same zones served by a real unbound daemon on loopback
-# and asked through --server give the same targets as the in-process zones
-# (DESIGN.md §7).  Skipped when the unbound daemon is not installed.
+# and asked through --server give the same targets as the in-process zones.
+# Skipped when the unbound daemon is not installed.
 . "$(dirname "$0")/../cli/lib.sh"
 
 UNBOUND=$(command -v unbound || echo /usr/sbin/unbound)

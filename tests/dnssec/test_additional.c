@@ -1,6 +1,6 @@
 /* test_additional.c - what libunbound leaves in the additional section of an
- * answer, and the DNSSEC state the engine gives those records (issue 5 item 3;
- * RFC 4035 §3.2.1, §4.3; RFC 2782 "Additional data").  White-box: one question
+ * answer, and the DNSSEC state the engine gives those records (RFC
+ * 4035 §3.2.1, §4.3; RFC 2782 "Additional data").  White-box: one question
  * through the real query engine (query_ask) on zones signed at test time by
  * mkzones.sh, then answer_additional_rrs() / answer_additional_dnssec(). */
 #define _GNU_SOURCE /* asprintf, mkdtemp */
@@ -151,7 +151,7 @@ int main(void)
 	/* Require: the addresses are asked for and validated on their own. */
 	p = ask_srv(RSIP_DNSSEC_POLICY_REQUIRE, "_sip._udp.good.test.", "h1.good.test.");
 	is_int(p.dnssec, RSIP_DNSSEC_SECURE, "require: the secure SRV answer is handed on");
-	ok(!p.may_use, "require: additional records are not used (issue 5 item 3)");
+	ok(!p.may_use, "require: additional records are not used");
 
 	if (asprintf(&cmd, "rm -rf '%s'", tmpl) >= 0) {
 		if (system(cmd) != 0)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_dnssec.sh - sipresolve and DNSSEC (issue 5; RFC 4035 §4.3, §5.5;
+# test_dnssec.sh - sipresolve and DNSSEC (RFC 4035 §4.3, §5.5;
 # RFC 3263 §7; RFC 6116 §7): the signed README demo, --dnssec policies,
 # --trust-anchor, and zones signed now by mkzones.sh: tampered, expired,
 # RRSIG removed, signed without an anchor, unsigned beside and under anchors.
@@ -14,7 +14,7 @@ fi
 G="$tmp/gen/zones"
 j() { printf '%s\n' "$out" | jq -r "$1" 2>/dev/null; }
 
-# ---- the README demo: secure at every step (issue 5, done-when) ---------
+# ---- the README demo: secure at every step ---------
 run --zones "$ZONES" tel:+49-421-201-7028
 is "$rc" 0 "demo: exit 0"
 steps=$(printf '%s\n' "$out" | grep -c '^;; wave')

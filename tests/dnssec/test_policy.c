@@ -1,5 +1,5 @@
-/* test_policy.c - DNSSEC from end to end through the public API (issue 5;
- * RFC 4035 §4.3 states, §5.5 bogus data; RFC 3263 §7, RFC 6116 §7): the
+/* test_policy.c - DNSSEC from end to end through the public API (RFC
+ * 4035 §4.3 states, §5.5 bogus data; RFC 3263 §7, RFC 6116 §7): the
  * signed demo, the policies validate / require / off, trust anchor files, and
  * the zones mkzones.sh signs at test time (tampered, expired, stripped, without
  * an anchor, unsigned beside anchors, unsigned under an anchor). */
@@ -184,7 +184,7 @@ static void test_setters(void)
 	rsip_ctx_free(ctx);
 }
 
-/* Issue 5 item 5: the five cases. */
+/* The five cases. */
 static void test_cases(void)
 {
 	rsip_ctx *ctx = ctx_for(zones, RSIP_DNSSEC_POLICY_VALIDATE);

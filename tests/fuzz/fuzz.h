@@ -1,5 +1,5 @@
 /* fuzz.h - what every fuzz target shares: the libFuzzer entry point, and
- * abort-on-broken-invariant for the checks the targets make (issue 8). */
+ * abort-on-broken-invariant for the checks the targets make. */
 #ifndef RSIP_FUZZ_H
 #define RSIP_FUZZ_H
 

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT((st == RSIP_OK) == (out != NULL));
 		ddds_limits_default(&lim);
 		if (out != NULL) {
-			/* REQUIREMENTS.md §2: non-empty, and the output cap holds. */
+			/* doc/DESIGN.md §2: non-empty, and the output cap holds. */
 			FUZZ_ASSERT(out[0] != '\0' && strlen(out) <= lim.output);
 			free(out);
 			out = NULL;

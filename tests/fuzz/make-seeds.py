@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # make-seeds.py - write the hand-made seed inputs of the fuzz targets into
-# tests/fuzz/corpus/NAME/seed-* (issue 8).  The fuzzer's own finds are added
+# tests/fuzz/corpus/NAME/seed-*.  The fuzzer's own finds are added
 # with tests/fuzz/run.sh; this script only needs to run again when the seeds change.
 import os
 import struct
@@ -47,7 +47,7 @@ sip = [
 for i, s in enumerate(sip):
     write("sipuri", "%02d" % i, s)
 
-# ---- substitution expressions (RFC 3402 §3.2, REQUIREMENTS.md §2, §5) ------
+# ---- substitution expressions (RFC 3402 §3.2, doc/DESIGN.md §2) ------
 subst = [
     "!^.*$!sip:jo@tzi.org!", "!^(\\+441632960083)$!sip:\\1@example.com!",
     "!^urn:cid:.+@([^\\.]+\\.)(.*)$!\\2!i\0urn:cid:199606121851.1@bar.example.com",

@@ -1,4 +1,4 @@
-/* replay.c - the plain driver of the fuzz targets (issue 8): without
+/* replay.c - the plain driver of the fuzz targets: without
  * libFuzzer and without clang, run every file of the target's corpus
  * (tests/fuzz/corpus/NAME) through LLVMFuzzerTestOneInput() once, as a TAP
  * test for make check.  With arguments, run those files (or directories) instead, to
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(corpus, sizeof(corpus), "%s/tests/fuzz/corpus/%s", TOP_SRCDIR, FUZZ_NAME);
 	n = run_dir(corpus);
-	printf("%sok 1 - issue 8: tests/fuzz/corpus/%s: %ld inputs replayed through the "
+	printf("%sok 1 - tests/fuzz/corpus/%s: %ld inputs replayed through the "
 	       "%s target without a crash\n1..1\n", n > 0 ? "" : "not ", FUZZ_NAME, n,
 	       FUZZ_NAME);
 	return n > 0 ? 0 : 1;

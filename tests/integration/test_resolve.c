@@ -1,5 +1,5 @@
 /* test_resolve.c - whole resolutions through the public API against zone files
- * served in process: the seed demo (zones/) and the RFC 3263 / RFC 6116
+ * served in process: the demo (zones/) and the RFC 3263 / RFC 6116
  * branches of tests/zones/. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,37 +29,37 @@ static void test_demo(void)
 	rsip_result *res = resolve(ctx, "tel:+49-421-201-7028");
 	const rsip_target *t;
 
-	is_int(rsip_result_status(res), RSIP_OK, "seed demo: tel:+49-421-201-7028 resolves");
-	ok(rsip_result_has_enum(res), "seed demo: ENUM was used (RFC 6116)");
+	is_int(rsip_result_status(res), RSIP_OK, "demo: tel:+49-421-201-7028 resolves");
+	ok(rsip_result_has_enum(res), "demo: ENUM was used (RFC 6116)");
 	is_str(rsip_result_enum_aus(res), "+494212017028",
 	       "RFC 6116 §3.1: visual separators removed from the AUS");
 	is_str(rsip_result_enum_domain(res, 0), "8.2.0.7.1.0.2.1.2.4.9.4.e164.arpa.",
 	       "RFC 6116 §3.2: digits reversed and dotted under e164.arpa");
-	is_int(rsip_result_enum_record_count(res), 3, "seed demo: three NAPTR records seen");
+	is_int(rsip_result_enum_record_count(res), 3, "demo: three NAPTR records seen");
 	is_int(rsip_result_enum_record(res, 0)->verdict, RSIP_VERDICT_SELECTED,
-	       "seed demo: E2U+sip is selected");
+	       "demo: E2U+sip is selected");
 	is_int(rsip_result_enum_record(res, 1)->verdict, RSIP_VERDICT_NOT_SIP,
-	       "seed demo: E2U+pres is not a SIP service");
+	       "demo: E2U+pres is not a SIP service");
 	is_str(rsip_result_enum_record(res, 1)->result, "pres:jo@tzi.org",
 	       "RFC 3402 §3.2: the pres rule still shows what it produced");
-	is_str(rsip_result_uri(res), "sip:jo@tzi.org", "seed demo: ENUM gives sip:jo@tzi.org");
-	is_int(rsip_result_enum_uri_count(res), 1, "seed demo: one SIP URI to try");
+	is_str(rsip_result_uri(res), "sip:jo@tzi.org", "demo: ENUM gives sip:jo@tzi.org");
+	is_int(rsip_result_enum_uri_count(res), 1, "demo: one SIP URI to try");
 	is_str(tgt(res, 0), "tls 134.102.218.67:5061",
 	       "RFC 3263 §4.1: SIPS+D2T (lowest ORDER) -> _sips._tcp -> rasen first");
 	t = rsip_result_target(res, 0);
-	is_str(t ? t->host : NULL, "rasen.tzi.org.", "seed demo: target host is rasen.tzi.org.");
-	is_int(t ? t->family : 0, RSIP_FAMILY_IPV4, "seed demo: rasen's address is IPv4");
+	is_str(t ? t->host : NULL, "rasen.tzi.org.", "demo: target host is rasen.tzi.org.");
+	is_int(t ? t->family : 0, RSIP_FAMILY_IPV4, "demo: rasen's address is IPv4");
 	is_str(tgt(res, 1), "tls 2001:db8:218::65:5061",
 	       "RFC 7984 §4: damn (priority 10) after rasen, its IPv6 address first");
 	is_str(tgt(res, 2), "tls 134.102.218.65:5061", "RFC 7984 §4: then damn's IPv4 address");
-	is_int(rsip_result_target_count(res), 3, "seed demo: three targets");
-	is_int(rsip_result_waves(res), 4, "seed demo: ENUM, NAPTR, SRV carrying the addresses "
+	is_int(rsip_result_target_count(res), 3, "demo: three targets");
+	is_int(rsip_result_waves(res), 4, "demo: ENUM, NAPTR, SRV carrying the addresses "
 	       "in its additional section, then the AAAA of rasen, whose A alone was there "
 	       "(RFC 2782) = 4 waves");
 	is_int(rsip_result_dnssec(res), RSIP_DNSSEC_SECURE,
-	       "seed demo: signed zones with their anchors in zones/trust-anchors are "
+	       "demo: signed zones with their anchors in zones/trust-anchors are "
 	       "secure (RFC 4035 §4.3)");
-	ok(rsip_result_error(res) == NULL, "seed demo: no error sentence on success");
+	ok(rsip_result_error(res) == NULL, "demo: no error sentence on success");
 	rsip_result_free(res);
 
 	res = resolve(ctx, "+494212017028");
@@ -75,7 +75,7 @@ static void test_demo(void)
 	rsip_ctx_free(ctx);
 }
 
-/* RFC 2782: the seed's _sip._tcp set (weights 1, 2, 4) over many seeds. */
+/* RFC 2782: the demo's _sip._tcp set (weights 1, 2, 4) over many seeds. */
 static void test_seed_weights(void)
 {
 	int first_50600 = 0, runs = 200;
@@ -184,7 +184,7 @@ static void test_rfc3263(void)
 
 	res = resolve(ctx, "sip:a@emptysrv.sip.test");
 	is_str(tgt(res, 0), "udp 192.0.2.50:5060",
-	       "AMBIG item 27: a usable NAPTR with an empty SRV set falls back to A/AAAA");
+	       "AMBIG (doc/DESIGN.md §4): a usable NAPTR, an empty SRV set: A/AAAA fallback");
 	rsip_result_free(res);
 
 	res = resolve(ctx, "sip:a@multi.sip.test");

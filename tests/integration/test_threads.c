@@ -1,4 +1,4 @@
-/* test_threads.c - threads sharing one context (issue 8): rsip_resolve() from
+/* test_threads.c - threads sharing one context: rsip_resolve() from
  * many threads at once, an event-loop thread (rsip_resolve_async,
  * rsip_ctx_process, rsip_cancel), and one changing limits and the seed, all
  * on one rsip_ctx; every result must be right.  CI runs it under
@@ -168,17 +168,17 @@ int main(void)
 	for (int i = 0; i < THREADS + 2; i++)
 		pthread_join(w[i].th, NULL);
 	for (int i = 0; i < THREADS; i++) {
-		if (!ok(w[i].wrong == 0, "issue 8: thread %d: %d rsip_resolve() calls on the "
+		if (!ok(w[i].wrong == 0, "thread %d: %d rsip_resolve() calls on the "
 			"shared context, each result right", i, ROUNDS))
 			tap_diag("  %d wrong; first: %s", w[i].wrong, w[i].why);
 	}
-	if (!ok(w[THREADS].wrong == 0, "issue 8: an event-loop thread on the same context: "
+	if (!ok(w[THREADS].wrong == 0, "an event-loop thread on the same context: "
 		"async results right, a cancelled one never calls back"))
 		tap_diag("  %s", w[THREADS].why);
-	if (!ok(w[THREADS + 1].wrong == 0, "issue 8: limits and seed set from another thread "
+	if (!ok(w[THREADS + 1].wrong == 0, "limits and seed set from another thread "
 		"meanwhile"))
 		tap_diag("  %s", w[THREADS + 1].why);
-	is_int(rsip_ctx_pending(ctx), 0, "issue 8: nothing left pending");
+	is_int(rsip_ctx_pending(ctx), 0, "nothing left pending");
 	rsip_ctx_free(ctx);
 	return tap_done();
 }

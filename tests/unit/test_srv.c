@@ -1,4 +1,4 @@
-/* test_srv.c - srv.c: RFC 2782 SRV ordering (REQUIREMENTS.md §3), RFC 3263 §4.4, the RNG. */
+/* test_srv.c - srv.c: RFC 2782 SRV ordering (doc/DESIGN.md §3), RFC 3263 §4.4, the RNG. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,9 +154,9 @@ static void test_injected(void)
 		is_str(scripted_order(zero_first, 3, v, 2, &sc, &n), "a. c. b.",
 		       "RFC 2782: r=0 selects the weight-0 record placed first, r=S the last");
 		ok(sc.ncalls == 2 && sc.lo[0] == 0 && sc.hi[0] == 30,
-		   "REQUIREMENTS §3 fix: r drawn from 0..S while weight-0 records remain");
+		   "doc/DESIGN.md §3 fix: r drawn from 0..S while weight-0 records remain");
 		ok(sc.lo[1] == 1 && sc.hi[1] == 30,
-		   "REQUIREMENTS §3 fix: r drawn from 1..S once no weight-0 record remains");
+		   "doc/DESIGN.md §3 fix: r drawn from 1..S once no weight-0 record remains");
 	}
 	{
 		static const uint64_t v[] = {10, 21};
@@ -189,17 +189,17 @@ static void test_injected(void)
 	{
 		static const uint64_t v[] = {131071, 65535};
 		is_str(scripted_order(big, 3, v, 2, &sc, &n), "c. a. b.",
-		       "REQUIREMENTS §3: weights summing past 65535, r=S selects the last");
-		is_int(sc.hi[0], 131071, "REQUIREMENTS §3: the weight sum is 64-bit (131071)");
+		       "doc/DESIGN.md §3: weights summing past 65535, r=S selects the last");
+		is_int(sc.hi[0], 131071, "doc/DESIGN.md §3: the weight sum is 64-bit (131071)");
 	}
 	{
 		/* Fisher-Yates over the weight-0 records: i=2 swaps with 0, then
 		 * i=1 swaps with 0: a b c -> c b a -> b c a. */
 		static const uint64_t v[] = {0, 0};
 		is_str(scripted_order(zeros, 3, v, 2, &sc, &n), "b. c. a.",
-		       "REQUIREMENTS §3: S=0 orders the records as shuffled by the draw");
+		       "doc/DESIGN.md §3: S=0 orders the records as shuffled by the draw");
 		ok(sc.ncalls == 2 && sc.hi[0] == 2 && sc.hi[1] == 1,
-		   "REQUIREMENTS §3: S=0 needs only the shuffle's draws");
+		   "doc/DESIGN.md §3: S=0 needs only the shuffle's draws");
 	}
 	{
 		/* Shuffle of z1 z2: draw(0,1)=0 swaps them; r=0 then takes z2. */
@@ -390,7 +390,7 @@ static void test_rng(void)
 	v = 0;
 	for (int i = 0; i < 1000; i++)
 		v |= srv_draw_rng(&a, 0, UINT64_MAX);
-	ok(v >> 63 == 1, "REQUIREMENTS §3: srv_draw_rng(0, UINT64_MAX) returns (full range)");
+	ok(v >> 63 == 1, "doc/DESIGN.md §3: srv_draw_rng(0, UINT64_MAX) returns (full range)");
 	good = 1;
 	for (int i = 0; i < 1000; i++) {
 		v = srv_draw_rng(&a, UINT64_MAX - 2, UINT64_MAX);
@@ -400,12 +400,12 @@ static void test_rng(void)
 		if (v < 1)
 			good = 0;
 	}
-	ok(good, "REQUIREMENTS §3: srv_draw_rng stays in [lo, hi] at the top of the range");
-	is_int(srv_draw_rng(&a, 7, 7), 7, "REQUIREMENTS §3: srv_draw_rng(7, 7) is 7");
+	ok(good, "doc/DESIGN.md §3: srv_draw_rng stays in [lo, hi] at the top of the range");
+	is_int(srv_draw_rng(&a, 7, 7), 7, "doc/DESIGN.md §3: srv_draw_rng(7, 7) is 7");
 }
 
 /* ------------------------------------------------------------------ */
-/* Seeded statistical tests (REQUIREMENTS.md §3 tests (ii)) */
+/* Seeded statistical tests (doc/DESIGN.md §3) */
 
 /* recs gets shallow copies of tmpl: srv_order frees no target but ".", and
  * these templates have none. */
@@ -482,10 +482,10 @@ static void test_first_pick(void)
 	 * the tests above could not tell the fix from the bias. */
 	count_first(rfc2782, 4, 2784, textbook_draw, 1, c);
 	ok(chi_square(c, p2782, 2, stat_n) > chi2_crit[1],
-	   "REQUIREMENTS §3 known bias: the textbook 0..S draw fails the 3/4 test (%.4f)",
+	   "doc/DESIGN.md §3 known bias: the textbook 0..S draw fails the 3/4 test (%.4f)",
 	   (double)c[1] / (double)stat_n);
 	check_chi2(c, p2782_biased, 2, stat_n,
-		   "REQUIREMENTS §3 known bias: textbook draw gives (w_i+1/n)/(S+1) = 0.7");
+		   "doc/DESIGN.md §3 known bias: textbook draw gives (w_i+1/n)/(S+1) = 0.7");
 
 	count_first(rfc3263, 2, 3263, srv_draw_rng, 0, c);
 	check_chi2(c, p3263, 2, stat_n, "RFC 3263 §4.1 example: server2 first 2/3 of the time");
@@ -493,7 +493,7 @@ static void test_first_pick(void)
 	check_chi2(c, pfour, 4, stat_n, "RFC 2782: first pick of weights 10,20,30,40 is w_i/S");
 	count_first(zeros, 4, 0, srv_draw_rng, 0, c);
 	check_chi2(c, pzeros, 4, stat_n,
-		   "REQUIREMENTS §3: weight-0 share 1/(S+1), even among them, w_i/(S+1) else");
+		   "doc/DESIGN.md §3: weight-0 share 1/(S+1), even among them, w_i/(S+1) else");
 	count_first(rare, 2, 99, srv_draw_rng, 0, c);
 	check_chi2(c, prare, 2, stat_n, "RFC 2782: weight 0 next to weight 99 first 1/100");
 }
@@ -549,8 +549,8 @@ static void test_orderings(void)
 	for (size_t i = 0; i < 6; i++)
 		if (c[i] == 0)
 			all = 0;
-	ok(all, "REQUIREMENTS §3: all weights 0, every ordering occurs");
-	check_chi2(c, uniform, 6, stat_n, "REQUIREMENTS §3: all weights 0, orderings uniform");
+	ok(all, "doc/DESIGN.md §3: all weights 0, every ordering occurs");
+	check_chi2(c, uniform, 6, stat_n, "doc/DESIGN.md §3: all weights 0, orderings uniform");
 }
 
 static void test_priority_runs(void)
@@ -603,7 +603,7 @@ static void test_reproducible(void)
 		if (strcmp(order_str(recs, 20, 0), first) != 0)
 			same = 0;
 	}
-	ok(same, "REQUIREMENTS §3: the same seed gives the same order");
+	ok(same, "doc/DESIGN.md §3: the same seed gives the same order");
 	for (uint64_t seed = 8; seed < 18; seed++) {
 		copy_recs(recs, tmpl, 20);
 		rsip_rng_seed(&rng, seed);
@@ -611,7 +611,7 @@ static void test_reproducible(void)
 		if (strcmp(order_str(recs, 20, 0), first) != 0)
 			varied++;
 	}
-	ok(varied >= 9, "REQUIREMENTS §3: different seeds give different orders (%d of 10)",
+	ok(varied >= 9, "doc/DESIGN.md §3: different seeds give different orders (%d of 10)",
 	   varied);
 	clear_all(tmpl, 20);
 }
@@ -643,7 +643,7 @@ static void test_many(void)
 	int good = 1;
 
 	if (recs == NULL || seen == NULL) {
-		ok(0, "REQUIREMENTS §5: 500 records (out of memory)");
+		ok(0, "RFC 2782: 500 records (out of memory)");
 		free(recs);
 		free(seen);
 		return;
@@ -663,7 +663,7 @@ static void test_many(void)
 	memset(&md, 0, sizeof(md));
 	rsip_rng_seed(&md.rng, 500);
 	n = srv_order(recs, MANY, max_draw_fn, &md);
-	is_int(n, MANY, "REQUIREMENTS §5: 500 records, all kept");
+	is_int(n, MANY, "RFC 2782: 500 records, all kept");
 	for (size_t i = 0; i < n; i++) {
 		if (recs[i].dns_index >= MANY || seen[recs[i].dns_index])
 			good = 0;
@@ -672,9 +672,9 @@ static void test_many(void)
 		if (i > 0 && recs[i].priority < recs[i - 1].priority)
 			good = 0;
 	}
-	ok(good, "REQUIREMENTS §5: 500 records, a permutation in priority order");
+	ok(good, "RFC 2782: 500 records, a permutation in priority order");
 	is_int(md.max_hi, want_max,
-	       "REQUIREMENTS §5: weights summing past 65535 (%llu) do not overflow",
+	       "RFC 2782: weights summing past 65535 (%llu) do not overflow",
 	       (unsigned long long)want_max);
 	clear_all(recs, MANY);
 	free(recs);

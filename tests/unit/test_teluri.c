@@ -491,7 +491,7 @@ static void test_format(void)
 {
 	struct tel_uri t = {0};
 
-	/* REQUIREMENTS item 4: emit isub/ext, then phone-context, then the
+	/* RFC 3966 §3: emit isub/ext, then phone-context, then the
 	 * rest sorted; any order is accepted when parsing */
 	format_is("tel:+1-201-555-0123", "tel:+12015550123",
 		  "RFC 3966 §3: a bare global number is emitted without separators");
@@ -507,7 +507,7 @@ static void test_format(void)
 		  "RFC 3966 §3, RFC 4759: enumdi sorts with the others");
 	format_is("tel:863-1234;phone-context=+1-914-555", "tel:8631234;phone-context=+1914555",
 		  "RFC 3966 §6: a +digits phone-context without separators");
-	/* REQUIREMENTS item 5: ';', '=', '?' must be escaped inside values */
+	/* RFC 3966 §3: ';', '=', '?' must be escaped inside values */
 	format_is("tel:+1;foo=%3B%3d%3F%2b", "tel:+1;foo=%3B%3D%3F+",
 		  "RFC 3966 §3: ; = ? are escaped in values, + need not be");
 	format_is("tel:+1;isub=a/b?c@d", "tel:+1;isub=a/b%3Fc%40d",
