@@ -12,8 +12,10 @@
 
 #include "engine.h"
 
-/* The names of a CNAME chain asked after a SERVFAIL, at most. */
+/* The names of a CNAME chain asked after a SERVFAIL, at most, and the time
+ * the chain may take. */
 #define CNAME_PROBE_MAX 8
+#define CNAME_PROBE_MS 1000
 
 struct query {
 	struct resolution *r;
@@ -632,6 +634,19 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 			return false;
 		q->nchain = 1;
 		q->held = ubr;
+		/* The answer is known; the chain only says why: it may hold the
+		 * answer back CNAME_PROBE_MS at most (give_up() then delivers it). */
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += (long)CNAME_PROBE_MS * 1000000L;
+		while (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (!q->has_expiry || reached(&until, &q->expires)) {
+			q->has_expiry = true;
+			q->expires = until;
+		}
 	} else {
 		/* The answer to the CNAME of the last name of the chain. */
 		if (err == 0 && ubr != NULL) {
@@ -675,11 +690,11 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 	return ask_backend(ctx, q, q->chain[q->nchain - 1], LDNS_RR_TYPE_CNAME) == 0;
 }
 
-static void on_answer(void *arg, int err, struct ub_result *ubr)
+/* Read libunbound's answer to q, classify it, keep it, hand it to the phase,
+ * and free q and the answer.  Caller holds the lock. */
+static void take_answer(struct query *q, int err, struct ub_result *ubr)
 {
-	struct query *q = arg;
-	struct resolution *r = q->r;
-	rsip_ctx *ctx = r->ctx;
+	rsip_ctx *ctx = q->r->ctx;
 	struct dns_answer a;
 	char **answers = NULL;
 	size_t nanswers = 0;
@@ -687,17 +702,6 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	ldns_pkt *pkt;
 	char *why = NULL;
 
-	pthread_mutex_lock(&ctx->lock);
-	if (probe_cname_chain(q, err, ubr)) {
-		pthread_mutex_unlock(&ctx->lock);
-		return;
-	}
-	if (q->held != NULL) {
-		/* The chain is asked: back to the held SERVFAIL. */
-		ubr = q->held;
-		q->held = NULL;
-		err = 0;
-	}
 	memset(&a, 0, sizeof(a));
 	a.qname = q->qname;
 	a.qtype = q->qtype;
@@ -748,6 +752,26 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	if (ubr != NULL)
 		ub_resolve_free(ubr);
 	query_free(q);
+}
+
+static void on_answer(void *arg, int err, struct ub_result *ubr)
+{
+	struct query *q = arg;
+	struct resolution *r = q->r;
+	rsip_ctx *ctx = r->ctx;
+
+	pthread_mutex_lock(&ctx->lock);
+	if (probe_cname_chain(q, err, ubr)) {
+		pthread_mutex_unlock(&ctx->lock);
+		return;
+	}
+	if (q->held != NULL) {
+		/* The chain is asked: back to the held SERVFAIL. */
+		ubr = q->held;
+		q->held = NULL;
+		err = 0;
+	}
+	take_answer(q, err, ubr);
 	resolution_settle(r);
 	pthread_mutex_unlock(&ctx->lock);
 }
@@ -971,6 +995,18 @@ static void give_up(struct query *q, bool deadline)
 		ctx->backend->cancel(ctx->backend->arg, q->ub_id);
 	else
 		ub_cancel(ctx->ub, q->ub_id);
+	if (q->held != NULL) {
+		/* Time ran out while the CNAME chain was asked: the question was
+		 * answered, SERVFAIL, and that is what it gives (the chain was
+		 * only to say why; it must not make a failure a timeout). */
+		struct ub_result *held = q->held;
+		if (q->probe != NULL)
+			step_note(q->probe, "no answer in time: whether it is a CNAME loop "
+				  "is not known");
+		q->held = NULL;
+		take_answer(q, 0, held);
+		return;
+	}
 	memset(&a, 0, sizeof(a));
 	a.qname = q->qname;
 	a.qtype = q->qtype;

@@ -82,6 +82,7 @@ both aaaadrop --timeout 4 "sip:x@aaaadrop.$S"
 both aaaaslow --timeout 4 --question-timeout 0.5 "sip:x@aaaaslow.$S"
 both onlya --timeout 2 "sip:x@onlya.$S"
 launch onlya4 json --timeout 2 -4 "sip:x@onlya.$S"
+launch probedrop json --timeout 5 "sip:x@probedrop.$S"
 both fallback --timeout 2 --on-dns-failure fallback "sip:x@servfail.$S"
 both enumsfx --timeout 2 --suffix "efail.$S" --suffix "e164.$S" tel:+1-555-0100
 both enumok --timeout 2 --suffix "e164.$S" tel:+1-555-0100
@@ -325,6 +326,12 @@ ok $? "dloop: a DNAME loop: not ok, exit $rc, status $(j .status)"
 is "$(targets)" "" "dloop: no target"
 bounded 4000 dloop
 contains "$text" "x.dloop1.$S." "dloop: the trace names the looping name"
+
+# ---- the CNAME questions that tell a loop never hold a SERVFAIL back -----------------
+load probedrop
+is "$rc $(j .status)" "3 dns-failure" \
+	"probedrop: a SERVFAIL whose CNAME question is dropped is still dns-failure, not timeout"
+bounded 3000 probedrop
 
 # ---- RFC 2782 "Usage rules": additional data spares only the family it holds -----------
 load onlya
