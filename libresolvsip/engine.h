@@ -195,18 +195,16 @@ struct rsip_ctx {
 	int next_id;
 };
 
-/* ctx.c */
-/* Create and configure the libunbound context on first use.  Caller holds the
- * lock.  RSIP_E_CONFIG with ctx->errmsg on failure. */
-rsip_status ctx_start(rsip_ctx *ctx);
+/* ctx.c: the context object and its setters */
+/* The checks every setter makes first: a context still being configured, and
+ * one DNS mode only (sets_mode: the setter chooses mode).  Clears errmsg. */
+rsip_status ctx_setter_begin(rsip_ctx *ctx, bool sets_mode, enum dns_mode mode);
 bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp);
 /* DNSSEC.  Records of an answer's additional section may stand in
  * for the answers to their own questions only where this is true: never
  * under the require policy, whose addresses are all asked for and validated
  * (their state: answer_additional_dnssec() in query.c). */
 bool ctx_may_use_additional(const rsip_ctx *ctx);
-/* True when a trust anchor of the context is at or above name (absolute). */
-bool ctx_under_anchor(const rsip_ctx *ctx, const char *name);
 /* Answer questions from backend instead of libunbound (before the first
  * resolution; for the fuzzing and test harness). */
 void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend);
@@ -216,17 +214,32 @@ void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend);
 void ctx_set_root_key_file(rsip_ctx *ctx, const char *path);
 void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* True while the target is remembered as failed.  Caller holds the lock. */
-bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t);
+
+/* resolvconf.c: the servers asked */
+/* Read the nameservers of path (NULL: /etc/resolv.conf) into ctx->rc_servers.
+ * RSIP_E_CONFIG with ctx->errmsg naming the file and line. */
+rsip_status resolvconf_read(rsip_ctx *ctx, const char *path);
 /* Where the context's questions go, for messages that name the server:
  * "127.0.0.1#5353", "the servers of /etc/resolv.conf", ... */
 const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len);
 
+/* failmem.c: the failure memory (RFC 3263 §4.3) */
+/* True while the target is remembered as failed.  Caller holds the lock. */
+bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t);
+
+/* ubsetup.c: the context's start and libunbound */
+/* Create and configure the libunbound context on first use.  Caller holds the
+ * lock.  RSIP_E_CONFIG with ctx->errmsg on failure. */
+rsip_status ctx_start(rsip_ctx *ctx);
+/* True when a trust anchor of the context is at or above name (absolute). */
+bool ctx_under_anchor(const rsip_ctx *ctx, const char *name);
+
 /* hosts.c: the hosts file (hosts(5)).  Caller holds the lock. */
 struct hosts_rec;
 /* Read path into the context's table (replacing it).  A file that cannot
- * be opened is RSIP_E_CONFIG naming it when explicit, else no table. */
-rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit);
+ * be opened is RSIP_E_CONFIG, err naming it, when explicit, else no table. */
+rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit, char *err,
+		       size_t errlen);
 void hosts_clear(rsip_ctx *ctx);
 /* True when the hosts file holds an address for name (absolute). */
 bool hosts_has(const rsip_ctx *ctx, const char *name);
@@ -411,7 +424,7 @@ ldns_rr_list *answer_additional_rrs(const struct dns_answer *a, const char *owne
  * them, but ask, when their owner is under a trust anchor: see
  * addresses_from_additional() in locate.c).  Why: libunbound's validator
  * (validator.c validate_msg_signatures, val_utils.c val_check_nonsecure, with
- * val-clean-additional: yes, which ctx.c sets) checks every additional RRset
+ * val-clean-additional: yes, which ubsetup.c sets) checks every additional RRset
  * signed by the answer's own zone key and, in a secure answer, removes each
  * RRset that is not secure: an A record changed after signing, or one whose
  * RRSIG is missing, is dropped from the SRV answer (tests/dnssec checks this

@@ -126,7 +126,7 @@ static rsip_status hosts_line(char *line, size_t *seq, struct hosts_rec **recs, 
 	return RSIP_OK;
 }
 
-rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit)
+rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit, char *err, size_t errlen)
 {
 	FILE *fp = fopen(path, "r");
 	struct hosts_rec *recs = NULL;
@@ -139,14 +139,14 @@ rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit)
 		/* The system's file may be missing: then there is none. */
 		if (!explicit)
 			return RSIP_OK;
-		ctx_errmsg(ctx, "hosts file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "hosts file %s: %s", path, strerror(errno));
 		return RSIP_E_CONFIG;
 	}
 	errno = 0;
 	while (st == RSIP_OK && getline(&line, &linecap, fp) >= 0)
 		st = hosts_line(line, &seq, &recs, &n, &cap);
 	if (st == RSIP_OK && ferror(fp)) {
-		ctx_errmsg(ctx, "hosts file %s: %s", path, strerror(errno ? errno : EIO));
+		snprintf(err, errlen, "hosts file %s: %s", path, strerror(errno ? errno : EIO));
 		st = RSIP_E_CONFIG;
 	}
 	free(line);

@@ -44,7 +44,7 @@ static bool ts_reached(const struct timespec *t, const struct timespec *now)
 	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
 }
 
-/* One server, "ADDR[%INDEX][@PORT]" as ctx.c gives it to libunbound.  One
+/* One server, "ADDR[%INDEX][@PORT]" as resolvconf.c gives it to libunbound.  One
  * that cannot be read here makes the set incomplete: never called dead. */
 static rsip_status add_server(struct reach *rc, const char *spec)
 {
@@ -106,7 +106,7 @@ rsip_status reach_init(rsip_ctx *ctx)
 			st = add_server(rc, ctx->servers.items[i]);
 		break;
 	case DNS_MODE_RESOLVCONF:
-		/* The addresses ctx.c read from the file and gave libunbound. */
+		/* The addresses resolvconf.c read from the file and gave libunbound. */
 		for (size_t i = 0; i < ctx->rc_servers.n && st == RSIP_OK; i++)
 			st = add_server(rc, ctx->rc_servers.items[i]);
 		break;

@@ -147,7 +147,7 @@ if [ -n "$first" ]; then
 	ok $? "self-check: dropping the exception '${first%% (*}' fails the test on that call"
 fi
 { cat "$tmp/graph"; echo "call util resolve invented_upcall"; } >"$tmp/graph.more"
-check "$ALLOWED" "$tmp/graph.more" | grep -q -x -F "up util -> resolve: invented_upcall (level 0 -> 7)"
+check "$ALLOWED" "$tmp/graph.more" | grep -q -x "up util -> resolve: invented_upcall (level 0 -> [0-9]*)"
 ok $? "self-check: a new call up (util -> resolve) fails the test"
 { cat "$ALLOWED"; echo "util -> resolve: invented_stale (no such call)"; } >"$tmp/allowed.more"
 check "$tmp/allowed.more" "$tmp/graph" | grep -q -x -F "stale util -> resolve: invented_stale (no such call)"
