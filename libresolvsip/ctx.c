@@ -290,6 +290,19 @@ bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp)
 	return (ctx->transports & (unsigned)tp) != 0;
 }
 
+void ctx_policy(const rsip_ctx *ctx, struct rsip_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	memcpy(p->tp_order, ctx->tp_order, sizeof(p->tp_order));
+	p->tp_count = ctx->tp_count;
+	p->transports = ctx->transports;
+	p->families = ctx->families;
+	p->prefer_ipv4 = ctx->prefer_ipv4;
+	p->srv_order = ctx->srv_order;
+	p->dnssec_policy = ctx->dnssec_policy;
+	p->failure_policy = ctx->failure_policy;
+}
+
 rsip_status rsip_ctx_set_srv_order(rsip_ctx *ctx, rsip_srv_order order)
 {
 	rsip_status st;

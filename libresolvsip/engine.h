@@ -70,6 +70,34 @@ struct failed_target {
 	double marked;  /* monotonic seconds; remembered for failure_memory */
 };
 
+/* What a resolution follows, copied from the context when it starts
+ * (ctx_policy()), as the limits are: the phases read these rather than the
+ * context, so that a resolution keeps one policy from its first question to
+ * its result. */
+struct rsip_policy {
+	rsip_transport tp_order[RSIP_MAX_TRANSPORTS]; /* preference (RFC 3263 §4.1) */
+	size_t tp_count;
+	unsigned transports;               /* supported: RSIP_TRANSPORT_* bits */
+	unsigned families;                 /* RSIP_FAMILY_* bits asked for */
+	bool prefer_ipv4;                  /* IPv4 addresses of a target first */
+	rsip_srv_order srv_order;          /* RFC 2782 weighted, or deterministic */
+	rsip_dnssec_policy dnssec_policy;  /* RFC 4035 §4.3 */
+	rsip_failure_policy failure_policy;
+};
+
+/* True when the policy supports the transport. */
+static inline bool policy_supports(const struct rsip_policy *p, rsip_transport tp)
+{
+	return (p->transports & (unsigned)tp) != 0;
+}
+
+/* The policy's view of ctx_may_use_additional(): additional records stand
+ * in for their own questions except under the require policy. */
+static inline bool policy_may_use_additional(const struct rsip_policy *p)
+{
+	return p->dnssec_policy != RSIP_DNSSEC_POLICY_REQUIRE;
+}
+
 struct resolution;
 struct answer_cache;
 
@@ -214,6 +242,8 @@ void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend);
 void ctx_set_root_key_file(rsip_ctx *ctx, const char *path);
 void ctx_errmsg(rsip_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The context's policy now, for a resolution that starts (struct rsip_policy). */
+void ctx_policy(const rsip_ctx *ctx, struct rsip_policy *p);
 
 /* resolvconf.c: the servers asked */
 /* Read the nameservers of path (NULL: /etc/resolv.conf) into ctx->rc_servers.
@@ -475,7 +505,7 @@ struct resolution {
 	struct rsip_limits limits;    /* the context's, when it started */
 	struct timespec deadline;     /* CLOCK_MONOTONIC: ends with RSIP_E_TIMEOUT */
 	bool past_deadline;   /* the deadline came: no new question is asked */
-	rsip_failure_policy failure_policy; /* the context's, when it started */
+	struct rsip_policy policy;    /* the context's, when it started */
 	struct enum_services *enumsvc; /* the context's, when it started (held) */
 	bool dns_failed;      /* some question failed (SERVFAIL, timeout...) */
 	char *first_failure;  /* "the A question for h. failed (why)", malloc'd */

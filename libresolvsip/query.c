@@ -79,7 +79,7 @@ rsip_status answer_failure_status(const struct dns_answer *a)
 
 bool failure_ends(const struct resolution *r)
 {
-	return r->failure_policy != RSIP_FAILURE_POLICY_FALLBACK;
+	return r->policy.failure_policy != RSIP_FAILURE_POLICY_FALLBACK;
 }
 
 /* After a SERVFAIL: whether every server is unreachable, checked now if

@@ -419,7 +419,8 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	}
 	/* The limits in force when it starts, and its deadline. */
 	r->limits = ctx->limits;
-	r->failure_policy = ctx->failure_policy;
+	/* The transports, families, orders and policies it follows. */
+	ctx_policy(ctx, &r->policy);
 	/* RFC 3402 §3.3 step 4: the enumservices it uses, fixed from here on */
 	r->enumsvc = enum_services_hold(ctx->enumsvc);
 	r->deadline = started;

@@ -74,6 +74,7 @@ static struct probe ask_srv(rsip_dnssec_policy policy, const char *qname, const 
 	r->id = 1;
 	r->wave = 1;
 	r->limits = ctx->limits; /* as start_resolution() does */
+	ctx_policy(ctx, &r->policy);
 	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
 	r->deadline.tv_sec += 60;
 	r->cb = probe_done;
