@@ -825,9 +825,22 @@ rsip_status ddds_subst_apply(const struct ddds_subst *s, const char *aus, char *
 	return ddds_subst_apply_limited(s, aus, NULL, out, err, errlen);
 }
 
+static rsip_status subst_apply(const struct ddds_subst *s, const char *aus,
+			       const struct ddds_limits *lim, char **out, bool *empty,
+			       char *err, size_t errlen);
+
 rsip_status ddds_subst_apply_limited(const struct ddds_subst *s, const char *aus,
 				     const struct ddds_limits *lim, char **out, char *err,
 				     size_t errlen)
+{
+	return subst_apply(s, aus, lim, out, NULL, err, errlen);
+}
+
+/* ddds_subst_apply_limited(); *empty (may be NULL) is set when the
+ * expression matched but gave an empty result. */
+static rsip_status subst_apply(const struct ddds_subst *s, const char *aus,
+			       const struct ddds_limits *lim, char **out, bool *empty,
+			       char *err, size_t errlen)
 {
 	pcre2_match_data *md = NULL;
 	pcre2_match_context *mctx = NULL; /* this call's limits, when not the defaults */
@@ -889,6 +902,8 @@ rsip_status ddds_subst_apply_limited(const struct ddds_subst *s, const char *aus
 	}
 	/* RFC 3402 §3.3: rules apply "until non-empty result are obtained" */
 	if (total == 0) {
+		if (empty != NULL)
+			*empty = true;
 		rsip_seterr(err, errlen, "the rule matched but its result is empty");
 		st = RSIP_E_NOT_FOUND;
 		goto done;
@@ -1262,12 +1277,14 @@ rsip_status ddds_rule_check(const struct ddds_rule *r, const char *terminal_flag
 
 rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *subst,
 			    const char *aus, const struct ddds_limits *lim, char **out,
-			    char *err, size_t errlen)
+			    bool *empty, char *err, size_t errlen)
 {
 	rsip_status st;
 
 	if (out != NULL)
 		*out = NULL;
+	if (empty != NULL)
+		*empty = false;
 	if (r == NULL || aus == NULL || out == NULL) {
 		rsip_seterr(err, errlen, "no rule or no AUS");
 		return RSIP_E_INVALID;
@@ -1287,7 +1304,7 @@ rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *
 		return RSIP_OK;
 	}
 	/* RFC 3402 §3: always applied to the original AUS */
-	st = ddds_subst_apply_limited(subst, aus, lim, out, err, errlen);
+	st = subst_apply(subst, aus, lim, out, empty, err, errlen);
 	if (st != RSIP_OK || ddds_rule_terminal(r))
 		return st;
 	/* RFC 3402 §3.3 step 5: a non-terminal result is the next key; RFC 3403

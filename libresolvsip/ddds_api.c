@@ -121,6 +121,7 @@ rsip_status rsip_ddds_apply(const char *aus, const rsip_ddds_rule *rules, size_t
 		size_t i = r->dns_index;
 		struct ddds_outcome_rec *o = &res->o[k];
 		char *out = NULL;
+		bool empty;
 
 		o->rule = i;
 		if (invalid[i] != NULL) {
@@ -136,14 +137,14 @@ rsip_status rsip_ddds_apply(const char *aus, const rsip_ddds_rule *rules, size_t
 			continue;
 		}
 		err[0] = '\0';
-		st = ddds_rule_apply(r, subst[i], aus, NULL, &out, err, sizeof(err));
+		st = ddds_rule_apply(r, subst[i], aus, NULL, &out, &empty, err, sizeof(err));
 		if (st == RSIP_E_NOMEM)
 			goto done;
 		if (st != RSIP_OK) {
 			/* RFC 3402 §3.3 step 3: no (non-empty) output, the next rule */
 			o->outcome = st == RSIP_E_NOT_FOUND ? RSIP_DDDS_NO_MATCH :
 				     RSIP_DDDS_INVALID;
-			if (o->outcome == RSIP_DDDS_INVALID || strstr(err, "empty") != NULL) {
+			if (o->outcome == RSIP_DDDS_INVALID || empty) {
 				if (set_reason(o, err) != 0) {
 					st = RSIP_E_NOMEM;
 					goto done;

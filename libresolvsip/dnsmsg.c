@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE /* vasprintf */
 #include <stdarg.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,246 @@ static bool rdata_shape(const uint8_t *wire, size_t rdata, size_t end, uint16_t 
 		return true;
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* Records as text                                                     */
+
+const char *rcode_name(int rcode)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	};
+	if (rcode < 0)
+		return "NONE";
+	if ((size_t)rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return "RCODE?";
+}
+
+/* A domain name from wire format to presentation format, lower case, with a
+ * trailing dot; special and non-printable octets escaped as RFC 1035 §5.1
+ * says.  (Faster than ldns_rdf2str(), which runs printf per label.) */
+static char *dname_to_str(const uint8_t *d, size_t size)
+{
+	/* Each octet takes at most 4 characters (\DDD). */
+	char *out = malloc(size * 4 + 2), *o = out;
+	size_t i = 0;
+	if (out == NULL)
+		return NULL;
+	while (i < size && d[i] != 0) {
+		size_t len = d[i++];
+		if (len > 63 || i + len > size) {
+			free(out);
+			return NULL;
+		}
+		for (size_t j = 0; j < len; j++, i++) {
+			uint8_t c = d[i];
+			if (c >= 'A' && c <= 'Z') {
+				*o++ = (char)(c + 'a' - 'A');
+			} else if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' ||
+				   c == ';' || c == '@' || c == '$') {
+				*o++ = '\\';
+				*o++ = (char)c;
+			} else if (c < 0x21 || c > 0x7e) {
+				*o++ = '\\';
+				*o++ = (char)('0' + c / 100);
+				*o++ = (char)('0' + c / 10 % 10);
+				*o++ = (char)('0' + c % 10);
+			} else {
+				*o++ = (char)c;
+			}
+		}
+		*o++ = '.';
+	}
+	if (o == out)
+		*o++ = '.'; /* the root */
+	*o = '\0';
+	return out;
+}
+
+/* ldns's *2str() functions start each text in a 64 KB buffer; these start
+ * small and grow (an RR is a few dozen octets of text): far less memory
+ * traffic per answer. */
+static char *rr_text(const ldns_rr *rr)
+{
+	ldns_buffer *b = ldns_buffer_new(256);
+	char *s = NULL;
+	if (b != NULL && ldns_rr2buffer_str(b, rr) == LDNS_STATUS_OK)
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
+static char *rdf_text(const ldns_rdf *rdf)
+{
+	ldns_buffer *b = ldns_buffer_new(64);
+	char *s = NULL;
+	if (b != NULL && ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
+		s = ldns_buffer_export2str(b);
+	ldns_buffer_free(b);
+	return s;
+}
+
+char *rdf_to_str(const ldns_rdf *rdf)
+{
+	char buf[INET6_ADDRSTRLEN];
+	if (rdf == NULL)
+		return NULL;
+	switch (ldns_rdf_get_type(rdf)) {
+	case LDNS_RDF_TYPE_STR: {
+		/* A character-string: a length octet, then the bytes.  One that
+		 * holds a NUL byte cannot be a C string without changing its
+		 * meaning: unreadable (hostile zones). */
+		const uint8_t *d = ldns_rdf_data(rdf);
+		size_t len = ldns_rdf_size(rdf);
+		if (len == 0 || d[0] > len - 1 || memchr(d + 1, 0, d[0]) != NULL)
+			return NULL;
+		return rsip_strndup((const char *)d + 1, d[0]);
+	}
+	case LDNS_RDF_TYPE_DNAME:
+		return dname_to_str(ldns_rdf_data(rdf), ldns_rdf_size(rdf));
+	case LDNS_RDF_TYPE_A:
+		if (ldns_rdf_size(rdf) == 4 && inet_ntop(AF_INET, ldns_rdf_data(rdf), buf,
+							 sizeof(buf)) != NULL)
+			return rsip_strdup(buf);
+		return NULL;
+	case LDNS_RDF_TYPE_AAAA:
+		if (ldns_rdf_size(rdf) == 16 && inet_ntop(AF_INET6, ldns_rdf_data(rdf), buf,
+							  sizeof(buf)) != NULL)
+			return rsip_strdup(buf);
+		return NULL;
+	default:
+		return rdf_text(rdf);
+	}
+}
+
+/* Append to a growing buffer: ldns_buffer_write() does not grow it, so
+ * reserve first (a failed reserve leaves the buffer's status not ok). */
+static void buf_put(ldns_buffer *b, const void *data, size_t len)
+{
+	if (ldns_buffer_reserve(b, len))
+		ldns_buffer_write(b, data, len);
+	else
+		b->_status = LDNS_STATUS_MEM_ERR;
+}
+
+static void buf_put_u8(ldns_buffer *b, uint8_t c)
+{
+	buf_put(b, &c, 1);
+}
+
+/* A character-string in presentation format, quoted, with '"' and '\\'
+ * escaped and non-printable octets as \DDD (RFC 1035 §5.1). */
+static void put_charstr(ldns_buffer *b, const ldns_rdf *rdf)
+{
+	const uint8_t *d = ldns_rdf_data(rdf);
+	size_t len = ldns_rdf_size(rdf), n = len ? d[0] : 0;
+	buf_put_u8(b, '"');
+	for (size_t i = 1; i <= n && i < len; i++) {
+		uint8_t c = d[i];
+		if (c == '"' || c == '\\') {
+			buf_put_u8(b, '\\');
+			buf_put_u8(b, c);
+		} else if (c < 0x20 || c > 0x7e) {
+			char esc[5] = {'\\', (char)('0' + c / 100), (char)('0' + c / 10 % 10),
+				       (char)('0' + c % 10), 0};
+			buf_put(b, esc, 4);
+		} else {
+			buf_put_u8(b, c);
+		}
+	}
+	buf_put_u8(b, '"');
+}
+
+static void put_str(ldns_buffer *b, char *str)
+{
+	if (str != NULL)
+		buf_put(b, str, strlen(str));
+	else
+		b->_status = LDNS_STATUS_MEM_ERR; /* an unreadable field: no text */
+	free(str);
+}
+
+/* One RR in presentation format, "owner TTL IN TYPE rdata" with single
+ * spaces, for the trace.  The types resolution meets are written here (the
+ * trace of a busy batch is dominated by this); others go through ldns. */
+char *rr_to_str(const ldns_rr *rr)
+{
+	ldns_rr_type type = ldns_rr_get_type(rr);
+	const ldns_rr_descriptor *desc = ldns_rr_descript(type);
+	ldns_buffer *b;
+	char num[16], *out;
+	size_t n = ldns_rr_rd_count(rr);
+	bool known = (type == LDNS_RR_TYPE_A && n == 1) ||
+		     (type == LDNS_RR_TYPE_AAAA && n == 1) ||
+		     (type == LDNS_RR_TYPE_CNAME && n == 1) ||
+		     (type == LDNS_RR_TYPE_SRV && n == 4) || (type == LDNS_RR_TYPE_NAPTR && n == 6);
+	if (!known || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN || desc == NULL) {
+		char *str = rr_text(rr), *p;
+		size_t len;
+		if (str == NULL)
+			return NULL;
+		len = strlen(str);
+		while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == ' '))
+			str[--len] = '\0';
+		for (p = str; *p; p++)
+			if (*p == '\t')
+				*p = ' ';
+		return str;
+	}
+	b = ldns_buffer_new(256);
+	if (b == NULL)
+		return NULL;
+	put_str(b, rdf_to_str(ldns_rr_owner(rr)));
+	snprintf(num, sizeof(num), " %u IN ", ldns_rr_ttl(rr));
+	buf_put(b, num, strlen(num));
+	buf_put(b, desc->_name, strlen(desc->_name));
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
+		buf_put_u8(b, ' ');
+		if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_STR)
+			put_charstr(b, rdf);
+		else if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_INT16)
+			buf_put(b, num, (size_t)snprintf(num, sizeof(num), "%u",
+							 ldns_rdf2native_int16(rdf)));
+		else
+			put_str(b, rdf_to_str(rdf));
+	}
+	buf_put_u8(b, 0);
+	out = ldns_buffer_status_ok(b) ? rsip_strdup((char *)ldns_buffer_begin(b)) : NULL;
+	ldns_buffer_free(b);
+	return out;
+}
+
+/* The answer RRs of a reply in presentation format, for the trace: a malloc'd
+ * array of *n malloc'd strings.  RRSIGs are left out: the step's DNSSEC state
+ * says what they proved. */
+char **dns_answer_strings(const ldns_pkt *pkt, size_t *n)
+{
+	ldns_rr_list *an = ldns_pkt_answer(pkt);
+	size_t count = ldns_rr_list_rr_count(an);
+	char **out = count ? calloc(count, sizeof(*out)) : NULL;
+	*n = 0;
+	for (size_t i = 0; out != NULL && i < count; i++) {
+		char *str;
+		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG)
+			continue;
+		if ((str = rr_to_str(ldns_rr_list_rr(an, i))) != NULL)
+			out[(*n)++] = str;
+	}
+	return out;
+}
+
+void dns_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading a reply                                                     */
 
 /* "A", "NAPTR", or "TYPE65280" (RFC 3597 §5) for a type ldns does not name. */
 static void type_name(uint16_t type, char *buf, size_t len)
@@ -489,4 +730,265 @@ done:
 	}
 	*pktp = pkt;
 	return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Records as typed values: each type decoded here, once               */
+
+ldns_rr_list *dns_section_rrs(const ldns_pkt *pkt, ldns_pkt_section section, ldns_rr_type type)
+{
+	ldns_rr_list *out = ldns_rr_list_new();
+	ldns_rr_list *rrs;
+	if (out == NULL || pkt == NULL)
+		return out;
+	rrs = section == LDNS_SECTION_ADDITIONAL ? ldns_pkt_additional(pkt) : ldns_pkt_answer(pkt);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		if (ldns_rr_get_type(rr) == type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN)
+			ldns_rr_list_push_rr(out, rr);
+	}
+	return out;
+}
+
+/* Mark a record defective, keeping the first reason.  -1 when out of
+ * memory (a defect must never be lost: the record would pass for good). */
+static int set_defect(struct ddds_rule *d, const char *what, const char *why)
+{
+	if (d->defect != NULL)
+		return 0;
+	if (asprintf(&d->defect, "the %s %s", what, why) < 0) {
+		d->defect = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A <character-string> field as text, for DNS_NAPTR_KEEP_DEFECTIVE.  RFC
+ * 6116 §5.2: a record must never crash the client nor be read as something
+ * it is not; a NUL octet would cut a C string short (a regexp "...!\0junk"
+ * read as "..."), so it is shown as \000 and the record is marked
+ * defective.  NULL when out of memory. */
+static char *field_text(const ldns_rdf *rdf, const char *what, struct ddds_rule *d)
+{
+	const uint8_t *p;
+	size_t len, nul = 0;
+	char *s, *o;
+
+	if (rdf == NULL || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_STR ||
+	    ldns_rdf_size(rdf) == 0 || ldns_rdf_data(rdf)[0] > ldns_rdf_size(rdf) - 1)
+		return set_defect(d, what, "field cannot be read") == 0 ? rsip_strdup("") : NULL;
+	p = ldns_rdf_data(rdf) + 1;
+	len = ldns_rdf_data(rdf)[0];
+	for (size_t i = 0; i < len; i++)
+		nul += p[i] == '\0';
+	if (nul > 0 && set_defect(d, what, "field holds a NUL octet (RFC 6116 §5.2: "
+				  "discarded)") != 0)
+		return NULL;
+	s = malloc(len + 3 * nul + 1);
+	if (s == NULL)
+		return NULL;
+	o = s;
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\0') {
+			memcpy(o, "\\000", 4);
+			o += 4;
+		} else {
+			*o++ = (char)p[i];
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+/* One NAPTR record read the ENUM way: every record kept, its defect named. */
+static int naptr_keep(const ldns_rr *rr, struct ddds_rule *d)
+{
+	d->owner = rdf_to_str(ldns_rr_owner(rr));
+	if (ldns_rr_rd_count(rr) != 6) {
+		if (set_defect(d, "NAPTR record", "does not have the 6 fields of "
+			       "RFC 3403 §4.1") != 0) {
+			free(d->owner); /* out of memory, caught below */
+			d->owner = NULL;
+		}
+		d->flags = rsip_strdup("");
+		d->services = rsip_strdup("");
+		d->regexp = rsip_strdup("");
+		d->replacement = rsip_strdup(".");
+	} else {
+		d->order = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		d->preference = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+		d->flags = field_text(ldns_rr_rdf(rr, 2), "flags", d);
+		d->services = field_text(ldns_rr_rdf(rr, 3), "services", d);
+		d->regexp = field_text(ldns_rr_rdf(rr, 4), "regexp", d);
+		d->replacement = rdf_to_str(ldns_rr_rdf(rr, 5));
+	}
+	return d->owner == NULL || d->flags == NULL || d->services == NULL ||
+	       d->regexp == NULL || d->replacement == NULL ? -1 : 0;
+}
+
+/* One NAPTR record read the RFC 3263 way: 1 when it is left out. */
+static int naptr_plain(const ldns_rr *rr, struct ddds_rule *d)
+{
+	if (ldns_rr_rd_count(rr) != 6)
+		return 1;
+	d->owner = rdf_to_str(ldns_rr_owner(rr));
+	d->order = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+	d->preference = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+	d->flags = rdf_to_str(ldns_rr_rdf(rr, 2));
+	d->services = rdf_to_str(ldns_rr_rdf(rr, 3));
+	d->regexp = rdf_to_str(ldns_rr_rdf(rr, 4));
+	d->replacement = rdf_to_str(ldns_rr_rdf(rr, 5));
+	return d->owner == NULL || d->flags == NULL || d->services == NULL ||
+	       d->regexp == NULL || d->replacement == NULL ? 1 : 0;
+}
+
+rsip_status dns_naptr_rules(const ldns_pkt *pkt, enum dns_naptr_policy policy,
+			    struct ddds_rule **rules, size_t *count, struct rsip_vec *notes)
+{
+	ldns_rr_list *rrs = dns_section_rrs(pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_NAPTR);
+	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
+	struct ddds_rule *out = NULL;
+	rsip_status st = RSIP_E_NOMEM;
+
+	*rules = NULL;
+	*count = 0;
+	if (rrs == NULL)
+		return RSIP_E_NOMEM;
+	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		struct ddds_rule *d = &out[k];
+		bool plain = policy == DNS_NAPTR_LEAVE_OUT_UNREADABLE;
+		int bad = plain ? naptr_plain(rr, d) : naptr_keep(rr, d);
+
+		d->dns_index = i;
+		if (bad && !plain) {
+			ddds_rules_free(out, k + 1);
+			out = NULL;
+			goto done;
+		}
+		if (bad) {
+			/* RFC 3263 §4.1 chooses among records it can read. */
+			bool fields = ldns_rr_rd_count(rr) == 6;
+			ddds_rule_clear(d);
+			if (fields && add_note(notes, "NAPTR record %zu left out: a field cannot "
+					       "be read (a NUL byte, or malformed)", i + 1) != 0)
+				goto done;
+			continue;
+		}
+		k++;
+	}
+	*rules = out;
+	*count = k;
+	out = NULL;
+	st = RSIP_OK;
+done:
+	free(out);
+	ldns_rr_list_free(rrs);
+	return st;
+}
+
+void ddds_rules_free(struct ddds_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ddds_rule_clear(&rules[i]);
+	free(rules);
+}
+
+rsip_status dns_srv_records(const ldns_pkt *pkt, struct srv_rec **recs, size_t *count,
+			    struct rsip_vec *notes)
+{
+	ldns_rr_list *rrs = dns_section_rrs(pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_SRV);
+	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
+	struct srv_rec *out = NULL;
+
+	*recs = NULL;
+	*count = 0;
+	if (rrs == NULL)
+		return RSIP_E_NOMEM;
+	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL) {
+		ldns_rr_list_free(rrs);
+		return RSIP_E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		struct srv_rec *s = &out[k];
+		/* RFC 2782: priority, weight, port, target */
+		if (ldns_rr_rd_count(rr) != 4 ||
+		    ldns_rdf_get_type(ldns_rr_rdf(rr, 3)) != LDNS_RDF_TYPE_DNAME) {
+			if (add_note(notes, "SRV record %zu left out: malformed", i + 1) != 0)
+				break;
+			continue;
+		}
+		s->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		s->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+		s->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+		s->target = rdf_to_str(ldns_rr_rdf(rr, 3));
+		s->dns_index = i;
+		if (s->target == NULL)
+			continue;
+		k++;
+	}
+	ldns_rr_list_free(rrs);
+	*recs = out;
+	*count = k;
+	return RSIP_OK;
+}
+
+void srv_recs_free(struct srv_rec *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		srv_rec_clear(&recs[i]);
+	free(recs);
+}
+
+rsip_status dns_addresses(const ldns_pkt *pkt, ldns_pkt_section section, ldns_rr_type type,
+			  struct dns_addr **addrs, size_t *count, size_t *seen)
+{
+	bool both = section == LDNS_SECTION_ADDITIONAL;
+	ldns_rr_list *rrs = pkt == NULL ? NULL : both ? ldns_pkt_additional(pkt) :
+			    ldns_pkt_answer(pkt);
+	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
+	struct dns_addr *out = NULL;
+
+	*addrs = NULL;
+	*count = 0;
+	if (seen != NULL)
+		*seen = 0;
+	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL)
+		return RSIP_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+		struct dns_addr *d = &out[k];
+		if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN ||
+		    (both ? t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA : t != type))
+			continue;
+		if (seen != NULL)
+			(*seen)++;
+		d->v6 = t == LDNS_RR_TYPE_AAAA;
+		d->owner = rdf_to_str(ldns_rr_owner(rr));
+		d->addr = ldns_rr_rd_count(rr) == 1 ? rdf_to_str(ldns_rr_rdf(rr, 0)) : NULL;
+		if (d->owner == NULL || d->addr == NULL) {
+			/* unreadable: no address of its name */
+			free(d->owner);
+			free(d->addr);
+			memset(d, 0, sizeof(*d));
+			continue;
+		}
+		k++;
+	}
+	*addrs = out;
+	*count = k;
+	return RSIP_OK;
+}
+
+void dns_addrs_free(struct dns_addr *addrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(addrs[i].owner);
+		free(addrs[i].addr);
+	}
+	free(addrs);
 }

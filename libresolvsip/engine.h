@@ -377,6 +377,62 @@ void naptr_rec_set(struct naptr_rec *rec, const char *result,
 rsip_status dns_msg_parse(const uint8_t *wire, size_t len, ldns_pkt **pkt,
 			  struct rsip_vec *notes);
 
+/* Records as text and as typed values.  Each record type is decoded here
+ * only, so that every phase reads a record alike. */
+
+/* "NOERROR", "NXDOMAIN", ..., or "NONE" when no answer came. */
+const char *rcode_name(int rcode);
+/* An ldns rdf as a malloc'd string: a name in presentation format with
+ * trailing dot, or a character-string's raw bytes (no quotes, no escapes). */
+char *rdf_to_str(const ldns_rdf *rdf);
+/* One RR in presentation format, "owner TTL IN TYPE rdata" (malloc'd). */
+char *rr_to_str(const ldns_rr *rr);
+/* The answer RRs of a reply in presentation format, for the trace: a malloc'd
+ * array of *n malloc'd strings, RRSIGs left out (the step's answers). */
+char **dns_answer_strings(const ldns_pkt *pkt, size_t *n);
+void dns_strings_free(char **v, size_t n);
+/* The RRs of type and class IN in a section (ANSWER or ADDITIONAL; any
+ * owner: CNAME chains followed by the server).  Caller frees the list with
+ * ldns_rr_list_free (the RRs belong to the packet); pkt may be NULL. */
+ldns_rr_list *dns_section_rrs(const ldns_pkt *pkt, ldns_pkt_section section,
+			      ldns_rr_type type);
+
+/* How NAPTR records that cannot be read faithfully are decoded: */
+enum dns_naptr_policy {
+	/* RFC 3263 §4.1 chooses among the records it can read: one without
+	 * the 6 fields of RFC 3403 §4.1 is left out, one with an unreadable
+	 * field (a NUL byte) is left out with a note. */
+	DNS_NAPTR_LEAVE_OUT_UNREADABLE,
+	/* RFC 6116 §5.2: every record is kept and reported, a defective one
+	 * with its defect set (a NUL octet shown as \000). */
+	DNS_NAPTR_KEEP_DEFECTIVE,
+};
+/* The NAPTR records of the answer section as DDDS rules, in DNS order; notes
+ * (char *, malloc'd) on records left out are appended to notes.  Free with
+ * ddds_rules_free().  pkt may be NULL (no records). */
+rsip_status dns_naptr_rules(const ldns_pkt *pkt, enum dns_naptr_policy policy,
+			    struct ddds_rule **rules, size_t *count, struct rsip_vec *notes);
+void ddds_rules_free(struct ddds_rule *rules, size_t n);
+/* The SRV records of the answer section (RFC 2782), in DNS order; malformed
+ * ones are left out with a note.  Free with srv_recs_free(). */
+rsip_status dns_srv_records(const ldns_pkt *pkt, struct srv_rec **recs, size_t *count,
+			    struct rsip_vec *notes);
+void srv_recs_free(struct srv_rec *recs, size_t n);
+
+/* One A or AAAA record. */
+struct dns_addr {
+	char *owner; /* absolute, lower case, trailing dot */
+	char *addr;  /* presentation form */
+	bool v6;
+};
+/* The addresses of a section in DNS order: in the answer section those of
+ * type (A or AAAA), in the additional section both types.  *seen (may be
+ * NULL) counts the records of the types, read or not; unreadable ones are
+ * left out.  Free with dns_addrs_free(). */
+rsip_status dns_addresses(const ldns_pkt *pkt, ldns_pkt_section section, ldns_rr_type type,
+			  struct dns_addr **addrs, size_t *count, size_t *seen);
+void dns_addrs_free(struct dns_addr *addrs, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* query.c: the query engine over ub_resolve_async */
 
@@ -439,16 +495,6 @@ rsip_status answer_failure_status(const struct dns_answer *a);
  * that chooses among alternatives (DNS failure is not absence), or may go on
  * as if it were empty because the caller chose availability. */
 bool failure_ends(const struct resolution *r);
-/* The RRs of type in the answer section (any owner: CNAME chains followed by
- * the server).  Caller frees the list with ldns_rr_list_free (the RRs belong
- * to the packet). */
-ldns_rr_list *answer_rrs(const struct dns_answer *a, ldns_rr_type type);
-/* The RRs of type owned by owner (absolute; case-insensitive) in the
- * additional section, or an empty list; ldns_rr_list_free as above.  Use
- * them only when ctx_may_use_additional(), and give them the state of
- * answer_additional_dnssec(). */
-ldns_rr_list *answer_additional_rrs(const struct dns_answer *a, const char *owner,
-				    ldns_rr_type type);
 /* The DNSSEC state of the additional section's records: SECURE when the
  * answer is secure, the answer's own state otherwise (the caller must not use
  * them, but ask, when their owner is under a trust anchor: see
@@ -468,22 +514,12 @@ bool answer_nxdomain(const struct dns_answer *a);
 /* True when no answer came, or the server failed (SERVFAIL, REFUSED...), or
  * the reply could not be read: kind ANSWER_FAILED. */
 bool answer_failed(const struct dns_answer *a);
-/* The NAPTR records of an answer as DDDS rules, in DNS order (records that
- * cannot be read are left out).  Free with ddds_rules_free(). */
-rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
-			       size_t *count);
-void ddds_rules_free(struct ddds_rule *rules, size_t n);
-/* The SRV records of an answer (RFC 2782), in DNS order (records that cannot
- * be read are left out, with a note on the step).  Free with
- * srv_recs_free(). */
+/* dns_naptr_rules() and dns_srv_records() on the answer, their notes on
+ * its step. */
+rsip_status answer_naptr_rules(const struct dns_answer *a, enum dns_naptr_policy policy,
+			       struct ddds_rule **rules, size_t *count);
 rsip_status answer_srv_records(const struct dns_answer *a, struct srv_rec **recs,
 			       size_t *count);
-void srv_recs_free(struct srv_rec *recs, size_t n);
-/* "NOERROR", "NXDOMAIN", ..., or "NONE" when no answer came. */
-const char *rcode_name(int rcode);
-/* An ldns rdf as a malloc'd string: a name in presentation format with
- * trailing dot, or a character-string's raw bytes (no quotes, no escapes). */
-char *rdf_to_str(const ldns_rdf *rdf);
 
 /* ------------------------------------------------------------------ */
 /* resolve.c: resolutions */

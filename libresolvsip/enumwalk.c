@@ -77,17 +77,10 @@ struct enum_walk {
 	size_t next_uri;           /* the SIP URI being located */
 };
 
-static void rules_free(struct ddds_rule *rules, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		ddds_rule_clear(&rules[i]);
-	free(rules);
-}
-
 static void frame_clear(struct frame *f)
 {
 	free(f->key);
-	rules_free(f->rules, f->n);
+	ddds_rules_free(f->rules, f->n);
 	if (f->st != NULL) {
 		for (size_t i = 0; i < f->n; i++) {
 			ddds_subst_free(f->st[i].subst);
@@ -106,7 +99,7 @@ void enum_walk_free(struct enum_walk *w)
 	for (size_t i = 0; i < w->nsfx; i++) {
 		free(w->sfx[i].domain);
 		free(w->sfx[i].failure);
-		rules_free(w->sfx[i].rules, w->sfx[i].n);
+		ddds_rules_free(w->sfx[i].rules, w->sfx[i].n);
 	}
 	free(w->sfx);
 	for (size_t i = 0; i < w->depth; i++)
@@ -121,109 +114,13 @@ static void locate_next_uri(struct resolution *r);
 /* ------------------------------------------------------------------ */
 /* Reading the records                                                 */
 
-/* Mark a record defective, keeping the first reason.  -1 when out of
- * memory (a defect must never be lost: the record would pass for good). */
-static int set_defect(struct ddds_rule *d, const char *what, const char *why)
-{
-	if (d->defect != NULL)
-		return 0;
-	if (asprintf(&d->defect, "the %s %s", what, why) < 0) {
-		d->defect = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* A <character-string> field as text.  RFC 6116 §5.2: a record must never
- * crash the client nor be read as something it is not; a NUL octet would cut
- * a C string short (a regexp "...!\0junk" read as "..."), so it is shown as
- * \000 and the record is marked defective.  NULL when out of memory. */
-static char *field_text(const ldns_rdf *rdf, const char *what, struct ddds_rule *d)
-{
-	const uint8_t *p;
-	size_t len, nul = 0;
-	char *s, *o;
-
-	if (rdf == NULL || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_STR ||
-	    ldns_rdf_size(rdf) == 0 || ldns_rdf_data(rdf)[0] > ldns_rdf_size(rdf) - 1)
-		return set_defect(d, what, "field cannot be read") == 0 ? rsip_strdup("") : NULL;
-	p = ldns_rdf_data(rdf) + 1;
-	len = ldns_rdf_data(rdf)[0];
-	for (size_t i = 0; i < len; i++)
-		nul += p[i] == '\0';
-	if (nul > 0 && set_defect(d, what, "field holds a NUL octet (RFC 6116 §5.2: "
-				  "discarded)") != 0)
-		return NULL;
-	s = malloc(len + 3 * nul + 1);
-	if (s == NULL)
-		return NULL;
-	o = s;
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\0') {
-			memcpy(o, "\\000", 4);
-			o += 4;
-		} else {
-			*o++ = (char)p[i];
-		}
-	}
-	*o = '\0';
-	return s;
-}
-
 /* Every NAPTR record of an answer as a DDDS rule, in DNS order, the ones that
  * cannot be read faithfully included (with their defect): they are reported
  * and dropped, never silently lost (RFC 6116 §5.2). */
 static rsip_status naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
 			       size_t *count)
 {
-	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_NAPTR);
-	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0;
-	struct ddds_rule *out = NULL;
-	rsip_status st = RSIP_E_NOMEM;
-
-	*rules = NULL;
-	*count = 0;
-	if (rrs == NULL)
-		return RSIP_E_NOMEM;
-	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL)
-		goto done;
-	for (size_t i = 0; i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-		struct ddds_rule *d = &out[i];
-
-		d->dns_index = i;
-		d->owner = rdf_to_str(ldns_rr_owner(rr));
-		if (ldns_rr_rd_count(rr) != 6) {
-			if (set_defect(d, "NAPTR record", "does not have the 6 fields of "
-				       "RFC 3403 §4.1") != 0) {
-				free(d->owner); /* out of memory, caught below */
-				d->owner = NULL;
-			}
-			d->flags = rsip_strdup("");
-			d->services = rsip_strdup("");
-			d->regexp = rsip_strdup("");
-			d->replacement = rsip_strdup(".");
-		} else {
-			d->order = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
-			d->preference = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
-			d->flags = field_text(ldns_rr_rdf(rr, 2), "flags", d);
-			d->services = field_text(ldns_rr_rdf(rr, 3), "services", d);
-			d->regexp = field_text(ldns_rr_rdf(rr, 4), "regexp", d);
-			d->replacement = rdf_to_str(ldns_rr_rdf(rr, 5));
-		}
-		if (d->owner == NULL || d->flags == NULL || d->services == NULL ||
-		    d->regexp == NULL || d->replacement == NULL) {
-			rules_free(out, i + 1);
-			out = NULL;
-			goto done;
-		}
-	}
-	*rules = out;
-	*count = n;
-	st = RSIP_OK;
-done:
-	ldns_rr_list_free(rrs);
-	return st;
+	return answer_naptr_rules(a, DNS_NAPTR_KEEP_DEFECTIVE, rules, count);
 }
 
 /* ------------------------------------------------------------------ */
@@ -436,14 +333,15 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 	char err[RSIP_ERRLEN], *out = NULL;
 	struct uri_entry *u;
 	rsip_status st;
+	bool empty;
 
 	err[0] = '\0';
-	st = ddds_rule_apply(rule, s->subst, w->aus, &r->limits.ddds, &out, err,
+	st = ddds_rule_apply(rule, s->subst, w->aus, &r->limits.ddds, &out, &empty, err,
 			     sizeof(err));
 	if (st == RSIP_E_NOT_FOUND) {
 		/* no match, or an empty result: the next rule (RFC 3402 §3.3) */
 		naptr_rec_set(s->rec, NULL, RSIP_VERDICT_NO_MATCH,
-			      strstr(err, "empty") != NULL ? err : NULL);
+			      empty ? err : NULL);
 		return;
 	}
 	if (st == RSIP_E_NOMEM) {

@@ -272,12 +272,14 @@ rsip_status ddds_rule_check(const struct ddds_rule *r, const char *terminal_flag
 /* Apply a checked rule to the AUS (RFC 3402 §3.3 step 3): the regexp's
  * result, or the replacement; for a non-terminal rule the result must be a
  * legal key.  lim: the regexp cost and output limits (NULL: the defaults).
- * RSIP_OK with *out (malloc'd); RSIP_E_NOT_FOUND no match or an empty result;
- * RSIP_E_LIMIT a limit was reached; RSIP_E_BAD_INPUT unusable (reason in
- * err); RSIP_E_NOMEM. */
+ * RSIP_OK with *out (malloc'd); RSIP_E_NOT_FOUND no match or an empty result,
+ * told apart by *empty (may be NULL): true when the rule matched and its
+ * result is empty (RFC 3402 §3.3: "until non-empty result are obtained"),
+ * the reason in err; RSIP_E_LIMIT a limit was reached; RSIP_E_BAD_INPUT
+ * unusable (reason in err); RSIP_E_NOMEM. */
 rsip_status ddds_rule_apply(const struct ddds_rule *r, const struct ddds_subst *subst,
 			    const char *aus, const struct ddds_limits *lim, char **out,
-			    char *err, size_t errlen);
+			    bool *empty, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* enum.c: RFC 6116 on top of ddds.c (keys, enumservices) */

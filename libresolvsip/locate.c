@@ -31,7 +31,8 @@ struct srv_lookup {
 	uint16_t naptr_order, naptr_pref;
 	rsip_dnssec dnssec;
 	struct step_rec *step;
-	ldns_rr_list *additional; /* A/AAAA RRs of the answer's additional section */
+	struct dns_addr *additional; /* A/AAAA RRs of the answer's additional section */
+	size_t nadditional;
 	rsip_dnssec additional_dnssec; /* their state (answer_additional_dnssec()) */
 	bool asked;              /* its question was asked (a NAPTR set is asked
 				    one ORDER at a time) */
@@ -149,7 +150,7 @@ void locate_free(struct locate *loc)
 			srv_rec_clear(&loc->srvs[i].recs[j]);
 		free(loc->srvs[i].recs);
 		free(loc->srvs[i].name);
-		ldns_rr_list_deep_free(loc->srvs[i].additional);
+		dns_addrs_free(loc->srvs[i].additional, loc->srvs[i].nadditional);
 	}
 	free(loc->srvs);
 	for (size_t i = 0; i < loc->naddr; i++) {
@@ -243,9 +244,9 @@ static void on_address(struct resolution *r, void *arg, const struct dns_answer 
 {
 	struct addr_lookup *al = &r->loc->addrs[(size_t)(uintptr_t)arg];
 	ldns_rr_type type = a->qtype == LDNS_RR_TYPE_AAAA ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
-	ldns_rr_list *rrs;
+	struct dns_addr *addrs = NULL;
 	struct rsip_vec *fam;
-	size_t cut = 0;
+	size_t cut = 0, n = 0, seen = 0;
 
 	if (answer_failed(a)) {
 		/* This family's addresses of this host are left out; the other
@@ -257,25 +258,24 @@ static void on_address(struct resolution *r, void *arg, const struct dns_answer 
 			    type == LDNS_RR_TYPE_A ? "IPv4" : "IPv6", al->host);
 		return;
 	}
-	rrs = answer_rrs(a, type);
+	if (dns_addresses(a->pkt, LDNS_SECTION_ANSWER, type, &addrs, &n, &seen) != RSIP_OK)
+		n = seen = 0;
 	al->dnssec = dnssec_min(al->dnssec, a->dnssec);
 	fam = type == LDNS_RR_TYPE_A ? &al->v4 : &al->v6;
-	for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
-		char *s;
+	for (size_t i = 0; i < n; i++) {
 		if (fam->n >= r->limits.max_addresses) {
 			cut++;
 			continue;
 		}
-		s = rdf_to_str(ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0));
-		if (s == NULL || rsip_vec_push(fam, s) != 0)
-			free(s);
+		if (rsip_vec_push(fam, addrs[i].addr) == 0)
+			addrs[i].addr = NULL;
 	}
-	if (rrs == NULL || ldns_rr_list_rr_count(rrs) == 0)
+	if (seen == 0)
 		step_note(a->step, "no %s address for %s", type == LDNS_RR_TYPE_A ? "IPv4" : "IPv6",
 			  al->host);
 	if (cut > 0)
 		note_addresses_cut(r, a->step, al->host, type == LDNS_RR_TYPE_AAAA, fam->n, cut);
-	ldns_rr_list_free(rrs);
+	dns_addrs_free(addrs, n);
 }
 
 static void after_srv(struct resolution *r);
@@ -465,22 +465,9 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 	/* RFC 2782 ("Usage rules") and RFC 3263 §4.2: the targets' addresses
 	 * in the additional section may be used without asking again.  Kept
 	 * here; used in after_srv() when the policy allows. */
-	if (a->pkt != NULL && sl->n > 0) {
-		ldns_rr_list *add = ldns_pkt_additional(a->pkt);
-		for (size_t i = 0; i < ldns_rr_list_rr_count(add); i++) {
-			ldns_rr *rr = ldns_rr_list_rr(add, i);
-			ldns_rr_type t = ldns_rr_get_type(rr);
-			ldns_rr *copy;
-			if ((t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) ||
-			    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
-				continue;
-			if (sl->additional == NULL && (sl->additional = ldns_rr_list_new()) == NULL)
-				break;
-			if ((copy = ldns_rr_clone(rr)) != NULL &&
-			    !ldns_rr_list_push_rr(sl->additional, copy))
-				ldns_rr_free(copy);
-		}
-	}
+	if (sl->n > 0 && dns_addresses(a->pkt, LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A,
+				       &sl->additional, &sl->nadditional, NULL) != RSIP_OK)
+		sl->nadditional = 0;
 }
 
 /* Fill a new address lookup from an SRV answer's additional section, for the
@@ -489,7 +476,7 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 				      struct addr_lookup *al)
 {
 	size_t found[2] = {0, 0}, cut[2] = {0, 0};
-	if (sl->additional == NULL || al->asked || al->known_v4 || al->known_v6 ||
+	if (sl->nadditional == 0 || al->asked || al->known_v4 || al->known_v6 ||
 	    !ctx_may_use_additional(r->ctx))
 		return;
 	/* A target the hosts file names has the file's addresses, as
@@ -500,19 +487,18 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 	 * validated instead (see answer_additional_dnssec() in engine.h). */
 	if (sl->additional_dnssec != RSIP_DNSSEC_SECURE && ctx_under_anchor(r->ctx, al->host))
 		return;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(sl->additional); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(sl->additional, i);
-		bool v6 = ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA;
-		char *owner = rdf_to_str(ldns_rr_owner(rr)), *addr;
-		bool match = owner != NULL && rsip_strcasecmp(owner, al->host) == 0;
-		free(owner);
-		if (!match || !(r->ctx->families & (v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4)))
+	for (size_t i = 0; i < sl->nadditional; i++) {
+		struct dns_addr *d = &sl->additional[i];
+		char *addr;
+		bool v6 = d->v6;
+		if (rsip_strcasecmp(d->owner, al->host) != 0 ||
+		    !(r->ctx->families & (v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4)))
 			continue;
 		if ((v6 ? al->v6.n : al->v4.n) >= r->limits.max_addresses) {
 			cut[v6]++;
 			continue;
 		}
-		addr = rdf_to_str(ldns_rr_rdf(rr, 0));
+		addr = rsip_strdup(d->addr);
 		if (addr == NULL || rsip_vec_push(v6 ? &al->v6 : &al->v4, addr) != 0) {
 			free(addr);
 			continue;
@@ -787,7 +773,7 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 		loc_done(r, RSIP_E_NOT_FOUND, "%s does not exist (NXDOMAIN)", loc->target_abs);
 		return;
 	}
-	if (answer_naptr_rules(a, &rules, &n) != RSIP_OK) {
+	if (answer_naptr_rules(a, DNS_NAPTR_LEAVE_OUT_UNREADABLE, &rules, &n) != RSIP_OK) {
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}

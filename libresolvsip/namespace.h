@@ -7,12 +7,10 @@
 #define RSIP_NAMESPACE_H
 
 #define answer_additional_dnssec(...) rsip__answer_additional_dnssec(__VA_ARGS__)
-#define answer_additional_rrs(...) rsip__answer_additional_rrs(__VA_ARGS__)
 #define answer_failed(...) rsip__answer_failed(__VA_ARGS__)
 #define answer_failure_status(...) rsip__answer_failure_status(__VA_ARGS__)
 #define answer_naptr_rules(...) rsip__answer_naptr_rules(__VA_ARGS__)
 #define answer_nxdomain(...) rsip__answer_nxdomain(__VA_ARGS__)
-#define answer_rrs(...) rsip__answer_rrs(__VA_ARGS__)
 #define answer_srv_records(...) rsip__answer_srv_records(__VA_ARGS__)
 #define cache_free(...) rsip__cache_free(__VA_ARGS__)
 #define cache_lookup(...) rsip__cache_lookup(__VA_ARGS__)
@@ -49,7 +47,14 @@
 #define ddds_subst_compile(...) rsip__ddds_subst_compile(__VA_ARGS__)
 #define ddds_subst_free(...) rsip__ddds_subst_free(__VA_ARGS__)
 #define ddds_subst_get(...) rsip__ddds_subst_get(__VA_ARGS__)
+#define dns_addresses(...) rsip__dns_addresses(__VA_ARGS__)
+#define dns_addrs_free(...) rsip__dns_addrs_free(__VA_ARGS__)
+#define dns_answer_strings(...) rsip__dns_answer_strings(__VA_ARGS__)
 #define dns_msg_parse(...) rsip__dns_msg_parse(__VA_ARGS__)
+#define dns_naptr_rules(...) rsip__dns_naptr_rules(__VA_ARGS__)
+#define dns_section_rrs(...) rsip__dns_section_rrs(__VA_ARGS__)
+#define dns_srv_records(...) rsip__dns_srv_records(__VA_ARGS__)
+#define dns_strings_free(...) rsip__dns_strings_free(__VA_ARGS__)
 #define enum_domain(...) rsip__enum_domain(__VA_ARGS__)
 #define enum_result_check(...) rsip__enum_result_check(__VA_ARGS__)
 #define enum_rule_check(...) rsip__enum_rule_check(__VA_ARGS__)
@@ -97,9 +102,9 @@
 #define result_new(...) rsip__result_new(__VA_ARGS__)
 #define result_note(...) rsip__result_note(__VA_ARGS__)
 #define route_uri(...) rsip__route_uri(__VA_ARGS__)
+#define rr_to_str(...) rsip__rr_to_str(__VA_ARGS__)
 #define sip_uri_clear(...) rsip__sip_uri_clear(__VA_ARGS__)
 #define sip_uri_parse(...) rsip__sip_uri_parse(__VA_ARGS__)
-#define srv_draw_rng rsip__srv_draw_rng /* also passed as a value */
 #define srv_order(...) rsip__srv_order(__VA_ARGS__)
 #define srv_order_deterministic(...) rsip__srv_order_deterministic(__VA_ARGS__)
 #define srv_rec_clear(...) rsip__srv_rec_clear(__VA_ARGS__)
@@ -115,5 +120,6 @@
 #define transport_by_naptr_service(...) rsip__transport_by_naptr_service(__VA_ARGS__)
 #define transport_info(...) rsip__transport_info(__VA_ARGS__)
 #define via_response_uri(...) rsip__via_response_uri(__VA_ARGS__)
+#define srv_draw_rng rsip__srv_draw_rng /* also passed as a value */
 
 #endif

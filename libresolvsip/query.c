@@ -49,19 +49,6 @@ static bool reached(const struct timespec *t, const struct timespec *now)
 	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
 }
 
-const char *rcode_name(int rcode)
-{
-	static const char *const names[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
-	};
-	if (rcode < 0)
-		return "NONE";
-	if ((size_t)rcode < sizeof(names) / sizeof(names[0]))
-		return names[rcode];
-	return "RCODE?";
-}
-
 bool answer_nxdomain(const struct dns_answer *a)
 {
 	return a->rcode == LDNS_RCODE_NXDOMAIN;
@@ -125,270 +112,11 @@ static void describe_failure(struct dns_answer *a, rsip_ctx *ctx)
 			 "not be read", rcode_name(a->rcode), src);
 }
 
-ldns_rr_list *answer_rrs(const struct dns_answer *a, ldns_rr_type type)
-{
-	ldns_rr_list *out = ldns_rr_list_new();
-	ldns_rr_list *an;
-	if (out == NULL || a->pkt == NULL)
-		return out;
-	an = ldns_pkt_answer(a->pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (ldns_rr_get_type(rr) == type &&
-		    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN)
-			ldns_rr_list_push_rr(out, rr);
-	}
-	return out;
-}
-
-/* A domain name from wire format to presentation format, lower case, with a
- * trailing dot; special and non-printable octets escaped as RFC 1035 §5.1
- * says.  (Faster than ldns_rdf2str(), which runs printf per label.) */
-static char *dname_to_str(const uint8_t *d, size_t size)
-{
-	/* Each octet takes at most 4 characters (\DDD). */
-	char *out = malloc(size * 4 + 2), *o = out;
-	size_t i = 0;
-	if (out == NULL)
-		return NULL;
-	while (i < size && d[i] != 0) {
-		size_t len = d[i++];
-		if (len > 63 || i + len > size) {
-			free(out);
-			return NULL;
-		}
-		for (size_t j = 0; j < len; j++, i++) {
-			uint8_t c = d[i];
-			if (c >= 'A' && c <= 'Z') {
-				*o++ = (char)(c + 'a' - 'A');
-			} else if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' ||
-				   c == ';' || c == '@' || c == '$') {
-				*o++ = '\\';
-				*o++ = (char)c;
-			} else if (c < 0x21 || c > 0x7e) {
-				*o++ = '\\';
-				*o++ = (char)('0' + c / 100);
-				*o++ = (char)('0' + c / 10 % 10);
-				*o++ = (char)('0' + c % 10);
-			} else {
-				*o++ = (char)c;
-			}
-		}
-		*o++ = '.';
-	}
-	if (o == out)
-		*o++ = '.'; /* the root */
-	*o = '\0';
-	return out;
-}
-
-/* ldns's *2str() functions start each text in a 64 KB buffer; these start
- * small and grow (an RR is a few dozen octets of text): far less memory
- * traffic per answer. */
-static char *rr_text(const ldns_rr *rr)
-{
-	ldns_buffer *b = ldns_buffer_new(256);
-	char *s = NULL;
-	if (b != NULL && ldns_rr2buffer_str(b, rr) == LDNS_STATUS_OK)
-		s = ldns_buffer_export2str(b);
-	ldns_buffer_free(b);
-	return s;
-}
-
-static char *rdf_text(const ldns_rdf *rdf)
-{
-	ldns_buffer *b = ldns_buffer_new(64);
-	char *s = NULL;
-	if (b != NULL && ldns_rdf2buffer_str(b, rdf) == LDNS_STATUS_OK)
-		s = ldns_buffer_export2str(b);
-	ldns_buffer_free(b);
-	return s;
-}
-
-char *rdf_to_str(const ldns_rdf *rdf)
-{
-	char buf[INET6_ADDRSTRLEN];
-	if (rdf == NULL)
-		return NULL;
-	switch (ldns_rdf_get_type(rdf)) {
-	case LDNS_RDF_TYPE_STR: {
-		/* A character-string: a length octet, then the bytes.  One that
-		 * holds a NUL byte cannot be a C string without changing its
-		 * meaning: unreadable (hostile zones). */
-		const uint8_t *d = ldns_rdf_data(rdf);
-		size_t len = ldns_rdf_size(rdf);
-		if (len == 0 || d[0] > len - 1 || memchr(d + 1, 0, d[0]) != NULL)
-			return NULL;
-		return rsip_strndup((const char *)d + 1, d[0]);
-	}
-	case LDNS_RDF_TYPE_DNAME:
-		return dname_to_str(ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-	case LDNS_RDF_TYPE_A:
-		if (ldns_rdf_size(rdf) == 4 && inet_ntop(AF_INET, ldns_rdf_data(rdf), buf,
-							 sizeof(buf)) != NULL)
-			return rsip_strdup(buf);
-		return NULL;
-	case LDNS_RDF_TYPE_AAAA:
-		if (ldns_rdf_size(rdf) == 16 && inet_ntop(AF_INET6, ldns_rdf_data(rdf), buf,
-							  sizeof(buf)) != NULL)
-			return rsip_strdup(buf);
-		return NULL;
-	default:
-		return rdf_text(rdf);
-	}
-}
-
-ldns_rr_list *answer_additional_rrs(const struct dns_answer *a, const char *owner,
-				    ldns_rr_type type)
-{
-	ldns_rr_list *out = ldns_rr_list_new();
-	ldns_rr_list *ar;
-	ldns_rdf *name = NULL;
-	if (out == NULL || a->pkt == NULL)
-		return out;
-	if (ldns_str2rdf_dname(&name, owner) != LDNS_STATUS_OK)
-		return out;
-	ar = ldns_pkt_additional(a->pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(ar); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(ar, i);
-		if (ldns_rr_get_type(rr) == type &&
-		    ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
-		    ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
-			ldns_rr_list_push_rr(out, rr);
-	}
-	ldns_rdf_deep_free(name);
-	return out;
-}
-
 rsip_dnssec answer_additional_dnssec(const struct dns_answer *a)
 {
 	/* See engine.h: what libunbound leaves in a secure answer's
 	 * additional section it has validated; nothing else is. */
 	return a->dnssec;
-}
-
-/* Append to a growing buffer: ldns_buffer_write() does not grow it, so
- * reserve first (a failed reserve leaves the buffer's status not ok). */
-static void buf_put(ldns_buffer *b, const void *data, size_t len)
-{
-	if (ldns_buffer_reserve(b, len))
-		ldns_buffer_write(b, data, len);
-	else
-		b->_status = LDNS_STATUS_MEM_ERR;
-}
-
-static void buf_put_u8(ldns_buffer *b, uint8_t c)
-{
-	buf_put(b, &c, 1);
-}
-
-/* A character-string in presentation format, quoted, with '"' and '\\'
- * escaped and non-printable octets as \DDD (RFC 1035 §5.1). */
-static void put_charstr(ldns_buffer *b, const ldns_rdf *rdf)
-{
-	const uint8_t *d = ldns_rdf_data(rdf);
-	size_t len = ldns_rdf_size(rdf), n = len ? d[0] : 0;
-	buf_put_u8(b, '"');
-	for (size_t i = 1; i <= n && i < len; i++) {
-		uint8_t c = d[i];
-		if (c == '"' || c == '\\') {
-			buf_put_u8(b, '\\');
-			buf_put_u8(b, c);
-		} else if (c < 0x20 || c > 0x7e) {
-			char esc[5] = {'\\', (char)('0' + c / 100), (char)('0' + c / 10 % 10),
-				       (char)('0' + c % 10), 0};
-			buf_put(b, esc, 4);
-		} else {
-			buf_put_u8(b, c);
-		}
-	}
-	buf_put_u8(b, '"');
-}
-
-static void put_str(ldns_buffer *b, char *str)
-{
-	if (str != NULL)
-		buf_put(b, str, strlen(str));
-	else
-		b->_status = LDNS_STATUS_MEM_ERR; /* an unreadable field: no text */
-	free(str);
-}
-
-/* One RR in presentation format, "owner TTL IN TYPE rdata" with single
- * spaces, for the trace.  The types resolution meets are written here (the
- * trace of a busy batch is dominated by this); others go through ldns. */
-static char *rr_to_str(const ldns_rr *rr)
-{
-	ldns_rr_type type = ldns_rr_get_type(rr);
-	const ldns_rr_descriptor *desc = ldns_rr_descript(type);
-	ldns_buffer *b;
-	char num[16], *out;
-	size_t n = ldns_rr_rd_count(rr);
-	bool known = (type == LDNS_RR_TYPE_A && n == 1) ||
-		     (type == LDNS_RR_TYPE_AAAA && n == 1) ||
-		     (type == LDNS_RR_TYPE_CNAME && n == 1) ||
-		     (type == LDNS_RR_TYPE_SRV && n == 4) || (type == LDNS_RR_TYPE_NAPTR && n == 6);
-	if (!known || ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN || desc == NULL) {
-		char *str = rr_text(rr), *p;
-		size_t len;
-		if (str == NULL)
-			return NULL;
-		len = strlen(str);
-		while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == ' '))
-			str[--len] = '\0';
-		for (p = str; *p; p++)
-			if (*p == '\t')
-				*p = ' ';
-		return str;
-	}
-	b = ldns_buffer_new(256);
-	if (b == NULL)
-		return NULL;
-	put_str(b, rdf_to_str(ldns_rr_owner(rr)));
-	snprintf(num, sizeof(num), " %u IN ", ldns_rr_ttl(rr));
-	buf_put(b, num, strlen(num));
-	buf_put(b, desc->_name, strlen(desc->_name));
-	for (size_t i = 0; i < n; i++) {
-		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
-		buf_put_u8(b, ' ');
-		if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_STR)
-			put_charstr(b, rdf);
-		else if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_INT16)
-			buf_put(b, num, (size_t)snprintf(num, sizeof(num), "%u",
-							 ldns_rdf2native_int16(rdf)));
-		else
-			put_str(b, rdf_to_str(rdf));
-	}
-	buf_put_u8(b, 0);
-	out = ldns_buffer_status_ok(b) ? rsip_strdup((char *)ldns_buffer_begin(b)) : NULL;
-	ldns_buffer_free(b);
-	return out;
-}
-
-/* The answer RRs of a reply in presentation format, for the trace: a malloc'd
- * array of *n malloc'd strings.  RRSIGs are left out: the step's DNSSEC state
- * says what they proved. */
-static char **answer_strings(ldns_pkt *pkt, size_t *n)
-{
-	ldns_rr_list *an = ldns_pkt_answer(pkt);
-	size_t count = ldns_rr_list_rr_count(an);
-	char **out = count ? calloc(count, sizeof(*out)) : NULL;
-	*n = 0;
-	for (size_t i = 0; out != NULL && i < count; i++) {
-		char *str;
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG)
-			continue;
-		if ((str = rr_to_str(ldns_rr_list_rr(an, i))) != NULL)
-			out[(*n)++] = str;
-	}
-	return out;
-}
-
-static void free_strings(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 static void query_free(struct query *q)
@@ -735,7 +463,7 @@ static void take_answer(struct query *q, int err, struct ub_result *ubr)
 	}
 	/* The trace's text of the answer, made once: the cache keeps it. */
 	if (pkt != NULL && !a.step->quiet)
-		answers = answer_strings(pkt, &nanswers);
+		answers = dns_answer_strings(pkt, &nanswers);
 	/* Keep what may be kept; the cache then owns the packet and strings. */
 	if (a.kind != ANSWER_FAILED && ctx->cache != NULL)
 		kept = cache_store(ctx->cache, q->qname, q->qtype, pkt, a.rcode, a.dnssec,
@@ -745,7 +473,7 @@ static void take_answer(struct query *q, int err, struct ub_result *ubr)
 	if (kept != NULL) {
 		cache_release(kept);
 	} else {
-		free_strings(answers, nanswers);
+		dns_strings_free(answers, nanswers);
 		if (pkt != NULL)
 			ldns_pkt_free(pkt);
 	}
@@ -796,7 +524,7 @@ static void deliver_hosts(struct resolution *r, struct query *q)
 	a.step = q->step;
 	classify(&a, r->ctx);
 	if (!q->step->quiet)
-		answers = answer_strings(q->hosts, &nanswers);
+		answers = dns_answer_strings(q->hosts, &nanswers);
 	if (q->hosts_count > 0)
 		step_note(q->step, "from %s (the hosts file, as getaddrinfo() reads it): not "
 			  "asked of DNS", r->ctx->hosts_path);
@@ -805,7 +533,7 @@ static void deliver_hosts(struct resolution *r, struct query *q)
 			  "holds %s addresses only for %s, and DNS is not asked for the others",
 			  r->ctx->hosts_path, v6 ? "IPv4" : "IPv6", q->qname);
 	deliver(q, &a, NULL, answers, nanswers);
-	free_strings(answers, nanswers);
+	dns_strings_free(answers, nanswers);
 }
 
 bool query_deliver_cached(struct resolution *r)
@@ -1096,98 +824,28 @@ void query_doom_all(struct resolution *r, const struct timespec *now)
 	}
 }
 
-rsip_status answer_naptr_rules(const struct dns_answer *a, struct ddds_rule **rules,
-			       size_t *count)
+/* A decoder's notes on the step of its answer. */
+static void notes_to_step(struct step_rec *step, struct rsip_vec *notes)
 {
-	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_NAPTR);
-	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
-	struct ddds_rule *out = NULL;
-
-	*rules = NULL;
-	*count = 0;
-	if (rrs == NULL)
-		return RSIP_E_NOMEM;
-	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL) {
-		ldns_rr_list_free(rrs);
-		return RSIP_E_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-		struct ddds_rule *d = &out[k];
-		if (ldns_rr_rd_count(rr) != 6)
-			continue;
-		d->owner = rdf_to_str(ldns_rr_owner(rr));
-		d->order = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
-		d->preference = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
-		d->flags = rdf_to_str(ldns_rr_rdf(rr, 2));
-		d->services = rdf_to_str(ldns_rr_rdf(rr, 3));
-		d->regexp = rdf_to_str(ldns_rr_rdf(rr, 4));
-		d->replacement = rdf_to_str(ldns_rr_rdf(rr, 5));
-		d->dns_index = i;
-		if (d->owner == NULL || d->flags == NULL || d->services == NULL ||
-		    d->regexp == NULL || d->replacement == NULL) {
-			ddds_rule_clear(d);
-			step_note(a->step, "NAPTR record %zu left out: a field cannot be read "
-				  "(a NUL byte, or malformed)", i + 1);
-			continue;
-		}
-		k++;
-	}
-	ldns_rr_list_free(rrs);
-	*rules = out;
-	*count = k;
-	return RSIP_OK;
+	for (size_t i = 0; i < notes->n; i++)
+		step_note(step, "%s", (char *)notes->items[i]);
+	rsip_vec_clear(notes, free);
 }
 
-void ddds_rules_free(struct ddds_rule *rules, size_t n)
+rsip_status answer_naptr_rules(const struct dns_answer *a, enum dns_naptr_policy policy,
+			       struct ddds_rule **rules, size_t *count)
 {
-	for (size_t i = 0; i < n; i++)
-		ddds_rule_clear(&rules[i]);
-	free(rules);
+	struct rsip_vec notes = {0};
+	rsip_status st = dns_naptr_rules(a->pkt, policy, rules, count, &notes);
+	notes_to_step(a->step, &notes);
+	return st;
 }
 
 rsip_status answer_srv_records(const struct dns_answer *a, struct srv_rec **recs,
 			       size_t *count)
 {
-	ldns_rr_list *rrs = answer_rrs(a, LDNS_RR_TYPE_SRV);
-	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
-	struct srv_rec *out = NULL;
-
-	*recs = NULL;
-	*count = 0;
-	if (rrs == NULL)
-		return RSIP_E_NOMEM;
-	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL) {
-		ldns_rr_list_free(rrs);
-		return RSIP_E_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-		struct srv_rec *s = &out[k];
-		/* RFC 2782: priority, weight, port, target */
-		if (ldns_rr_rd_count(rr) != 4 ||
-		    ldns_rdf_get_type(ldns_rr_rdf(rr, 3)) != LDNS_RDF_TYPE_DNAME) {
-			step_note(a->step, "SRV record %zu left out: malformed", i + 1);
-			continue;
-		}
-		s->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
-		s->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
-		s->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
-		s->target = rdf_to_str(ldns_rr_rdf(rr, 3));
-		s->dns_index = i;
-		if (s->target == NULL)
-			continue;
-		k++;
-	}
-	ldns_rr_list_free(rrs);
-	*recs = out;
-	*count = k;
-	return RSIP_OK;
-}
-
-void srv_recs_free(struct srv_rec *recs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		srv_rec_clear(&recs[i]);
-	free(recs);
+	struct rsip_vec notes = {0};
+	rsip_status st = dns_srv_records(a->pkt, recs, count, &notes);
+	notes_to_step(a->step, &notes);
+	return st;
 }

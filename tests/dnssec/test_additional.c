@@ -2,7 +2,8 @@
  * answer, and the DNSSEC state the engine gives those records (RFC
  * 4035 §3.2.1, §4.3; RFC 2782 "Additional data").  White-box: one question
  * through the real query engine (query_ask) on zones signed at test time by
- * mkzones.sh, then answer_additional_rrs() / answer_additional_dnssec(). */
+ * mkzones.sh, then dns_addresses() on the additional section and
+ * answer_additional_dnssec(). */
 #define _GNU_SOURCE /* asprintf, mkdtemp */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,18 +29,22 @@ struct probe {
 static void on_probe(struct resolution *r, void *arg, const struct dns_answer *a)
 {
 	struct probe *p = arg;
-	ldns_rr_list *rrs = answer_additional_rrs(a, p->host, LDNS_RR_TYPE_A);
+	struct dns_addr *addrs = NULL;
+	size_t n = 0;
+	bool ok = dns_addresses(a->pkt, LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A, &addrs, &n,
+				NULL) == RSIP_OK;
 	p->answered = true;
 	p->dnssec = a->dnssec;
 	p->may_use = ctx_may_use_additional(r->ctx);
 	p->additional = answer_additional_dnssec(a);
-	p->a_count = rrs ? (int)ldns_rr_list_rr_count(rrs) : -1;
-	if (p->a_count > 0) {
-		char *s = rdf_to_str(ldns_rr_rdf(ldns_rr_list_rr(rrs, 0), 0));
-		snprintf(p->a_first, sizeof(p->a_first), "%s", s ? s : "");
-		free(s);
+	p->a_count = ok ? 0 : -1;
+	for (size_t i = 0; i < n; i++) {
+		if (addrs[i].v6 || rsip_strcasecmp(addrs[i].owner, p->host) != 0)
+			continue;
+		if (p->a_count++ == 0)
+			snprintf(p->a_first, sizeof(p->a_first), "%s", addrs[i].addr);
 	}
-	ldns_rr_list_free(rrs);
+	dns_addrs_free(addrs, n);
 }
 
 static void probe_done(void *arg, rsip_result *res)

@@ -16,13 +16,14 @@ static uint64_t draw_first(void *arg, uint64_t lo, uint64_t hi)
 	return lo;
 }
 
-static void naptr_rules(const struct dns_answer *a, rsip_result *res)
+static void naptr_rules(const struct dns_answer *a, enum dns_naptr_policy policy,
+			rsip_result *res)
 {
 	struct ddds_rule *rules;
 	size_t n;
 	char err[RSIP_ERRLEN];
 
-	if (answer_naptr_rules(a, &rules, &n) != RSIP_OK)
+	if (answer_naptr_rules(a, policy, &rules, &n) != RSIP_OK)
 		return;
 	ddds_sort(rules, n);
 	for (size_t i = 0; i < n; i++) {
@@ -108,12 +109,15 @@ static void srv_records(const struct dns_answer *a, uint64_t seed)
 
 static void addresses(const struct dns_answer *a, ldns_rr_type type)
 {
-	ldns_rr_list *rrs = answer_rrs(a, type);
-	for (size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); i++) {
-		char *s = rdf_to_str(ldns_rr_rdf(ldns_rr_list_rr(rrs, i), 0));
-		free(s);
+	struct dns_addr *addrs;
+	size_t n, seen;
+
+	if (dns_addresses(a->pkt, LDNS_SECTION_ANSWER, type, &addrs, &n, &seen) == RSIP_OK) {
+		FUZZ_ASSERT(n <= seen);
+		dns_addrs_free(addrs, n);
 	}
-	ldns_rr_list_free(rrs);
+	if (dns_addresses(a->pkt, LDNS_SECTION_ADDITIONAL, type, &addrs, &n, &seen) == RSIP_OK)
+		dns_addrs_free(addrs, n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -148,8 +152,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (size_t i = 0; i < size && i < 8; i++)
 		seed = seed << 8 | data[i];
-	if (res != NULL)
-		naptr_rules(&a, res);
+	if (res != NULL) {
+		/* Both policies: RFC 3263's (leave out) and ENUM's (keep, defective). */
+		naptr_rules(&a, DNS_NAPTR_LEAVE_OUT_UNREADABLE, res);
+		naptr_rules(&a, DNS_NAPTR_KEEP_DEFECTIVE, res);
+	}
 	srv_records(&a, seed);
 	addresses(&a, LDNS_RR_TYPE_A);
 	addresses(&a, LDNS_RR_TYPE_AAAA);

@@ -823,7 +823,7 @@ static void rule_gives(struct ddds_rule r, const char *tf, const char *aus,
 	err[0] = '\0';
 	st = ddds_rule_check(&r, tf, &s, err, sizeof(err));
 	if (st == RSIP_OK)
-		st = ddds_rule_apply(&r, s, aus, NULL, &out, err, sizeof(err));
+		st = ddds_rule_apply(&r, s, aus, NULL, &out, NULL, err, sizeof(err));
 	if (!ok(st == want_st && (want == NULL ? out == NULL :
 				  out != NULL && strcmp(out, want) == 0), "%s", name))
 		tap_diag("  status %d (want %d), out %s, err \"%s\"", (int)st, (int)want_st,
@@ -921,9 +921,30 @@ static void test_rule_check(void)
 
 		ok(ddds_rule_check(NULL, NULL, &s, err, sizeof(err)) == RSIP_E_INVALID,
 		   "API: checking NULL is an invalid call");
-		ok(ddds_rule_apply(NULL, NULL, "x", NULL, &out, err, sizeof(err)) == RSIP_E_INVALID,
-		   "API: applying NULL is an invalid call");
+		ok(ddds_rule_apply(NULL, NULL, "x", NULL, &out, NULL, err, sizeof(err)) ==
+		   RSIP_E_INVALID, "API: applying NULL is an invalid call");
 		ok(ddds_rule_terminal(NULL) == false, "API: NULL is no terminal rule");
+	}
+	{
+		/* RFC 3402 §3.3: "until non-empty result are obtained": an
+		 * empty result and no match are both the next rule; *empty
+		 * tells them apart, so no caller reads the message. */
+		struct ddds_rule r = rule("u", "E2U+sip", "!^\\+1(.*)$!\\1!", ".");
+		struct ddds_subst *s = NULL;
+		char *out = NULL;
+		bool empty = false;
+
+		ok(ddds_rule_check(&r, "u", &s, err, sizeof(err)) == RSIP_OK &&
+		   ddds_rule_apply(&r, s, "+1", NULL, &out, &empty, err, sizeof(err)) ==
+		   RSIP_E_NOT_FOUND && empty && out == NULL,
+		   "RFC 3402 §3.3: a match with an empty result sets *empty");
+		ok(ddds_rule_apply(&r, s, "+2", NULL, &out, &empty, err, sizeof(err)) ==
+		   RSIP_E_NOT_FOUND && !empty, "RFC 3402 §3.3: no match leaves *empty false");
+		ok(ddds_rule_apply(&r, s, "+12", NULL, &out, &empty, err, sizeof(err)) ==
+		   RSIP_OK && !empty && out != NULL && strcmp(out, "2") == 0,
+		   "RFC 3402 §3.3: a result leaves *empty false");
+		free(out);
+		ddds_subst_free(s);
 	}
 }
 
