@@ -412,7 +412,9 @@ char *rr_to_str(const ldns_rr *rr)
 
 /* The answer RRs of a reply in presentation format, for the trace: a malloc'd
  * array of *n malloc'd strings.  RRSIGs are left out: the step's DNSSEC state
- * says what they proved. */
+ * says what they proved.  Every other record has its line, so that a decoded
+ * record's answer_index (answer_index_of()) names its line; out of memory,
+ * there are no lines at all rather than lines out of place. */
 char **dns_answer_strings(const ldns_pkt *pkt, size_t *n)
 {
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
@@ -420,13 +422,31 @@ char **dns_answer_strings(const ldns_pkt *pkt, size_t *n)
 	char **out = count ? calloc(count, sizeof(*out)) : NULL;
 	*n = 0;
 	for (size_t i = 0; out != NULL && i < count; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, i);
 		char *str;
-		if (ldns_rr_get_type(ldns_rr_list_rr(an, i)) == LDNS_RR_TYPE_RRSIG)
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG)
 			continue;
-		if ((str = rr_to_str(ldns_rr_list_rr(an, i))) != NULL)
-			out[(*n)++] = str;
+		if ((str = rr_to_str(rr)) == NULL)
+			str = rsip_strdup("; a record that cannot be shown");
+		if (str == NULL) {
+			dns_strings_free(out, *n);
+			*n = 0;
+			return NULL;
+		}
+		out[(*n)++] = str;
 	}
 	return out;
+}
+
+/* The index of the answer section's record i among the lines of
+ * dns_answer_strings(): the records before it that are not RRSIGs.  Called
+ * in order (i ascending) with *shown counting. */
+static size_t answer_index_of(const ldns_rr *rr, size_t *shown)
+{
+	size_t at = *shown;
+	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG)
+		(*shown)++;
+	return at;
 }
 
 void dns_strings_free(char **v, size_t n)
@@ -735,21 +755,6 @@ done:
 /* ------------------------------------------------------------------ */
 /* Records as typed values: each type decoded here, once               */
 
-ldns_rr_list *dns_section_rrs(const ldns_pkt *pkt, ldns_pkt_section section, ldns_rr_type type)
-{
-	ldns_rr_list *out = ldns_rr_list_new();
-	ldns_rr_list *rrs;
-	if (out == NULL || pkt == NULL)
-		return out;
-	rrs = section == LDNS_SECTION_ADDITIONAL ? ldns_pkt_additional(pkt) : ldns_pkt_answer(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-		if (ldns_rr_get_type(rr) == type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN)
-			ldns_rr_list_push_rr(out, rr);
-	}
-	return out;
-}
-
 /* Mark a record defective, keeping the first reason.  -1 when out of
  * memory (a defect must never be lost: the record would pass for good). */
 static int set_defect(struct ddds_rule *d, const char *what, const char *why)
@@ -845,48 +850,47 @@ static int naptr_plain(const ldns_rr *rr, struct ddds_rule *d)
 rsip_status dns_naptr_rules(const ldns_pkt *pkt, enum dns_naptr_policy policy,
 			    struct ddds_rule **rules, size_t *count, struct rsip_vec *notes)
 {
-	ldns_rr_list *rrs = dns_section_rrs(pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_NAPTR);
-	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
+	ldns_rr_list *an = pkt != NULL ? ldns_pkt_answer(pkt) : NULL;
+	size_t n = an != NULL ? ldns_rr_list_rr_count(an) : 0, k = 0, i = 0, shown = 0;
 	struct ddds_rule *out = NULL;
-	rsip_status st = RSIP_E_NOMEM;
 
 	*rules = NULL;
 	*count = 0;
-	if (rrs == NULL)
-		return RSIP_E_NOMEM;
 	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL)
-		goto done;
-	for (size_t i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		return RSIP_E_NOMEM;
+	for (size_t j = 0; j < n; j++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, j);
+		size_t at = answer_index_of(rr, &shown);
 		struct ddds_rule *d = &out[k];
 		bool plain = policy == DNS_NAPTR_LEAVE_OUT_UNREADABLE;
-		int bad = plain ? naptr_plain(rr, d) : naptr_keep(rr, d);
+		int bad;
 
-		d->dns_index = i;
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NAPTR ||
+		    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+			continue;
+		bad = plain ? naptr_plain(rr, d) : naptr_keep(rr, d);
+		d->dns_index = i++;
+		d->answer_index = at;
 		if (bad && !plain) {
 			ddds_rules_free(out, k + 1);
-			out = NULL;
-			goto done;
+			return RSIP_E_NOMEM;
 		}
 		if (bad) {
 			/* RFC 3263 §4.1 chooses among records it can read. */
 			bool fields = ldns_rr_rd_count(rr) == 6;
 			ddds_rule_clear(d);
 			if (fields && add_note(notes, "NAPTR record %zu left out: a field cannot "
-					       "be read (a NUL byte, or malformed)", i + 1) != 0)
-				goto done;
+					       "be read (a NUL byte, or malformed)", i) != 0) {
+				ddds_rules_free(out, k);
+				return RSIP_E_NOMEM;
+			}
 			continue;
 		}
 		k++;
 	}
 	*rules = out;
 	*count = k;
-	out = NULL;
-	st = RSIP_OK;
-done:
-	free(out);
-	ldns_rr_list_free(rrs);
-	return st;
+	return RSIP_OK;
 }
 
 void ddds_rules_free(struct ddds_rule *rules, size_t n)
@@ -899,25 +903,27 @@ void ddds_rules_free(struct ddds_rule *rules, size_t n)
 rsip_status dns_srv_records(const ldns_pkt *pkt, struct srv_rec **recs, size_t *count,
 			    struct rsip_vec *notes)
 {
-	ldns_rr_list *rrs = dns_section_rrs(pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_SRV);
-	size_t n = rrs ? ldns_rr_list_rr_count(rrs) : 0, k = 0;
+	ldns_rr_list *an = pkt != NULL ? ldns_pkt_answer(pkt) : NULL;
+	size_t n = an != NULL ? ldns_rr_list_rr_count(an) : 0, k = 0, i = 0, shown = 0;
 	struct srv_rec *out = NULL;
 
 	*recs = NULL;
 	*count = 0;
-	if (rrs == NULL)
+	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL)
 		return RSIP_E_NOMEM;
-	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL) {
-		ldns_rr_list_free(rrs);
-		return RSIP_E_NOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+	for (size_t j = 0; j < n; j++) {
+		const ldns_rr *rr = ldns_rr_list_rr(an, j);
+		size_t at = answer_index_of(rr, &shown);
 		struct srv_rec *s = &out[k];
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV ||
+		    ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+			continue;
+		i++;
 		/* RFC 2782: priority, weight, port, target */
 		if (ldns_rr_rd_count(rr) != 4 ||
 		    ldns_rdf_get_type(ldns_rr_rdf(rr, 3)) != LDNS_RDF_TYPE_DNAME) {
-			if (add_note(notes, "SRV record %zu left out: malformed", i + 1) != 0)
+			if (add_note(notes, "SRV record %zu left out: malformed", i) != 0)
 				break;
 			continue;
 		}
@@ -925,12 +931,12 @@ rsip_status dns_srv_records(const ldns_pkt *pkt, struct srv_rec **recs, size_t *
 		s->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
 		s->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
 		s->target = rdf_to_str(ldns_rr_rdf(rr, 3));
-		s->dns_index = i;
+		s->dns_index = i - 1;
+		s->answer_index = at;
 		if (s->target == NULL)
 			continue;
 		k++;
 	}
-	ldns_rr_list_free(rrs);
 	*recs = out;
 	*count = k;
 	return RSIP_OK;
@@ -958,16 +964,18 @@ rsip_status dns_addresses(const ldns_pkt *pkt, ldns_pkt_section section, ldns_rr
 		*seen = 0;
 	if (n > 0 && (out = calloc(n, sizeof(*out))) == NULL)
 		return RSIP_E_NOMEM;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0, shown = 0; i < n; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
 		ldns_rr_type t = ldns_rr_get_type(rr);
 		struct dns_addr *d = &out[k];
+		size_t at = answer_index_of(rr, &shown);
 		if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN ||
 		    (both ? t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA : t != type))
 			continue;
 		if (seen != NULL)
 			(*seen)++;
 		d->v6 = t == LDNS_RR_TYPE_AAAA;
+		d->answer_index = both ? DNS_NOT_AN_ANSWER : at;
 		d->owner = rdf_to_str(ldns_rr_owner(rr));
 		d->addr = ldns_rr_rd_count(rr) == 1 ? rdf_to_str(ldns_rr_rdf(rr, 0)) : NULL;
 		if (d->owner == NULL || d->addr == NULL) {

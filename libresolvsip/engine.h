@@ -388,15 +388,14 @@ char *rdf_to_str(const ldns_rdf *rdf);
 /* One RR in presentation format, "owner TTL IN TYPE rdata" (malloc'd). */
 char *rr_to_str(const ldns_rr *rr);
 /* The answer RRs of a reply in presentation format, for the trace: a malloc'd
- * array of *n malloc'd strings, RRSIGs left out (the step's answers). */
+ * array of *n malloc'd strings, RRSIGs left out (the step's answers).  Every
+ * record this room decodes from the answer section carries answer_index, the
+ * index of its line here: the records before it that are not RRSIGs (out of
+ * memory there are no lines).  A record of the additional section has
+ * DNS_NOT_AN_ANSWER. */
 char **dns_answer_strings(const ldns_pkt *pkt, size_t *n);
 void dns_strings_free(char **v, size_t n);
-/* The RRs of type and class IN in a section (ANSWER or ADDITIONAL; any
- * owner: CNAME chains followed by the server).  Caller frees the list with
- * ldns_rr_list_free (the RRs belong to the packet); pkt may be NULL. */
-ldns_rr_list *dns_section_rrs(const ldns_pkt *pkt, ldns_pkt_section section,
-			      ldns_rr_type type);
-
+#define DNS_NOT_AN_ANSWER ((size_t)-1)
 /* How NAPTR records that cannot be read faithfully are decoded: */
 enum dns_naptr_policy {
 	/* RFC 3263 §4.1 chooses among the records it can read: one without
@@ -424,6 +423,7 @@ struct dns_addr {
 	char *owner; /* absolute, lower case, trailing dot */
 	char *addr;  /* presentation form */
 	bool v6;
+	size_t answer_index; /* its line among the step's answers (below) */
 };
 /* The addresses of a section in DNS order: in the answer section those of
  * type (A or AAAA), in the additional section both types.  *seen (may be

@@ -191,6 +191,7 @@ struct ddds_rule {
 	char *regexp;      /* substitution expression (may be "") */
 	char *replacement; /* absolute name with trailing dot; "." = none */
 	size_t dns_index;  /* position in the DNS answer, for stable ties */
+	size_t answer_index; /* its line among the step's answers (dnsmsg.c) */
 	char *defect;      /* why the record could not be read faithfully (a
 			      NUL octet in a field...), or NULL */
 };
@@ -369,6 +370,7 @@ struct srv_rec {
 	uint16_t priority, weight, port;
 	char *target;      /* absolute with trailing dot; "." = not offered */
 	size_t dns_index;
+	size_t answer_index; /* its line among the step's answers (dnsmsg.c) */
 };
 
 /* A uniform draw in [lo, hi] (inclusive).  Injectable for tests. */

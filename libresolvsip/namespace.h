@@ -52,7 +52,6 @@
 #define dns_answer_strings(...) rsip__dns_answer_strings(__VA_ARGS__)
 #define dns_msg_parse(...) rsip__dns_msg_parse(__VA_ARGS__)
 #define dns_naptr_rules(...) rsip__dns_naptr_rules(__VA_ARGS__)
-#define dns_section_rrs(...) rsip__dns_section_rrs(__VA_ARGS__)
 #define dns_srv_records(...) rsip__dns_srv_records(__VA_ARGS__)
 #define dns_strings_free(...) rsip__dns_strings_free(__VA_ARGS__)
 #define enum_domain(...) rsip__enum_domain(__VA_ARGS__)

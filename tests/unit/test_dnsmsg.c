@@ -21,6 +21,7 @@
 #define T_SRV 33
 #define T_NAPTR 35
 #define T_OPT 41
+#define T_RRSIG 46
 #define C_IN 1
 
 struct parsed {
@@ -628,6 +629,107 @@ static void test_unreadable(void)
 	parsed_clear(&p);
 }
 
+/* An RRSIG over type (RFC 4034 §3.1), with a short signature. */
+static void w_rrsig(struct wire *w, const char *owner, unsigned type)
+{
+	size_t at = w_rr(w, owner, T_RRSIG, C_IN, 300);
+	w_u16(w, type);
+	w_u8(w, 8);
+	w_u8(w, 2);
+	w_u32(w, 300);
+	w_u32(w, 2000000000u);
+	w_u32(w, 1000000000u);
+	w_u16(w, 12345);
+	w_name(w, "t.test");
+	w_bytes(w, "signature", 9);
+	w_rr_end(w, at);
+}
+
+/* Each decoded record knows its line among the step's answers
+ * (dns_answer_strings(): the answer section, RRSIGs left out), whatever
+ * stands between: a CNAME (RFC 1034 §3.6.2), RRSIGs (RFC 4034 §3.1), other
+ * types, another class, and a NAPTR record that the RFC 3263 policy leaves
+ * out (a NUL octet). */
+static void test_answer_index(void)
+{
+	struct wire w;
+	struct parsed p;
+	struct ddds_rule *rules = NULL;
+	struct srv_rec *srv = NULL;
+	struct dns_addr *addrs = NULL;
+	struct rsip_vec notes = {0};
+	char **lines = NULL;
+	size_t at, nl = 0, nr = 0, ns = 0, na = 0;
+
+	w_header(&w, 0, 1, 11, 0, 0);
+	w_question(&w, "t.test", T_NAPTR);
+	at = w_rr(&w, NULL, T_CNAME, C_IN, 300);         /* line 0 */
+	w_name(&w, "n.t.test");
+	w_rr_end(&w, at);
+	w_rrsig(&w, "t.test", T_CNAME);                  /* no line */
+	at = w_rr(&w, "n.t.test", T_NAPTR, C_IN, 300);   /* line 1, left out */
+	w_u16(&w, 10);
+	w_u16(&w, 10);
+	w_string(&w, "s");
+	w_bytes(&w, "\x08SIP+D2U\0", 9);
+	w_string(&w, "");
+	w_name(&w, "_sip._udp.t.test");
+	w_rr_end(&w, at);
+	w_rrsig(&w, "n.t.test", T_NAPTR);                /* no line */
+	at = w_rr(&w, "n.t.test", T_NAPTR, C_IN, 300);   /* line 2 */
+	w_naptr(&w, 20, 10, "s", "SIP+D2T", "", "_sip._tcp.t.test");
+	w_rr_end(&w, at);
+	at = w_rr(&w, "n.t.test", T_TXT, C_IN, 300);     /* line 3 */
+	w_string(&w, "text");
+	w_rr_end(&w, at);
+	at = w_rr(&w, "n.t.test", T_SRV, C_IN, 300);     /* line 4 */
+	w_srv(&w, 0, 0, 5060, "sip.t.test");
+	w_rr_end(&w, at);
+	w_rrsig(&w, "n.t.test", T_SRV);                  /* no line */
+	at = w_rr(&w, "n.t.test", T_A, 3, 300);          /* line 5: class CH, not decoded */
+	w_bytes(&w, "\x7f\0\0\x01", 4);
+	w_rr_end(&w, at);
+	at = w_rr(&w, "n.t.test", T_A, C_IN, 300);       /* line 6 */
+	w_bytes(&w, "\xc0\0\x02\x01", 4);
+	w_rr_end(&w, at);
+	at = w_rr(&w, "n.t.test", T_NAPTR, C_IN, 300);   /* line 7 */
+	w_naptr(&w, 30, 10, "s", "SIPS+D2T", "", "_sips._tcp.t.test");
+	w_rr_end(&w, at);
+	parse(&w, &p);
+	if (p.pkt != NULL) {
+		lines = dns_answer_strings(p.pkt, &nl);
+		dns_naptr_rules(p.pkt, DNS_NAPTR_LEAVE_OUT_UNREADABLE, &rules, &nr, &notes);
+		dns_srv_records(p.pkt, &srv, &ns, &notes);
+		dns_addresses(p.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_A, &addrs, &na, NULL);
+	}
+	is_int(p.pkt ? ldns_pkt_ancount(p.pkt) : 0, 11, "RFC 1035 §4.1: all 11 records read");
+	is_int((long long)nl, 8, "8 lines: the 3 RRSIGs have none");
+	is_int((long long)nr, 2, "RFC 3263 §4.1: the NAPTR with a NUL octet is left out");
+	ok(nr == 2 && rules[0].answer_index == 2 && rules[1].answer_index == 7,
+	   "the NAPTR records are lines 2 and 7");
+	ok(nr == 2 && nl == 8 && has(lines[rules[0].answer_index], "SIP+D2T") &&
+	   has(lines[rules[1].answer_index], "SIPS+D2T"), "and those lines are theirs");
+	ok(ns == 1 && srv[0].answer_index == 4 && nl == 8 &&
+	   has(lines[srv[0].answer_index], " SRV 0 0 5060 sip.t.test."),
+	   "RFC 2782: the SRV record is line 4");
+	ok(na == 1 && addrs[0].answer_index == 6 && nl == 8 &&
+	   has(lines[addrs[0].answer_index], " IN A 192.0.2.1"),
+	   "the A record of class IN is line 6 (the one of class CH is line 5)");
+	ddds_rules_free(rules, nr);
+	nr = 0;
+	if (p.pkt != NULL)
+		dns_naptr_rules(p.pkt, DNS_NAPTR_KEEP_DEFECTIVE, &rules, &nr, &notes);
+	ok(nr == 3 && rules[0].answer_index == 1 && rules[0].defect != NULL &&
+	   rules[1].answer_index == 2 && rules[2].answer_index == 7,
+	   "RFC 6116 §5.2: the ENUM policy keeps the defective one, line 1");
+	ddds_rules_free(rules, nr);
+	srv_recs_free(srv, ns);
+	dns_addrs_free(addrs, na);
+	dns_strings_free(lines, nl);
+	rsip_vec_clear(&notes, free);
+	parsed_clear(&p);
+}
+
 int main(void)
 {
 	test_round_trip();
@@ -639,5 +741,6 @@ int main(void)
 	test_pointer_loop();
 	test_framing();
 	test_unreadable();
+	test_answer_index();
 	return tap_done();
 }
