@@ -304,6 +304,7 @@ struct step_rec {
 	rsip_step pub;
 	bool quiet;              /* trace off: no answers, no notes */
 	struct rsip_vec answers; /* char * */
+	unsigned char *on_path;  /* answers.n flags (pub.answer_on_path), or NULL */
 	struct rsip_vec notes;   /* char * */
 	char *qname, *why_bogus, *failure;
 };
@@ -316,6 +317,8 @@ struct target_rec {
 struct naptr_rec {
 	rsip_naptr pub;
 	char *owner, *flags, *services, *regexp, *replacement, *result, *reason;
+	struct step_rec *step; /* the step its record came in, or NULL */
+	size_t answer_index;   /* its line there (dnsmsg.c) */
 };
 
 struct rsip_result {
@@ -341,6 +344,10 @@ rsip_result *result_new(const char *input);
 struct step_rec *result_add_step(rsip_result *res, const char *qname,
 				 uint16_t qtype, unsigned wave);
 int step_add_answer(struct step_rec *st, char *text); /* takes text */
+/* The answer at index (a decoded record's answer_index) of st led to the
+ * targets (rsip_step.answer_on_path).  Nothing for a NULL step, an index
+ * past the answers (DNS_NOT_AN_ANSWER, a quiet step).  -1 on ENOMEM. */
+int step_mark_answer(struct step_rec *st, size_t index);
 int result_note(rsip_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* RFC 3263 §4.3: move targets remembered as failed after the others (stable),

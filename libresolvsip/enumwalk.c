@@ -52,6 +52,7 @@ struct suffix_answer {
 	bool nxdomain, failed, answered;
 	bool timed_out;
 	char *failure;          /* how its question failed */
+	struct step_rec *step;  /* the step of its question */
 };
 
 /* A SIP URI to locate, with the non-terminal records that led to it. */
@@ -181,7 +182,7 @@ static int place_after(rsip_result *res, const struct naptr_rec *via, size_t n)
  * §5.2: a bad record is dropped and reported, the others go on); then they
  * are sorted (RFC 3403 §4.1), ties shuffled, and reported in that order. */
 static int push_frame(struct resolution *r, const char *key, struct ddds_rule *rules,
-		      size_t n, struct naptr_rec *via)
+		      size_t n, struct naptr_rec *via, struct step_rec *step)
 {
 	struct enum_walk *w = r->walk;
 	struct frame *f = &w->stack[w->depth];
@@ -222,6 +223,8 @@ static int push_frame(struct resolution *r, const char *key, struct ddds_rule *r
 		memset(&by_dns[rules[i].dns_index], 0, sizeof(*s));
 		if ((s->rec = result_add_enum_record(r->res, &rules[i])) == NULL)
 			goto done;
+		s->rec->step = step; /* for rsip_step.answer_on_path */
+		s->rec->answer_index = rules[i].answer_index;
 		if (s->valid) {
 			f->nvalid++;
 		} else {
@@ -304,7 +307,7 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 		return;
 	}
 	step_note(a->step, "%zu rule%s at the next key", n, n == 1 ? "" : "s");
-	if (push_frame(r, a->qname, rules, n, rec) != 0)
+	if (push_frame(r, a->qname, rules, n, rec, a->step) != 0)
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 }
 
@@ -620,7 +623,7 @@ static void walk_rules(struct resolution *r)
 			continue;
 		sa->rules = NULL;
 		sa->n = 0;
-		if (push_frame(r, sa->domain, rules, n, NULL) != 0) {
+		if (push_frame(r, sa->domain, rules, n, NULL, sa->step) != 0) {
 			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
@@ -642,9 +645,18 @@ static void uri_located(struct resolution *r, rsip_status status, const char *wh
 
 	if (status == RSIP_OK) {
 		naptr_rec_set(u->rec, NULL, RSIP_VERDICT_SELECTED, NULL);
+		if (step_mark_answer(u->rec->step, u->rec->answer_index) != 0) {
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			return;
+		}
 		/* the non-terminal records on its path led to it */
-		for (size_t k = 0; k < u->nvia; k++)
+		for (size_t k = 0; k < u->nvia; k++) {
 			naptr_rec_set(u->via[k], NULL, RSIP_VERDICT_SELECTED, u->via[k]->reason);
+			if (step_mark_answer(u->via[k]->step, u->via[k]->answer_index) != 0) {
+				resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+				return;
+			}
+		}
 		resolution_finish(r, RSIP_OK, NULL);
 		return;
 	}
@@ -680,6 +692,7 @@ static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *
 {
 	struct suffix_answer *sa = &r->walk->sfx[(size_t)(uintptr_t)arg];
 	sa->answered = true;
+	sa->step = a->step;
 	sa->nxdomain = answer_nxdomain(a);
 	sa->failed = answer_failed(a);
 	sa->timed_out = a->timed_out;

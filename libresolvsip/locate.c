@@ -10,10 +10,18 @@
 
 #define MAX_NAPTR_SRV 8 /* SRV questions made from one NAPTR set */
 
+/* One address of a host, and the answer it came in (for
+ * rsip_step.answer_on_path). */
+struct addr_entry {
+	char *addr;              /* textual */
+	struct step_rec *step;   /* NULL: from the additional section */
+	size_t answer_index;
+};
+
 /* A/AAAA of one host. */
 struct addr_lookup {
 	char *host;              /* absolute */
-	struct rsip_vec v4, v6;  /* char *: textual addresses in DNS order */
+	struct rsip_vec v4, v6;  /* struct addr_entry *, in DNS order */
 	rsip_dnssec dnssec;      /* weakest of its answers */
 	bool known_v4, known_v6; /* this family came as additional data: not asked */
 	bool asked;              /* its questions were asked (a later NAPTR ORDER
@@ -29,6 +37,8 @@ struct srv_lookup {
 	bool not_offered;        /* a lone "." target (RFC 2782) */
 	bool from_naptr;
 	uint16_t naptr_order, naptr_pref;
+	struct step_rec *naptr_step; /* the NAPTR record it came from: its step */
+	size_t naptr_answer;         /* and its line there */
 	rsip_dnssec dnssec;
 	struct step_rec *step;
 	struct dns_addr *additional; /* A/AAAA RRs of the answer's additional section */
@@ -48,6 +58,9 @@ struct plan {
 	rsip_source source;
 	rsip_dnssec path;        /* weakest link before the addresses */
 	size_t addr;             /* index into loc->addrs */
+	/* The records it came from, for rsip_step.answer_on_path: */
+	struct step_rec *srv_step, *naptr_step; /* NULL: none */
+	size_t srv_answer, naptr_answer;
 };
 
 struct locate {
@@ -139,6 +152,30 @@ static const char *supported_list(const rsip_ctx *ctx, char *buf, size_t len)
 
 /* ---- state ---------------------------------------------------------- */
 
+static void addr_entry_free(void *p)
+{
+	struct addr_entry *e = p;
+	if (e != NULL)
+		free(e->addr);
+	free(e);
+}
+
+/* Append an address (taken) that came in step's answer at index.  -1 when
+ * out of memory (addr freed). */
+static int push_addr(struct rsip_vec *fam, char *addr, struct step_rec *step, size_t index)
+{
+	struct addr_entry *e = addr != NULL ? calloc(1, sizeof(*e)) : NULL;
+	if (e == NULL || rsip_vec_push(fam, e) != 0) {
+		free(e);
+		free(addr);
+		return -1;
+	}
+	e->addr = addr;
+	e->step = step;
+	e->answer_index = index;
+	return 0;
+}
+
 void locate_free(struct locate *loc)
 {
 	if (loc == NULL)
@@ -155,8 +192,8 @@ void locate_free(struct locate *loc)
 	free(loc->srvs);
 	for (size_t i = 0; i < loc->naddr; i++) {
 		free(loc->addrs[i].host);
-		rsip_vec_clear(&loc->addrs[i].v4, free);
-		rsip_vec_clear(&loc->addrs[i].v6, free);
+		rsip_vec_clear(&loc->addrs[i].v4, addr_entry_free);
+		rsip_vec_clear(&loc->addrs[i].v6, addr_entry_free);
 	}
 	free(loc->addrs);
 	free(loc->plans);
@@ -267,8 +304,8 @@ static void on_address(struct resolution *r, void *arg, const struct dns_answer 
 			cut++;
 			continue;
 		}
-		if (rsip_vec_push(fam, addrs[i].addr) == 0)
-			addrs[i].addr = NULL;
+		push_addr(fam, addrs[i].addr, a->step, addrs[i].answer_index);
+		addrs[i].addr = NULL;
 	}
 	if (seen == 0)
 		step_note(a->step, "no %s address for %s", type == LDNS_RR_TYPE_A ? "IPv4" : "IPv6",
@@ -353,14 +390,19 @@ static void after_addresses(struct resolution *r)
 				memset(&t, 0, sizeof(t));
 				t.transport = p->tp;
 				t.family = fam[f] == &al->v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4;
-				snprintf(t.address, sizeof(t.address), "%s",
-					 (char *)fam[f]->items[j]);
+				const struct addr_entry *e = fam[f]->items[j];
+				snprintf(t.address, sizeof(t.address), "%s", e->addr);
 				t.port = p->port;
 				t.priority = p->priority;
 				t.weight = p->weight;
 				t.source = p->source;
 				t.dnssec = dnssec_min(p->path, al->dnssec);
-				if (result_add_target(r->res, &t, al->host) != 0) {
+				/* These records gave the target (also when it is
+				 * one already listed). */
+				if (result_add_target(r->res, &t, al->host) != 0 ||
+				    step_mark_answer(e->step, e->answer_index) != 0 ||
+				    step_mark_answer(p->srv_step, p->srv_answer) != 0 ||
+				    step_mark_answer(p->naptr_step, p->naptr_answer) != 0) {
 					resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 					return;
 				}
@@ -489,7 +531,6 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 		return;
 	for (size_t i = 0; i < sl->nadditional; i++) {
 		struct dns_addr *d = &sl->additional[i];
-		char *addr;
 		bool v6 = d->v6;
 		if (rsip_strcasecmp(d->owner, al->host) != 0 ||
 		    !(r->ctx->families & (v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4)))
@@ -498,11 +539,10 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 			cut[v6]++;
 			continue;
 		}
-		addr = rsip_strdup(d->addr);
-		if (addr == NULL || rsip_vec_push(v6 ? &al->v6 : &al->v4, addr) != 0) {
-			free(addr);
+		/* not in the answer section: no line to mark */
+		if (push_addr(v6 ? &al->v6 : &al->v4, rsip_strdup(d->addr), NULL,
+			      DNS_NOT_AN_ANSWER) != 0)
 			continue;
-		}
 		found[v6]++;
 	}
 	if (found[0] + found[1] == 0)
@@ -615,6 +655,10 @@ static void after_srv(struct resolution *r)
 			p.weight = sl->recs[j].weight;
 			p.source = RSIP_SOURCE_SRV;
 			p.path = dnssec_min(loc->naptr_dnssec, sl->dnssec);
+			p.srv_step = sl->step;
+			p.srv_answer = sl->recs[j].answer_index;
+			p.naptr_step = sl->naptr_step;
+			p.naptr_answer = sl->naptr_answer;
 			p.addr = add_addr_lookup(loc, sl->recs[j].target);
 			if (p.addr == (size_t)-1 || add_plan(loc, &p) != 0) {
 				resolution_finish(r, RSIP_E_NOMEM, "out of memory");
@@ -808,6 +852,8 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 			sl->from_naptr = true;
 			sl->naptr_order = d->order;
 			sl->naptr_pref = d->preference;
+			sl->naptr_step = a->step;
+			sl->naptr_answer = d->answer_index;
 			step_note(a->step, "%s order %u preference %u -> %s (%s)", d->services,
 				  d->order, d->preference, d->replacement, rsip_transport_name(tp));
 		}

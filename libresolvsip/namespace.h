@@ -109,6 +109,7 @@
 #define srv_rec_clear(...) rsip__srv_rec_clear(__VA_ARGS__)
 #define srv_recs_free(...) rsip__srv_recs_free(__VA_ARGS__)
 #define step_add_answer(...) rsip__step_add_answer(__VA_ARGS__)
+#define step_mark_answer(...) rsip__step_mark_answer(__VA_ARGS__)
 #define step_note(...) rsip__step_note(__VA_ARGS__)
 #define tel_equal(...) rsip__tel_equal(__VA_ARGS__)
 #define tel_format(...) rsip__tel_format(__VA_ARGS__)

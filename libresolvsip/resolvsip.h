@@ -580,6 +580,14 @@ typedef struct rsip_step {
 	 * above; a result is allocated by the library, so the layout grows only
 	 * at the end.) */
 	const char *failure;
+	/** NULL, or answer_count flags: answer_on_path[i] is nonzero when
+	 * answers[i] led to the targets, as the phase that read it decided:
+	 * the RFC 3263 NAPTR record whose SRV set gave targets, the SRV
+	 * records and the A/AAAA records that gave targets, the ENUM NAPTR
+	 * records selected and the non-terminal records that led to them.
+	 * NULL when none did (or the trace is off).  (Added after failure,
+	 * for the same reason.) */
+	const unsigned char *answer_on_path;
 } rsip_step;
 
 /** Verdict on one ENUM NAPTR record. */

@@ -25,6 +25,7 @@ static void step_free(void *p)
 {
 	struct step_rec *st = p;
 	rsip_vec_clear(&st->answers, free);
+	free(st->on_path);
 	rsip_vec_clear(&st->notes, free);
 	free(st->qname);
 	free(st->why_bogus);
@@ -112,12 +113,37 @@ int step_add_answer(struct step_rec *st, char *text)
 		free(text);
 		return 0;
 	}
+	if (st->on_path != NULL) {
+		/* one flag per answer, the new one not on the path */
+		unsigned char *p = realloc(st->on_path, st->answers.n + 1);
+		if (p == NULL) {
+			free(text);
+			return -1;
+		}
+		p[st->answers.n] = 0;
+		st->on_path = p;
+		st->pub.answer_on_path = p;
+	}
 	if (text == NULL || rsip_vec_push(&st->answers, text) != 0) {
 		free(text);
 		return -1;
 	}
 	st->pub.answers = (const char *const *)st->answers.items;
 	st->pub.answer_count = st->answers.n;
+	return 0;
+}
+
+int step_mark_answer(struct step_rec *st, size_t index)
+{
+	if (st == NULL || index >= st->answers.n)
+		return 0;
+	if (st->on_path == NULL) {
+		st->on_path = calloc(st->answers.n, 1);
+		if (st->on_path == NULL)
+			return -1;
+		st->pub.answer_on_path = st->on_path;
+	}
+	st->on_path[index] = 1;
 	return 0;
 }
 

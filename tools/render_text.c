@@ -183,103 +183,6 @@ static long rr_number(const char *s)
 	return v;
 }
 
-/* The transport an SRV owner name stands for (RFC 3263 §4.1, RFC 7118):
- * "_sips._tcp.example.com." is tls.  0 when the labels say nothing. */
-static unsigned srv_owner_transport(const char *owner)
-{
-	static const struct {
-		const char *prefix;
-		rsip_transport tp;
-	} map[] = {
-		{"_sip._udp.", RSIP_TRANSPORT_UDP}, {"_sip._tcp.", RSIP_TRANSPORT_TCP},
-		{"_sips._tcp.", RSIP_TRANSPORT_TLS}, {"_sip._sctp.", RSIP_TRANSPORT_SCTP},
-		{"_sips._sctp.", RSIP_TRANSPORT_TLS_SCTP}, {"_sip._ws.", RSIP_TRANSPORT_WS},
-		{"_sips._ws.", RSIP_TRANSPORT_WSS},
-	};
-	size_t i, j;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		const char *pre = map[i].prefix;
-
-		for (j = 0; pre[j] != '\0'; j++) {
-			char c = owner[j];
-
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			if (c != pre[j])
-				break;
-		}
-		if (pre[j] == '\0')
-			return map[i].tp;
-	}
-	return 0;
-}
-
-/* An SRV answer that gave a target: same target name and port, priority
- * and weight, and the transport its owner name stands for. */
-static int srv_on_path(const rsip_result *res, const struct rr_fields *rr)
-{
-	unsigned tp = srv_owner_transport(rr->f[0]);
-	long prio, weight, port;
-	size_t i, n = rsip_result_target_count(res);
-
-	if (rr->n != 8)
-		return 0;
-	prio = rr_number(rr->f[4]);
-	weight = rr_number(rr->f[5]);
-	port = rr_number(rr->f[6]);
-	for (i = 0; i < n; i++) {
-		const rsip_target *t = rsip_result_target(res, i);
-
-		if (t != NULL && t->source == RSIP_SOURCE_SRV && t->port == port &&
-		    t->priority == prio && t->weight == weight &&
-		    (tp == 0 || t->transport == tp) && name_eq(t->host, rr->f[7]))
-			return 1;
-	}
-	return 0;
-}
-
-/* An A or AAAA answer whose address is a target's, for the name the
- * target came from. */
-static int address_on_path(const rsip_result *res, const struct rr_fields *rr)
-{
-	size_t i, n = rsip_result_target_count(res);
-
-	if (rr->n != 5)
-		return 0;
-	for (i = 0; i < n; i++) {
-		const rsip_target *t = rsip_result_target(res, i);
-
-		if (t != NULL && t->source != RSIP_SOURCE_NUMERIC &&
-		    strcmp(t->address, rr->f[4]) == 0 && name_eq(t->host, rr->f[0]))
-			return 1;
-	}
-	return 0;
-}
-
-/* A step asked for SRV at name, one of whose answers gave a target. */
-static int srv_name_on_path(const rsip_result *res, const char *name)
-{
-	size_t i, j, n = rsip_result_step_count(res);
-	struct rr_fields *rr = malloc(sizeof(*rr));
-	int found = 0;
-
-	if (rr == NULL)
-		return 0;
-	for (i = 0; i < n && !found; i++) {
-		const rsip_step *st = rsip_result_step(res, i);
-
-		if (st == NULL || st->qtype != TYPE_SRV || !name_eq(st->qname, name))
-			continue;
-		for (j = 0; st->answers != NULL && j < st->answer_count && !found; j++)
-			if (rr_split(st->answers[j], rr) == 0 &&
-			    strcmp(rr->f[3], "SRV") == 0 && srv_on_path(res, rr))
-				found = 1;
-	}
-	free(rr);
-	return found;
-}
-
 /* ---- ENUM records and the answers they came in ----------------------- */
 
 /* What render_text() works out once per result. */
@@ -287,7 +190,6 @@ struct text_state {
 	const rsip_result *res;
 	size_t nrec;
 	unsigned char *shown;    /* per ENUM record: its verdict was written */
-	unsigned char *path;     /* per ENUM record: it led to the located URI */
 	size_t starred;          /* answers marked "*" */
 	int colour;
 };
@@ -315,41 +217,6 @@ static const rsip_naptr *enum_record_of(const struct text_state *ts,
 		}
 	}
 	return NULL;
-}
-
-/* The ENUM records on the path: the selected ones, and the non-terminal
- * rules (empty flags, RFC 6116 §5.2.1) that led to a key on the path. */
-static void enum_mark_path(struct text_state *ts)
-{
-	size_t i, j, pass;
-	int changed = 1;
-
-	for (i = 0; i < ts->nrec; i++) {
-		const rsip_naptr *rec = rsip_result_enum_record(ts->res, i);
-
-		ts->path[i] = rec != NULL && rec->verdict == RSIP_VERDICT_SELECTED;
-	}
-	/* Each pass adds one hop back; a chain is at most nrec long. */
-	for (pass = 0; pass < ts->nrec && changed; pass++) {
-		changed = 0;
-		for (i = 0; i < ts->nrec; i++) {
-			const rsip_naptr *rec = rsip_result_enum_record(ts->res, i);
-
-			if (ts->path[i] || rec == NULL || rec->flags == NULL ||
-			    rec->flags[0] != '\0' || rec->verdict != RSIP_VERDICT_FALLBACK)
-				continue;
-			for (j = 0; j < ts->nrec; j++) {
-				const rsip_naptr *to = rsip_result_enum_record(ts->res, j);
-
-				if (ts->path[j] && to != NULL &&
-				    name_eq(rec->replacement, to->owner)) {
-					ts->path[i] = 1;
-					changed = 1;
-					break;
-				}
-			}
-		}
-	}
 }
 
 static void put_verdict(FILE *out, const rsip_naptr *rec, int colour, int on_path)
@@ -395,7 +262,9 @@ static void render_enum_tail(FILE *out, const struct text_state *ts)
 			continue;
 		if (missing++ == 0)
 			fputs("ENUM records:\n", out);
-		fprintf(out, " %s ", ts->path[i] ? "*" : " ");
+		/* No answer line to mark: the verdict says it (the library sets
+		 * "selected" on the record located and on those that led to it). */
+		fprintf(out, " %s ", rec->verdict == RSIP_VERDICT_SELECTED ? "*" : " ");
 		put_safe(out, rec->owner);
 		fprintf(out, " NAPTR %u %u ", (unsigned)rec->order, (unsigned)rec->preference);
 		put_quoted(out, rec->flags);
@@ -406,7 +275,7 @@ static void render_enum_tail(FILE *out, const struct text_state *ts)
 		fputc(' ', out);
 		put_safe(out, rec->replacement);
 		fputs("\n      => ", out);
-		put_verdict(out, rec, colour, ts->path[i]);
+		put_verdict(out, rec, colour, rec->verdict == RSIP_VERDICT_SELECTED);
 		fputc('\n', out);
 	}
 
@@ -424,28 +293,34 @@ static void render_enum_tail(FILE *out, const struct text_state *ts)
 
 /* ---- questions --------------------------------------------------------- */
 
-/* One answer line: " * RR" when it is on the path to the targets, then, for
- * an ENUM record, its verdict. */
-static void render_answer(FILE *out, struct text_state *ts, const char *text,
+/* A later answer of step with the same text as answer i is on the path: a
+ * record given twice (a hostile answer), of which the later one was used;
+ * its verdict goes there, under its "*". */
+static int on_path_later(const rsip_step *step, size_t i)
+{
+	size_t j;
+
+	if (step->answer_on_path == NULL || step->answer_on_path[i])
+		return 0;
+	for (j = i + 1; j < step->answer_count; j++)
+		if (step->answer_on_path[j] && strcmp(step->answers[j], step->answers[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One answer line: " * RR" when the library says it led to the targets
+ * (rsip_step.answer_on_path), then, for an ENUM record, its verdict. */
+static void render_answer(FILE *out, struct text_state *ts, const rsip_step *step, size_t i,
 			  struct rr_fields *rr)
 {
+	const char *text = step->answers[i];
 	const rsip_naptr *rec = NULL;
 	size_t index = 0;
-	int on_path = 0, colour = ts->colour;
+	int on_path = step->answer_on_path != NULL && step->answer_on_path[i], colour = ts->colour;
 
-	if (rr != NULL && rr_split(text, rr) == 0) {
-		if (strcmp(rr->f[3], "NAPTR") == 0) {
-			rec = enum_record_of(ts, rr, &index);
-			if (rec != NULL)
-				on_path = ts->path[index];
-			else if (rr->n == 10) /* RFC 3263 §4.1: its SRV set gave targets */
-				on_path = srv_name_on_path(ts->res, rr->f[9]);
-		} else if (strcmp(rr->f[3], "SRV") == 0) {
-			on_path = srv_on_path(ts->res, rr);
-		} else if (strcmp(rr->f[3], "A") == 0 || strcmp(rr->f[3], "AAAA") == 0) {
-			on_path = address_on_path(ts->res, rr);
-		}
-	}
+	if (ts->nrec > 0 && rr != NULL && rr_split(text, rr) == 0 &&
+	    strcmp(rr->f[3], "NAPTR") == 0)
+		rec = enum_record_of(ts, rr, &index);
 	if (on_path) {
 		fprintf(out, " %s*%s ", sgr(colour, SGR_GREEN), sgr(colour, SGR_RESET));
 		ts->starred++;
@@ -453,7 +328,7 @@ static void render_answer(FILE *out, struct text_state *ts, const char *text,
 		fputs("   ", out);
 	put_safe(out, text);
 	fputc('\n', out);
-	if (rec != NULL && !ts->shown[index]) {
+	if (rec != NULL && !ts->shown[index] && !on_path_later(step, i)) {
 		ts->shown[index] = 1;
 		fputs("      => ", out);
 		put_verdict(out, rec, colour, on_path);
@@ -491,7 +366,7 @@ static void render_step(FILE *out, struct text_state *ts, const rsip_step *step,
 	fputc('\n', out);
 
 	for (i = 0; step->answers != NULL && i < step->answer_count; i++)
-		render_answer(out, ts, step->answers[i], rr);
+		render_answer(out, ts, step, i, rr);
 	for (i = 0; step->notes != NULL && i < step->note_count; i++) {
 		fputs("   => ", out);
 		put_safe(out, step->notes[i]);
@@ -580,17 +455,10 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 	ts.nrec = has_enum ? rsip_result_enum_record_count(res) : 0;
 	if (ts.nrec > 0) {
 		ts.shown = calloc(ts.nrec, 1);
-		ts.path = calloc(ts.nrec, 1);
-		if (ts.shown == NULL || ts.path == NULL) {
+		if (ts.shown == NULL)
 			/* Out of memory: the records go in the list after the
-			 * questions, unmarked. */
-			free(ts.shown);
-			free(ts.path);
-			ts.shown = ts.path = NULL;
+			 * questions. */
 			ts.nrec = 0;
-		} else {
-			enum_mark_path(&ts);
-		}
 	}
 
 	fprintf(out, "%sInput%s:%s ", sgr(colour, SGR_BOLD),
@@ -630,9 +498,8 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 			/* Without the per-record memory, list every record. */
 			ts.nrec = rsip_result_enum_record_count(res);
 			ts.shown = calloc(ts.nrec > 0 ? ts.nrec : 1, 1);
-			ts.path = calloc(ts.nrec > 0 ? ts.nrec : 1, 1);
 		}
-		if (ts.shown != NULL && ts.path != NULL)
+		if (ts.shown != NULL)
 			render_enum_tail(out, &ts);
 	}
 	/* Decisions not tied to one question (route set, failover memory...) */
@@ -662,7 +529,6 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 			render_target(out, i + 1, t, colour);
 	}
 	free(ts.shown);
-	free(ts.path);
 	free(rr);
 }
 

@@ -26,6 +26,15 @@ contains "$out" '   tzi.org. 300 IN NAPTR 90 100 "s" "SIP+D2T"' \
 	"text: NAPTR records of a later ORDER are not marked (RFC 3403 §4.1)"
 contains "$out" ' * _sips._tcp.tzi.org. 300 IN SRV 0 1 5061 rasen.tzi.org.' \
 	"text: the SRV records that gave targets are marked"
+# RFC 3263 §4.1: a skipped NAPTR record is not on the path, even when the SRV
+# fallback asks the name it names and that SRV set gives the targets.
+run --zones "$top_srcdir/tests/zones" --seed 1 sip:a@skipnaptr.sip.test
+skip_out=$out
+contains "$skip_out" '   skipnaptr.sip.test. 300 IN NAPTR 10 10 "s" "SIP+D2U" "!^.*$!x!" _sip._udp.skipnaptr.sip.test.' \
+	"text: a skipped NAPTR record whose SRV name the fallback asked is not marked"
+contains "$skip_out" ' * _sip._udp.skipnaptr.sip.test. 300 IN SRV 0 1 5060 host.skipnaptr.sip.test.' \
+	"text: ...while the fallback's SRV record that gave the target is"
+run --zones "$ZONES" --seed 1 tel:+49-421-201-7028
 case "$out" in
 *"_sip._tcp.tzi.org. SRV"*) ok 1 "text: the SRV set of a later NAPTR ORDER is not even asked (RFC 3403 §4.1)" ;;
 *) ok 0 "text: the SRV set of a later NAPTR ORDER is not even asked (RFC 3403 §4.1)" ;;
