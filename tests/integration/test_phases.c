@@ -3,8 +3,9 @@
  * (enumwalk.c), each driven with small zones, as the library behaves today.
  * For each case: the status, the ordered targets, the questions in the order
  * asked with their wave and rcode, the counts of questions and waves, the
- * result's notes, a note of a step, and for ENUM the domains, URIs and each
- * record's verdict.  An engine change that keeps the behaviour keeps these;
+ * result's notes, a note of a step, for ENUM the domains, URIs and each
+ * record's verdict, and for some the answers that led to the targets
+ * (rsip_step.answer_on_path).  An engine change that keeps the behaviour keeps these;
  * one that changes it says so here, case by case (tests/README.md).
  *
  * The mock DNS answers the engine's questions one at a time, oldest first,
@@ -32,6 +33,8 @@ struct phase_case {
 	const char *enum_uris; /* ENUM: the SIP URIs, " | " between; NULL: no ENUM */
 	const char *verdicts;  /* ENUM: each record's verdict, " | " between */
 	void (*setup)(rsip_ctx *ctx); /* settings the input format has none for, or NULL */
+	const char *on_path;   /* the answers on the path, "STEP: RR" with " | " between,
+				  STEP counted from 1; NULL: not checked */
 };
 
 static char *join_start(char *buf)
@@ -121,6 +124,25 @@ static const char *verdicts_of(const rsip_result *res)
 	return buf;
 }
 
+/* The answers rsip_step.answer_on_path marks, "STEP: RR", " | " between. */
+static const char *on_path_of(const rsip_result *res)
+{
+	static char buf[4096];
+	char one[400];
+
+	join_start(buf);
+	for (size_t i = 0; i < rsip_result_step_count(res); i++) {
+		const rsip_step *s = rsip_result_step(res, i);
+		for (size_t k = 0; s->answer_on_path != NULL && k < s->answer_count; k++) {
+			if (!s->answer_on_path[k])
+				continue;
+			snprintf(one, sizeof(one), "%zu: %s", i + 1, s->answers[k]);
+			join_add(buf, sizeof(buf), one);
+		}
+	}
+	return buf;
+}
+
 static void run_case(const struct phase_case *c)
 {
 	struct mockdns *m = mockdns_new();
@@ -178,6 +200,9 @@ static void run_case(const struct phase_case *c)
 	} else {
 		ok(!rsip_result_has_enum(res), "%s: no ENUM details", c->name);
 	}
+	if (c->on_path != NULL)
+		is_str(on_path_of(res), c->on_path, "%s: the answers that led to the targets",
+		       c->name);
 	ok(mockdns_pending(m) == 0, "%s: no question left in flight", c->name);
 	rsip_result_free(res);
 	rsip_ctx_free(ctx);
@@ -263,6 +288,13 @@ static const struct phase_case locate_cases[] = {
 		.questions = 6, .waves = 3,
 		.notes = "",
 		.step_note = "SIPS+D2T order 50 preference 50 -> _sips._tcp.example.test. (tls)",
+		.on_path = "1: example.test. 300 IN NAPTR 50 50 \"s\" \"SIPS+D2T\" \"\" "
+			"_sips._tcp.example.test. | "
+			"2: _sips._tcp.example.test. 300 IN SRV 0 1 5061 a.example.test. | "
+			"2: _sips._tcp.example.test. 300 IN SRV 10 1 5061 b.example.test. | "
+			"3: a.example.test. 300 IN AAAA 2001:db8::1 | "
+			"4: a.example.test. 300 IN A 192.0.2.1 | "
+			"6: b.example.test. 300 IN A 192.0.2.2",
 	},
 	{
 		.name = "RFC 3263 §4.1 transport=tcp: no NAPTR, the SRV of TCP",
@@ -452,6 +484,8 @@ static const struct phase_case locate_cases[] = {
 		.questions = 5, .waves = 3,
 		.notes = "",
 		.step_note = "no SRV record: A/AAAA of alias.test. over udp",
+		.on_path = "4: host.test. 300 IN AAAA 2001:db8::20 | "
+			"5: host.test. 300 IN A 192.0.2.20",
 	},
 	{
 		.name = "RFC 3263 §4.2: a host whose address questions fail is left out",
@@ -488,6 +522,8 @@ static const struct phase_case locate_cases[] = {
 		.step_note = "multi.test.: 1 IPv4 addresses left out (the limit of 1 per host and "
 			"family)",
 		.setup = one_address,
+		.on_path = "1: multi.test. 300 IN AAAA 2001:db8::51 | "
+			"2: multi.test. 300 IN A 192.0.2.51",
 	},
 	{
 		.name = "RFC 3263 §4.2: the targets limit",
@@ -503,6 +539,11 @@ static const struct phase_case locate_cases[] = {
 		.notes = "more than 2 targets: the last 1 are left out (the targets limit)",
 		.step_note = "2. b.example.test. port 5061 (priority 10, weight 1)",
 		.setup = two_targets,
+		.on_path = "1: example.test. 300 IN NAPTR 50 50 \"s\" \"SIPS+D2T\" \"\" "
+			"_sips._tcp.example.test. | "
+			"2: _sips._tcp.example.test. 300 IN SRV 0 1 5061 a.example.test. | "
+			"3: a.example.test. 300 IN AAAA 2001:db8::1 | "
+			"4: a.example.test. 300 IN A 192.0.2.1",
 	},
 	{
 		.name = "RFC 3263 §4.3: a target marked failed is tried last",
@@ -637,6 +678,12 @@ static const struct phase_case enum_cases[] = {
 		.step_note = "1 rule at the next key",
 		.enum_uris = "sip:bob@host.test",
 		.verdicts = "selected | selected",
+		.on_path = "1: 1.0.1.0.5.5.5.1.e164.arpa. 300 IN NAPTR 10 10 \"\" \"\" \"\" "
+			"next.enum.test. | "
+			"2: next.enum.test. 300 IN NAPTR 10 10 \"u\" \"E2U+sip\" "
+			"\"!^.*$!sip:bob@host.test!\" . | "
+			"6: host.test. 300 IN AAAA 2001:db8::20 | "
+			"7: host.test. 300 IN A 192.0.2.20",
 	},
 	{
 		.name = "RFC 6116 §5.2.1: non-terminal rules that loop",
