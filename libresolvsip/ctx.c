@@ -285,11 +285,6 @@ rsip_status rsip_ctx_set_transport_order(rsip_ctx *ctx, const char *list)
 	return RSIP_OK;
 }
 
-bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp)
-{
-	return (ctx->transports & (unsigned)tp) != 0;
-}
-
 void ctx_policy(const rsip_ctx *ctx, struct rsip_policy *p)
 {
 	memset(p, 0, sizeof(*p));

@@ -227,7 +227,6 @@ struct rsip_ctx {
 /* The checks every setter makes first: a context still being configured, and
  * one DNS mode only (sets_mode: the setter chooses mode).  Clears errmsg. */
 rsip_status ctx_setter_begin(rsip_ctx *ctx, bool sets_mode, enum dns_mode mode);
-bool ctx_supports(const rsip_ctx *ctx, rsip_transport tp);
 /* DNSSEC.  Records of an answer's additional section may stand in
  * for the answers to their own questions only where this is true: never
  * under the require policy, whose addresses are all asked for and validated

@@ -126,7 +126,7 @@ static rsip_transport param_transport(const char *value, bool sips)
 /* RFC 3263 §4.1: without a transport parameter, UDP for sip and TCP (TLS) for
  * sips; when the context does not support that one, the next supported
  * transport of the same security. */
-static rsip_transport fallback_transport(const rsip_ctx *ctx, bool sips)
+static rsip_transport fallback_transport(const struct rsip_policy *pol, bool sips)
 {
 	static const rsip_transport sip_pref[] = {RSIP_TRANSPORT_UDP, RSIP_TRANSPORT_TCP,
 						  RSIP_TRANSPORT_SCTP, RSIP_TRANSPORT_WS};
@@ -135,18 +135,18 @@ static rsip_transport fallback_transport(const rsip_ctx *ctx, bool sips)
 	const rsip_transport *pref = sips ? sips_pref : sip_pref;
 	size_t n = sips ? 3 : 4;
 	for (size_t i = 0; i < n; i++)
-		if (ctx_supports(ctx, pref[i]))
+		if (policy_supports(pol, pref[i]))
 			return pref[i];
 	return 0;
 }
 
-static const char *supported_list(const rsip_ctx *ctx, char *buf, size_t len)
+static const char *supported_list(const struct rsip_policy *pol, char *buf, size_t len)
 {
 	size_t off = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < ctx->tp_count && off < len; i++)
+	for (size_t i = 0; i < pol->tp_count && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "",
-					rsip_transport_name(ctx->tp_order[i]));
+					rsip_transport_name(pol->tp_order[i]));
 	return buf;
 }
 
@@ -221,7 +221,7 @@ static void loc_no_transport(struct resolution *r)
 {
 	char buf[64];
 	loc_done(r, RSIP_E_NO_TRANSPORT, "no transport for a %s URI is supported (%s)",
-		 r->loc->uri.sips ? "sips" : "sip", supported_list(r->ctx, buf, sizeof(buf)));
+		 r->loc->uri.sips ? "sips" : "sip", supported_list(&r->policy, buf, sizeof(buf)));
 }
 
 static size_t add_addr_lookup(struct locate *loc, const char *host)
@@ -365,7 +365,6 @@ static bool next_naptr_service(struct resolution *r)
 static void after_addresses(struct resolution *r)
 {
 	struct locate *loc = r->loc;
-	rsip_ctx *ctx = r->ctx;
 	size_t cut = 0;
 	for (size_t i = 0; i < loc->nplan; i++) {
 		const struct plan *p = &loc->plans[i];
@@ -374,7 +373,7 @@ static void after_addresses(struct resolution *r)
 		 * (RFC 6724's precedence for global addresses), never interleaved
 		 * with another target's. */
 		struct rsip_vec *fam[2] = {&al->v6, &al->v4};
-		if (ctx->prefer_ipv4) {
+		if (r->policy.prefer_ipv4) {
 			fam[0] = &al->v4;
 			fam[1] = &al->v6;
 		}
@@ -445,11 +444,11 @@ static void ask_addresses(struct resolution *r)
 		al->asked = true;
 		/* RFC 2782 "Usage rules": additional data spares only the
 		 * family it holds; the other one is asked. */
-		if ((r->ctx->families & RSIP_FAMILY_IPV6) && !al->known_v6 &&
+		if ((r->policy.families & RSIP_FAMILY_IPV6) && !al->known_v6 &&
 		    query_ask(r, al->host, LDNS_RR_TYPE_AAAA, on_address,
 			      (void *)(uintptr_t)i) != RSIP_OK)
 			return;
-		if ((r->ctx->families & RSIP_FAMILY_IPV4) && !al->known_v4 &&
+		if ((r->policy.families & RSIP_FAMILY_IPV4) && !al->known_v4 &&
 		    query_ask(r, al->host, LDNS_RR_TYPE_A, on_address,
 			      (void *)(uintptr_t)i) != RSIP_OK)
 			return;
@@ -519,7 +518,7 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 {
 	size_t found[2] = {0, 0}, cut[2] = {0, 0};
 	if (sl->nadditional == 0 || al->asked || al->known_v4 || al->known_v6 ||
-	    !ctx_may_use_additional(r->ctx))
+	    !policy_may_use_additional(&r->policy))
 		return;
 	/* A target the hosts file names has the file's addresses, as
 	 * getaddrinfo() gives them, whatever the server added (query_ask()). */
@@ -533,7 +532,7 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 		struct dns_addr *d = &sl->additional[i];
 		bool v6 = d->v6;
 		if (rsip_strcasecmp(d->owner, al->host) != 0 ||
-		    !(r->ctx->families & (v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4)))
+		    !(r->policy.families & (v6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4)))
 			continue;
 		if ((v6 ? al->v6.n : al->v4.n) >= r->limits.max_addresses) {
 			cut[v6]++;
@@ -557,7 +556,7 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 	if (found[0] > 0 && found[1] > 0)
 		step_note(sl->step, "%s: %zu addresses from the additional section (RFC 2782), "
 			  "not asked again", al->host, found[0] + found[1]);
-	else if (r->ctx->families & (found[0] ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4))
+	else if (r->policy.families & (found[0] ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4))
 		step_note(sl->step, "%s: %zu %s address%s from the additional section (RFC "
 			  "2782), not asked again; it holds no %s address, so %s is asked",
 			  al->host, found[0] + found[1], found[0] ? "IPv4" : "IPv6",
@@ -580,7 +579,7 @@ static void order_srv(struct resolution *r, struct srv_lookup *sl)
 {
 	if (sl->n == 0)
 		return;
-	if (r->ctx->srv_order == RSIP_SRV_ORDER_DETERMINISTIC)
+	if (r->policy.srv_order == RSIP_SRV_ORDER_DETERMINISTIC)
 		sl->n = srv_order_deterministic(sl->recs, sl->n);
 	else
 		sl->n = srv_order(sl->recs, sl->n, srv_draw_rng, &r->ctx->rng);
@@ -691,12 +690,12 @@ static void after_srv(struct resolution *r)
 	{
 		/* RFC 3263 §4.2: a transport parameter keeps its transport. */
 		rsip_transport tp = loc->tp_param ? loc->tp_param :
-				    fallback_transport(r->ctx, loc->uri.sips);
+				    fallback_transport(&r->policy, loc->uri.sips);
 		char buf[64];
 		if (tp == 0) {
 			loc_done(r, RSIP_E_NO_TRANSPORT, "no SRV record, and no transport for %s "
 				 "is supported (%s)", loc->uri.sips ? "sips" : "sip",
-				 supported_list(r->ctx, buf, sizeof(buf)));
+				 supported_list(&r->policy, buf, sizeof(buf)));
 			return;
 		}
 		if (loc->nsrv > 0)
@@ -755,8 +754,8 @@ static void ask_srvs(struct resolution *r)
 static void srv_fallback(struct resolution *r)
 {
 	struct locate *loc = r->loc;
-	for (size_t i = 0; i < r->ctx->tp_count; i++) {
-		rsip_transport tp = r->ctx->tp_order[i];
+	for (size_t i = 0; i < r->policy.tp_count; i++) {
+		rsip_transport tp = r->policy.tp_order[i];
 		char *name;
 		if (tp_secure(tp) != loc->uri.sips)
 			continue;
@@ -838,7 +837,7 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 		} else if (loc->uri.sips && !tp_secure(tp)) {
 			step_note(a->step, "%s skipped: a sips URI uses only SIPS services "
 				  "(RFC 3263 §4.1)", d->services);
-		} else if (!ctx_supports(r->ctx, tp)) {
+		} else if (!policy_supports(&r->policy, tp)) {
 			step_note(a->step, "%s skipped: transport %s is not supported",
 				  d->services, rsip_transport_name(tp));
 		} else if (used == MAX_NAPTR_SRV) {
@@ -870,7 +869,7 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 static void after_naptr(struct resolution *r)
 {
 	if (r->loc->hosts_only) {
-		rsip_transport tp = fallback_transport(r->ctx, r->loc->uri.sips);
+		rsip_transport tp = fallback_transport(&r->policy, r->loc->uri.sips);
 		if (tp == 0)
 			loc_no_transport(r);
 		else
@@ -890,7 +889,6 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	struct locate *loc;
 	char err[RSIP_ERRLEN], buf[64];
 	rsip_transport tp = 0;
-	rsip_ctx *ctx = r->ctx;
 
 	locate_free(r->loc);
 	loc = r->loc = calloc(1, sizeof(*loc));
@@ -917,9 +915,9 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	}
 	if (loc->uri.transport != NULL) {
 		tp = loc->tp_param = param_transport(loc->uri.transport, loc->uri.sips);
-		if (tp == 0 || !ctx_supports(ctx, tp)) {
+		if (tp == 0 || !policy_supports(&r->policy, tp)) {
 			loc_done(r, RSIP_E_NO_TRANSPORT, "transport=%s is not supported here (%s)",
-				 loc->uri.transport, supported_list(ctx, buf, sizeof(buf)));
+				 loc->uri.transport, supported_list(&r->policy, buf, sizeof(buf)));
 			return;
 		}
 	}
@@ -930,12 +928,12 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 		rsip_target t;
 		unsigned fam = loc->ttype == SIP_HOST_IPV6 ? RSIP_FAMILY_IPV6 : RSIP_FAMILY_IPV4;
 		if (tp == 0)
-			tp = fallback_transport(ctx, loc->uri.sips);
+			tp = fallback_transport(&r->policy, loc->uri.sips);
 		if (tp == 0) {
 			loc_no_transport(r);
 			return;
 		}
-		if ((ctx->families & fam) == 0) {
+		if ((r->policy.families & fam) == 0) {
 			loc_done(r, RSIP_E_NO_TRANSPORT,
 				 "%s is an %s address, and that family is excluded", loc->target,
 				 fam == RSIP_FAMILY_IPV6 ? "IPv6" : "IPv4");
@@ -957,7 +955,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	if (loc->uri.port > 0) {
 		/* RFC 3263 §4.1-4.2: an explicit port means A/AAAA only, never SRV. */
 		if (tp == 0)
-			tp = fallback_transport(ctx, loc->uri.sips);
+			tp = fallback_transport(&r->policy, loc->uri.sips);
 		if (tp == 0) {
 			loc_no_transport(r);
 			return;

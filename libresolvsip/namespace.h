@@ -27,7 +27,6 @@
 #define ctx_set_root_key_file(...) rsip__ctx_set_root_key_file(__VA_ARGS__)
 #define ctx_setter_begin(...) rsip__ctx_setter_begin(__VA_ARGS__)
 #define ctx_start(...) rsip__ctx_start(__VA_ARGS__)
-#define ctx_supports(...) rsip__ctx_supports(__VA_ARGS__)
 #define ctx_target_failed(...) rsip__ctx_target_failed(__VA_ARGS__)
 #define ctx_under_anchor(...) rsip__ctx_under_anchor(__VA_ARGS__)
 #define ddds_cache_clear(...) rsip__ddds_cache_clear(__VA_ARGS__)
