@@ -182,13 +182,13 @@ static rsip_dnssec answer_state(const rsip_ctx *ctx, const char *qname, int err,
  * used): RSIP_OK to use it, else the status that ends the resolution.  A failed
  * answer (SERVFAIL, timeout) holds no data to refuse; it goes on as a DNS
  * failure. */
-static rsip_status policy_verdict(const rsip_ctx *ctx, const struct dns_answer *a)
+static rsip_status policy_verdict(const struct rsip_policy *pol, const struct dns_answer *a)
 {
-	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF || a->from_hosts)
+	if (pol->dnssec_policy == RSIP_DNSSEC_POLICY_OFF || a->from_hosts)
 		return RSIP_OK;
 	if (a->dnssec == RSIP_DNSSEC_BOGUS)
 		return RSIP_E_DNSSEC_BOGUS;
-	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_REQUIRE && !answer_failed(a) &&
+	if (pol->dnssec_policy == RSIP_DNSSEC_POLICY_REQUIRE && !answer_failed(a) &&
 	    a->dnssec != RSIP_DNSSEC_SECURE)
 		return RSIP_E_DNSSEC_INSECURE;
 	return RSIP_OK;
@@ -266,7 +266,7 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 		r->bogus = true;
 	r->pending--;
 	forget_inflight(r, q);
-	verdict = policy_verdict(r->ctx, a);
+	verdict = policy_verdict(&r->policy, a);
 	if (verdict != RSIP_OK) {
 		a->kind = ANSWER_REFUSED;
 		/* Not handed on: the answer decides nothing; the resolution ends
