@@ -91,14 +91,8 @@ static void remove_tmpdir(char *dir)
 	free(dir);
 }
 
-void rsip_ctx_free(rsip_ctx *ctx)
+void ctx_destroy(rsip_ctx *ctx)
 {
-	if (ctx == NULL)
-		return;
-	pthread_mutex_lock(&ctx->lock);
-	while (ctx->active != NULL)
-		rsip_cancel(ctx, ctx->active->id);
-	pthread_mutex_unlock(&ctx->lock);
 	if (ctx->ub != NULL)
 		ub_ctx_delete(ctx->ub);
 	cache_free(ctx->cache);

@@ -227,6 +227,9 @@ struct rsip_ctx {
 /* The checks every setter makes first: a context still being configured, and
  * one DNS mode only (sets_mode: the setter chooses mode).  Clears errmsg. */
 rsip_status ctx_setter_begin(rsip_ctx *ctx, bool sets_mode, enum dns_mode mode);
+/* Free the context and what it owns; no resolution may be active
+ * (rsip_ctx_free() in resolve.c cancels them first). */
+void ctx_destroy(rsip_ctx *ctx);
 /* DNSSEC.  Records of an answer's additional section may stand in
  * for the answers to their own questions only where this is true: never
  * under the require policy, whose addresses are all asked for and validated

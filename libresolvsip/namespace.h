@@ -18,6 +18,7 @@
 #define cache_release(...) rsip__cache_release(__VA_ARGS__)
 #define cache_store(...) rsip__cache_store(__VA_ARGS__)
 #define cache_usage(...) rsip__cache_usage(__VA_ARGS__)
+#define ctx_destroy(...) rsip__ctx_destroy(__VA_ARGS__)
 #define ctx_dns_source(...) rsip__ctx_dns_source(__VA_ARGS__)
 #define ctx_errmsg(...) rsip__ctx_errmsg(__VA_ARGS__)
 #define ctx_expire(...) rsip__ctx_expire(__VA_ARGS__)

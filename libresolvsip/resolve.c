@@ -606,6 +606,19 @@ size_t rsip_ctx_pending(const rsip_ctx *ctx)
 	return n;
 }
 
+/* The API frees a context: the resolutions in flight first (this room owns
+ * them), then the context itself (ctx.c). */
+void rsip_ctx_free(rsip_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	pthread_mutex_lock(&ctx->lock);
+	while (ctx->active != NULL)
+		rsip_cancel(ctx, ctx->active->id);
+	pthread_mutex_unlock(&ctx->lock);
+	ctx_destroy(ctx);
+}
+
 rsip_status rsip_cancel(rsip_ctx *ctx, int id)
 {
 	struct resolution *r;
