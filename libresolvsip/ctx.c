@@ -230,12 +230,6 @@ rsip_status rsip_ctx_set_failure_policy(rsip_ctx *ctx, rsip_failure_policy polic
 	return RSIP_OK;
 }
 
-bool ctx_may_use_additional(const rsip_ctx *ctx)
-{
-	/* Under require every address is asked for and validated on its own. */
-	return ctx->dnssec_policy != RSIP_DNSSEC_POLICY_REQUIRE;
-}
-
 rsip_status rsip_ctx_set_transports(rsip_ctx *ctx, unsigned mask)
 {
 	rsip_status st;

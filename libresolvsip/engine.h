@@ -91,8 +91,10 @@ static inline bool policy_supports(const struct rsip_policy *p, rsip_transport t
 	return (p->transports & (unsigned)tp) != 0;
 }
 
-/* The policy's view of ctx_may_use_additional(): additional records stand
- * in for their own questions except under the require policy. */
+/* DNSSEC.  Records of an answer's additional section may stand in for the
+ * answers to their own questions except under the require policy, whose
+ * addresses are all asked for and validated (their state:
+ * answer_additional_dnssec() in query.c). */
 static inline bool policy_may_use_additional(const struct rsip_policy *p)
 {
 	return p->dnssec_policy != RSIP_DNSSEC_POLICY_REQUIRE;
@@ -230,11 +232,6 @@ rsip_status ctx_setter_begin(rsip_ctx *ctx, bool sets_mode, enum dns_mode mode);
 /* Free the context and what it owns; no resolution may be active
  * (rsip_ctx_free() in resolve.c cancels them first). */
 void ctx_destroy(rsip_ctx *ctx);
-/* DNSSEC.  Records of an answer's additional section may stand in
- * for the answers to their own questions only where this is true: never
- * under the require policy, whose addresses are all asked for and validated
- * (their state: answer_additional_dnssec() in query.c). */
-bool ctx_may_use_additional(const rsip_ctx *ctx);
 /* Answer questions from backend instead of libunbound (before the first
  * resolution; for the fuzzing and test harness). */
 void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend);

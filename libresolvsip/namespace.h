@@ -22,7 +22,6 @@
 #define ctx_dns_source(...) rsip__ctx_dns_source(__VA_ARGS__)
 #define ctx_errmsg(...) rsip__ctx_errmsg(__VA_ARGS__)
 #define ctx_expire(...) rsip__ctx_expire(__VA_ARGS__)
-#define ctx_may_use_additional(...) rsip__ctx_may_use_additional(__VA_ARGS__)
 #define ctx_policy(...) rsip__ctx_policy(__VA_ARGS__)
 #define ctx_set_backend(...) rsip__ctx_set_backend(__VA_ARGS__)
 #define ctx_set_root_key_file(...) rsip__ctx_set_root_key_file(__VA_ARGS__)

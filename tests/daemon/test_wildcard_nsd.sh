@@ -6,6 +6,7 @@
 # no wildcard child), where --zones (libunbound's auth-zone) gives it the wildcard's
 # answer (sipresolve(1), --zones).  Skipped when nsd is not installed.
 . "$(dirname "$0")/../cli/lib.sh"
+. "$top_srcdir/tests/daemon/nsd.sh"
 
 NSD=$(command -v nsd || echo /usr/sbin/nsd)
 [ -x "$NSD" ] || { echo "1..0 # SKIP nsd is not installed (Debian package nsd)"; exit 0; }
@@ -33,16 +34,7 @@ a.b		A	192.0.2.20
 Z
 
 start_nsd() { # start_nsd PORT: 0 once NSD answers on 127.0.0.1#PORT (at most 5 s)
-	{
-		printf 'server:\n\tip-address: 127.0.0.1@%s\n\tport: %s\n\tdo-ip6: no\n' "$1" "$1"
-		printf '\tusername: ""\n\tchroot: ""\n\tzonesdir: "%s/zones"\n' "$tmp"
-		printf '\tdatabase: ""\n\tzonelistfile: "%s/zone.list"\n' "$tmp"
-		printf '\txfrdfile: "%s/xfrd.state"\n\txfrdir: "%s"\n' "$tmp" "$tmp"
-		printf '\tpidfile: "%s/nsd.pid"\n\tlogfile: "%s/nsd.log"\n' "$tmp" "$tmp"
-		printf '\tserver-count: 1\n\treuseport: no\n'
-		printf 'remote-control:\n\tcontrol-enable: no\n'
-		printf 'zone:\n\tname: "example.test."\n\tzonefile: "example.test.zone"\n'
-	} >"$tmp/nsd.conf"
+	nsd_conf "$1" example.test.:example.test.zone
 	"$NSD" -d -c "$tmp/nsd.conf" >"$tmp/nsd.out" 2>&1 &
 	nsd_pid=$!
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do

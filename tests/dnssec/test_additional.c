@@ -35,7 +35,7 @@ static void on_probe(struct resolution *r, void *arg, const struct dns_answer *a
 				NULL) == RSIP_OK;
 	p->answered = true;
 	p->dnssec = a->dnssec;
-	p->may_use = ctx_may_use_additional(r->ctx);
+	p->may_use = policy_may_use_additional(&r->policy);
 	p->additional = answer_additional_dnssec(a);
 	p->a_count = ok ? 0 : -1;
 	for (size_t i = 0; i < n; i++) {

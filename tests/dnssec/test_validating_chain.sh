@@ -15,6 +15,7 @@
 # the private-use zone test. stays insecure (RFC 6761 §6.2).
 # Skipped when nsd or unbound is not installed.
 . "$(dirname "$0")/../cli/lib.sh"
+. "$top_srcdir/tests/daemon/nsd.sh"
 
 NSD=$(command -v nsd || echo /usr/sbin/nsd)
 UNBOUND=$(command -v unbound || echo /usr/sbin/unbound)
@@ -115,19 +116,8 @@ answers() { # answers PORT NAME: 0 when a server on 127.0.0.1#PORT answers NAME'
 		grep -q '"rcode":"NOERROR"'
 }
 start_nsd() { # start_nsd PORT
-	{
-		printf 'server:\n\tip-address: 127.0.0.1@%s\n\tport: %s\n\tdo-ip6: no\n' "$1" "$1"
-		printf '\tusername: ""\n\tchroot: ""\n\tzonesdir: "%s/zones"\n' "$tmp"
-		printf '\tdatabase: ""\n\tzonelistfile: "%s/zone.list"\n' "$tmp"
-		printf '\txfrdfile: "%s/xfrd.state"\n\txfrdir: "%s"\n' "$tmp" "$tmp"
-		printf '\tpidfile: "%s/nsd.pid"\n\tlogfile: "%s/nsd.log"\n' "$tmp" "$tmp"
-		printf '\tserver-count: 1\n\treuseport: no\n'
-		printf 'remote-control:\n\tcontrol-enable: no\n'
-		for z in .:root.zone example.:example.zone good.example.:good.zone \
-			tampered.example.:tampered.zone sip.test.:sip.test.zone; do
-			printf 'zone:\n\tname: "%s"\n\tzonefile: "%s"\n' "${z%%:*}" "${z#*:}"
-		done
-	} >"$tmp/nsd.conf"
+	nsd_conf "$1" .:root.zone example.:example.zone good.example.:good.zone \
+		tampered.example.:tampered.zone sip.test.:sip.test.zone
 	"$NSD" -d -c "$tmp/nsd.conf" >"$tmp/nsd.out" 2>&1 &
 	nsd_pid=$!
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
