@@ -42,6 +42,7 @@ rsip_status rsip_ctx_new(rsip_ctx **ctxp)
 	/* Recursive: a callback may start a new resolution on the same context. */
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&ctx->lock, &attr);
+	ctx->dns.lock = &ctx->lock;
 	pthread_mutexattr_destroy(&attr);
 	ctx->mode = DNS_MODE_RESOLVCONF;
 	ctx->root_key_file = ROOT_KEY_FILE;
@@ -93,9 +94,9 @@ static void remove_tmpdir(char *dir)
 
 void ctx_destroy(rsip_ctx *ctx)
 {
-	if (ctx->ub != NULL)
-		ub_ctx_delete(ctx->ub);
-	cache_free(ctx->cache);
+	if (ctx->dns.ub != NULL)
+		ub_ctx_delete(ctx->dns.ub);
+	cache_free(ctx->dns.cache);
 	rsip_vec_clear(&ctx->zone_names, free);
 	rsip_vec_clear(&ctx->zone_files, free);
 	rsip_vec_clear(&ctx->servers, free);
@@ -106,11 +107,11 @@ void ctx_destroy(rsip_ctx *ctx)
 	enum_services_release(ctx->enumsvc);
 	free(ctx->resolvconf);
 	free(ctx->hosts_file);
-	free(ctx->hosts_path);
-	hosts_clear(ctx);
+	free(ctx->dns.hosts.path);
+	hosts_clear(&ctx->dns.hosts);
 	free(ctx->dnssec_note);
-	free(ctx->unreachable_note);
-	reach_free(&ctx->reach);
+	free(ctx->dns.reach.note);
+	reach_free(&ctx->dns.reach);
 	remove_tmpdir(ctx->tmpdir);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
@@ -136,7 +137,7 @@ static const char *mode_name(enum dns_mode mode)
  * DNS mode only. */
 rsip_status ctx_setter_begin(rsip_ctx *ctx, bool sets_mode, enum dns_mode mode)
 {
-	if (ctx->ub != NULL) {
+	if (ctx->dns.ub != NULL) {
 		ctx_errmsg(ctx, "the context is in use: configure it before the first "
 			   "resolution");
 		return RSIP_E_INVALID;
@@ -520,7 +521,7 @@ rsip_status rsip_ctx_get_limit(const rsip_ctx *ctx, rsip_limit which, unsigned l
 
 void ctx_set_backend(rsip_ctx *ctx, const struct query_backend *backend)
 {
-	ctx->backend = backend;
+	ctx->dns.backend = backend;
 }
 
 void ctx_set_root_key_file(rsip_ctx *ctx, const char *path)

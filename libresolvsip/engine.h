@@ -133,6 +133,7 @@ struct reach {
 	bool dead;                    /* every server proved unreachable */
 	struct timespec valid_until;
 	char *summary;                /* each server and what came back */
+	char *note;                   /* the first time none could be reached, why */
 };
 
 /* cache.c: answers kept by the context (RFC 1035 §3.2.1, RFC 2308 §5). */
@@ -165,9 +166,40 @@ const struct cached_answer *cache_store(struct answer_cache *c, const char *qnam
 					char **answers, size_t nanswers);
 void cache_release(const struct cached_answer *ca);
 
+/* hosts.c: the hosts file read when the context starts (hosts(5)). */
+struct hosts_rec;
+struct hosts_table {
+	struct hosts_rec *recs; /* sorted by name, then file order */
+	size_t n;
+	char *path;             /* the file read, NULL when none */
+	bool loaded;
+};
+
+/* What the engine (query.c) works with, and all it knows of the context:
+ * where questions go, the answers kept, the hosts file, whether the servers
+ * can be reached, and which names a trust anchor covers.  Filled when the
+ * context starts (ubsetup.c); read under *lock. */
+struct dns_engine {
+	pthread_mutex_t *lock;       /* the context's, held around every callback */
+	struct ub_ctx *ub;           /* NULL until the first resolution */
+	const struct query_backend *backend; /* NULL: libunbound */
+	struct answer_cache *cache;  /* NULL when disabled */
+	struct reach reach;          /* can the servers be reached at all */
+	struct hosts_table hosts;
+	bool validating;             /* libunbound's validator is on */
+	bool zones;                  /* the zones are served in process */
+	bool forwarded;              /* questions go to forwarders */
+	char source[160];            /* where questions go, for messages */
+	/* Names under a trust anchor: every name when root_all, every name but
+	 * those under root_exempt when root_some, and those under anchors. */
+	bool root_all, root_some;
+	const char *const *root_exempt;
+	const struct rsip_vec *anchors; /* char *: absolute, lower case */
+};
+
 struct rsip_ctx {
 	pthread_mutex_t lock;        /* recursive: guards everything below */
-	struct ub_ctx *ub;           /* NULL until the first resolution */
+	struct dns_engine dns;       /* the engine's part (query.c) */
 	enum dns_mode mode;
 	bool mode_set;
 	struct rsip_vec zone_names;  /* char *: zone apex, absolute */
@@ -177,14 +209,10 @@ struct rsip_ctx {
 	struct rsip_vec rc_servers;  /* char *: its nameservers, for libunbound */
 	bool rc_read;                /* rc_servers holds what the file names */
 	const char *rc_default;      /* why 127.0.0.1 is asked (resolv.conf(5)), or NULL */
-	/* The hosts file (hosts.c, rsip_ctx_set_hosts_file()): what was
-	 * chosen, and once the context starts, what was read. */
+	/* The hosts file (hosts.c, rsip_ctx_set_hosts_file()) chosen; what
+	 * was read is dns.hosts. */
 	enum hosts_choice hosts_choice;
 	char *hosts_file;            /* HOSTS_FILE: its path */
-	bool hosts_loaded;
-	char *hosts_path;            /* the file read, NULL when none */
-	struct hosts_rec *hosts;     /* sorted by name, then file order */
-	size_t nhosts;
 	struct rsip_vec ta_files;    /* char * */
 	struct rsip_vec ta_names;    /* char *: owners of the anchors, absolute, lower case */
 	rsip_dnssec_policy dnssec_policy;
@@ -205,7 +233,6 @@ struct rsip_ctx {
 	struct enum_services *enumsvc; /* the enumservices used; NULL: the default */
 	struct rsip_rng rng;
 	struct rsip_limits limits;
-	struct answer_cache *cache;  /* NULL when disabled */
 	size_t cache_size;           /* entries; 0 disables */
 	size_t cache_bytes;          /* bytes the entries may hold; 0 disables */
 	bool trace;                  /* record answers and notes in the steps */
@@ -215,9 +242,6 @@ struct rsip_ctx {
 	struct failed_target failed[RSIP_FAILED_MAX];
 	size_t nfailed;              /* entries used (a ring once full) */
 	size_t failed_next;          /* the slot the next mark takes when full */
-	const struct query_backend *backend; /* NULL: libunbound */
-	struct reach reach;          /* can the servers be reached at all */
-	char *unreachable_note;      /* the first time none could, why; or NULL */
 	char errmsg[RSIP_ERRLEN];
 	/* Resolutions in flight. */
 	struct resolution *active;
@@ -260,22 +284,19 @@ bool ctx_target_failed(rsip_ctx *ctx, const rsip_target *t);
 /* Create and configure the libunbound context on first use.  Caller holds the
  * lock.  RSIP_E_CONFIG with ctx->errmsg on failure. */
 rsip_status ctx_start(rsip_ctx *ctx);
-/* True when a trust anchor of the context is at or above name (absolute). */
-bool ctx_under_anchor(const rsip_ctx *ctx, const char *name);
 
 /* hosts.c: the hosts file (hosts(5)).  Caller holds the lock. */
-struct hosts_rec;
 /* Read path into the context's table (replacing it).  A file that cannot
  * be opened is RSIP_E_CONFIG, err naming it, when explicit, else no table. */
-rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit, char *err,
+rsip_status hosts_load(struct hosts_table *h, const char *path, bool explicit, char *err,
 		       size_t errlen);
-void hosts_clear(rsip_ctx *ctx);
+void hosts_clear(struct hosts_table *h);
 /* True when the hosts file holds an address for name (absolute). */
-bool hosts_has(const rsip_ctx *ctx, const char *name);
+bool hosts_has(const struct hosts_table *h, const char *name);
 /* For an A or AAAA question of a name of the hosts file: *out a reply
  * holding the file's addresses of that family (*count of them; none:
  * NODATA).  *out NULL for any other question.  RSIP_OK or RSIP_E_NOMEM. */
-rsip_status hosts_answer(const rsip_ctx *ctx, const char *qname, uint16_t qtype,
+rsip_status hosts_answer(const struct hosts_table *h, const char *qname, uint16_t qtype,
 			 ldns_pkt **out, size_t *count);
 
 /* reach.c (see struct reach).  Caller holds the lock.  The servers of the
@@ -283,18 +304,18 @@ rsip_status hosts_answer(const rsip_ctx *ctx, const char *qname, uint16_t qtype,
 rsip_status reach_init(rsip_ctx *ctx);
 void reach_free(struct reach *rc);
 /* True while every server is known unreachable. */
-bool reach_dead(const rsip_ctx *ctx, const struct timespec *now);
+bool reach_dead(const struct reach *rc, const struct timespec *now);
 /* True when a check may start now (servers, none running, no verdict). */
-bool reach_wanted(const rsip_ctx *ctx, const struct timespec *now);
+bool reach_wanted(const struct reach *rc, const struct timespec *now);
 /* Start a check when one is wanted; what is known at once is concluded. */
-void reach_check(rsip_ctx *ctx, const struct timespec *now);
+void reach_check(struct reach *rc, const struct timespec *now);
 /* Read a running check's sockets; conclude when all told or its time is up. */
-void reach_poll(rsip_ctx *ctx, const struct timespec *now);
+void reach_poll(struct reach *rc, const struct timespec *now);
 /* While a check runs, when to look at it next. */
-bool reach_next_wake(const rsip_ctx *ctx, const struct timespec *now,
+bool reach_next_wake(const struct reach *rc, const struct timespec *now,
 		     struct timespec *when);
 /* What the last check found, server by server, or NULL. */
-const char *reach_summary(const rsip_ctx *ctx);
+const char *reach_summary(const struct reach *rc);
 
 /* ------------------------------------------------------------------ */
 /* result.c: the result under construction */
@@ -515,6 +536,8 @@ bool failure_ends(const struct resolution *r);
  * is as insecure as the answer; one for a name under an anchor could be a
  * forgery that the validator never saw.  A bogus answer is never used. */
 rsip_dnssec answer_additional_dnssec(const struct dns_answer *a);
+/* True when a trust anchor of the context is at or above name (absolute). */
+bool dns_under_anchor(const struct dns_engine *dns, const char *name);
 /* True when the answer says the name does not exist (NXDOMAIN). */
 bool answer_nxdomain(const struct dns_answer *a);
 /* True when no answer came, or the server failed (SERVFAIL, REFUSED...), or
@@ -534,7 +557,9 @@ struct locate;
 struct enum_walk;
 
 struct resolution {
-	rsip_ctx *ctx;
+	rsip_ctx *ctx;        /* resolve.c's: the engine and the phases never read it */
+	struct dns_engine *dns; /* the context's engine part */
+	struct rsip_rng *rng;   /* the context's, for RFC 2782 weighted order */
 	int id;
 	rsip_callback cb;
 	void *cb_arg;
@@ -588,7 +613,7 @@ void resolution_begin_uri(struct resolution *r, const char *uri);
 void locate_free(struct locate *loc);
 
 /* enumwalk.c: RFC 6116 resolution driven by DNS answers. */
-void enum_walk_start(struct resolution *r, const char *input);
+void enum_walk_start(struct resolution *r, const char *input, const struct rsip_vec *suffixes);
 void enum_walk_free(struct enum_walk *w);
 
 #endif /* RSIP_ENGINE_H */

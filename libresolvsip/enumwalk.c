@@ -215,7 +215,7 @@ static int push_frame(struct resolution *r, const char *key, struct ddds_rule *r
 			goto done;
 	}
 	ddds_sort(rules, n);
-	shuffle_ties(&r->ctx->rng, rules, n);
+	shuffle_ties(r->rng, rules, n);
 	for (size_t i = 0; i < n; i++) {
 		struct rule_state *s = &f->st[i];
 
@@ -716,10 +716,9 @@ static void after_suffixes(struct resolution *r)
 	walk_rules(r);
 }
 
-void enum_walk_start(struct resolution *r, const char *input)
+void enum_walk_start(struct resolution *r, const char *input, const struct rsip_vec *suffixes)
 {
 	struct enum_walk *w;
-	rsip_ctx *ctx = r->ctx;
 	char err[RSIP_ERRLEN];
 	rsip_status st;
 
@@ -750,20 +749,20 @@ void enum_walk_start(struct resolution *r, const char *input)
 				  "already done (RFC 4759), so no ENUM question is asked", input);
 		return;
 	}
-	w->sfx = calloc(ctx->suffixes.n, sizeof(*w->sfx));
+	w->sfx = calloc(suffixes->n, sizeof(*w->sfx));
 	if (w->sfx == NULL) {
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
-	w->nsfx = ctx->suffixes.n;
+	w->nsfx = suffixes->n;
 	/* Every suffix is asked at once; the first in list order that gives a
 	 * SIP URI wins. */
 	for (size_t i = 0; i < w->nsfx; i++) {
 		char domain[512];
-		if (enum_domain(w->aus, ctx->suffixes.items[i], domain, sizeof(domain)) !=
+		if (enum_domain(w->aus, suffixes->items[i], domain, sizeof(domain)) !=
 		    RSIP_OK) {
 			resolution_finish(r, RSIP_E_BAD_INPUT, "%s under %s is not a domain name",
-					  w->aus, (char *)ctx->suffixes.items[i]);
+					  w->aus, (char *)suffixes->items[i]);
 			return;
 		}
 		w->sfx[i].domain = rsip_strdup(domain);

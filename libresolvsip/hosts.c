@@ -65,13 +65,13 @@ static int cmp_rec(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-void hosts_clear(rsip_ctx *ctx)
+void hosts_clear(struct hosts_table *h)
 {
-	for (size_t i = 0; i < ctx->nhosts; i++)
-		free(ctx->hosts[i].name);
-	free(ctx->hosts);
-	ctx->hosts = NULL;
-	ctx->nhosts = 0;
+	for (size_t i = 0; i < h->n; i++)
+		free(h->recs[i].name);
+	free(h->recs);
+	h->recs = NULL;
+	h->n = 0;
 }
 
 /* One line: "ADDRESS NAME [ALIAS...]", '#' to the end of the line a comment.
@@ -126,7 +126,7 @@ static rsip_status hosts_line(char *line, size_t *seq, struct hosts_rec **recs, 
 	return RSIP_OK;
 }
 
-rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit, char *err, size_t errlen)
+rsip_status hosts_load(struct hosts_table *h, const char *path, bool explicit, char *err, size_t errlen)
 {
 	FILE *fp = fopen(path, "r");
 	struct hosts_rec *recs = NULL;
@@ -134,7 +134,7 @@ rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit, char *err
 	char *line = NULL;
 	rsip_status st = RSIP_OK;
 
-	hosts_clear(ctx);
+	hosts_clear(h);
 	if (fp == NULL) {
 		/* The system's file may be missing: then there is none. */
 		if (!explicit)
@@ -151,51 +151,51 @@ rsip_status hosts_load(rsip_ctx *ctx, const char *path, bool explicit, char *err
 	}
 	free(line);
 	fclose(fp);
-	free(ctx->hosts_path);
-	ctx->hosts_path = NULL;
-	if (st == RSIP_OK && (ctx->hosts_path = rsip_strdup(path)) == NULL)
+	free(h->path);
+	h->path = NULL;
+	if (st == RSIP_OK && (h->path = rsip_strdup(path)) == NULL)
 		st = RSIP_E_NOMEM;
 	if (st != RSIP_OK) {
-		ctx->hosts = recs;
-		ctx->nhosts = n;
-		hosts_clear(ctx);
+		h->recs = recs;
+		h->n = n;
+		hosts_clear(h);
 		return st;
 	}
 	if (n > 0)
 		qsort(recs, n, sizeof(*recs), cmp_rec);
-	ctx->hosts = recs;
-	ctx->nhosts = n;
+	h->recs = recs;
+	h->n = n;
 	return RSIP_OK;
 }
 
 /* The first record of name (absolute, any case), or nhosts when none. */
-static size_t hosts_find(const rsip_ctx *ctx, const char *name)
+static size_t hosts_find(const struct hosts_table *h, const char *name)
 {
 	char lower[LDNS_MAX_DOMAINLEN + 2];
-	size_t lo = 0, hi = ctx->nhosts;
-	if (ctx->nhosts == 0 || strlen(name) >= sizeof(lower))
-		return ctx->nhosts;
+	size_t lo = 0, hi = h->n;
+	if (h->n == 0 || strlen(name) >= sizeof(lower))
+		return h->n;
 	memcpy(lower, name, strlen(name) + 1);
 	rsip_strlower(lower);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(ctx->hosts[mid].name, lower) < 0)
+		if (strcmp(h->recs[mid].name, lower) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < ctx->nhosts && strcmp(ctx->hosts[lo].name, lower) == 0 ? lo : ctx->nhosts;
+	return lo < h->n && strcmp(h->recs[lo].name, lower) == 0 ? lo : h->n;
 }
 
-bool hosts_has(const rsip_ctx *ctx, const char *name)
+bool hosts_has(const struct hosts_table *h, const char *name)
 {
-	return hosts_find(ctx, name) < ctx->nhosts;
+	return hosts_find(h, name) < h->n;
 }
 
-rsip_status hosts_answer(const rsip_ctx *ctx, const char *qname, uint16_t qtype,
+rsip_status hosts_answer(const struct hosts_table *h, const char *qname, uint16_t qtype,
 			 ldns_pkt **out, size_t *count)
 {
-	size_t first = hosts_find(ctx, qname);
+	size_t first = hosts_find(h, qname);
 	bool v6 = qtype == LDNS_RR_TYPE_AAAA;
 	ldns_pkt *pkt;
 	ldns_rr *rr = NULL;
@@ -203,34 +203,34 @@ rsip_status hosts_answer(const rsip_ctx *ctx, const char *qname, uint16_t qtype,
 
 	*out = NULL;
 	*count = 0;
-	if (first == ctx->nhosts || (qtype != LDNS_RR_TYPE_A && qtype != LDNS_RR_TYPE_AAAA))
+	if (first == h->n || (qtype != LDNS_RR_TYPE_A && qtype != LDNS_RR_TYPE_AAAA))
 		return RSIP_OK;
 	pkt = ldns_pkt_new();
 	if (pkt == NULL)
 		return RSIP_E_NOMEM;
 	ldns_pkt_set_qr(pkt, true);
 	ldns_pkt_set_rcode(pkt, LDNS_RCODE_NOERROR);
-	snprintf(text, sizeof(text), "%s IN %s", ctx->hosts[first].name, v6 ? "AAAA" : "A");
+	snprintf(text, sizeof(text), "%s IN %s", h->recs[first].name, v6 ? "AAAA" : "A");
 	if (ldns_rr_new_question_frm_str(&rr, text, NULL, NULL) != LDNS_STATUS_OK ||
 	    !ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, rr))
 		goto fail;
 	rr = NULL; /* the packet's now */
-	for (size_t i = first; i < ctx->nhosts &&
-	     strcmp(ctx->hosts[i].name, ctx->hosts[first].name) == 0; i++) {
-		const struct hosts_rec *h = &ctx->hosts[i];
+	for (size_t i = first; i < h->n &&
+	     strcmp(h->recs[i].name, h->recs[first].name) == 0; i++) {
+		const struct hosts_rec *rec = &h->recs[i];
 		bool seen = false;
-		if (h->v6 != v6)
+		if (rec->v6 != v6)
 			continue;
 		/* The same address on two lines is one record (RFC 2181 §5). */
 		for (size_t j = first; j < i && !seen; j++)
-			seen = ctx->hosts[j].v6 == v6 && strcmp(ctx->hosts[j].address,
-								 h->address) == 0;
+			seen = h->recs[j].v6 == v6 && strcmp(h->recs[j].address,
+								 rec->address) == 0;
 		if (seen)
 			continue;
 		/* TTL 0: the file is read once per context, and this answer is
 		 * not kept in the cache. */
-		snprintf(text, sizeof(text), "%s 0 IN %s %s", h->name, v6 ? "AAAA" : "A",
-			 h->address);
+		snprintf(text, sizeof(text), "%s 0 IN %s %s", rec->name, v6 ? "AAAA" : "A",
+			 rec->address);
 		if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK ||
 		    !ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, rr))
 			goto fail;

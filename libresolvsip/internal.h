@@ -36,6 +36,8 @@ char *rsip_strdup(const char *s);
 char *rsip_strndup(const char *s, size_t n);
 /* Lower-case a string in place (ASCII). */
 void rsip_strlower(char *s);
+/* True when name is at or below zone (both absolute, lower case). */
+bool rsip_name_under(const char *name, const char *zone);
 /* snprintf into err (size errlen) when err is not NULL. */
 void rsip_seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -522,11 +522,11 @@ static void addresses_from_additional(struct resolution *r, struct srv_lookup *s
 		return;
 	/* A target the hosts file names has the file's addresses, as
 	 * getaddrinfo() gives them, whatever the server added (query_ask()). */
-	if (hosts_has(r->ctx, al->host))
+	if (hosts_has(&r->dns->hosts, al->host))
 		return;
 	/* Unvalidated data for a name a trust anchor covers is asked for and
 	 * validated instead (see answer_additional_dnssec() in engine.h). */
-	if (sl->additional_dnssec != RSIP_DNSSEC_SECURE && ctx_under_anchor(r->ctx, al->host))
+	if (sl->additional_dnssec != RSIP_DNSSEC_SECURE && dns_under_anchor(r->dns, al->host))
 		return;
 	for (size_t i = 0; i < sl->nadditional; i++) {
 		struct dns_addr *d = &sl->additional[i];
@@ -582,7 +582,7 @@ static void order_srv(struct resolution *r, struct srv_lookup *sl)
 	if (r->policy.srv_order == RSIP_SRV_ORDER_DETERMINISTIC)
 		sl->n = srv_order_deterministic(sl->recs, sl->n);
 	else
-		sl->n = srv_order(sl->recs, sl->n, srv_draw_rng, &r->ctx->rng);
+		sl->n = srv_order(sl->recs, sl->n, srv_draw_rng, r->rng);
 	if (sl->n == 1 && strcmp(sl->recs[0].target, ".") == 0) {
 		sl->not_offered = true;
 		step_note(sl->step, "target \".\": %s is decidedly not offered here (RFC 2782)",
@@ -804,10 +804,10 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 	if (answer_nxdomain(a)) {
 		/* getaddrinfo() still finds a name of the hosts file: its
 		 * addresses, with the transport of RFC 3263 §4.1 for no SRV. */
-		if (hosts_has(r->ctx, loc->target_abs)) {
+		if (hosts_has(&r->dns->hosts, loc->target_abs)) {
 			step_note(a->step, "%s does not exist in DNS: nothing below it either "
 				  "(RFC 8020), so no SRV record; the hosts file %s names it: its "
-				  "A/AAAA (RFC 3263 §4.1)", loc->target_abs, r->ctx->hosts_path);
+				  "A/AAAA (RFC 3263 §4.1)", loc->target_abs, r->dns->hosts.path);
 			loc->hosts_only = true;
 			return;
 		}

@@ -72,28 +72,26 @@ bool failure_ends(const struct resolution *r)
 /* After a SERVFAIL: whether every server is unreachable, checked now if
  * nothing recent is known (what the kernel knows at once: a route missing, a
  * refusal on loopback); the servers and why, or NULL. */
-static const char *servfail_unreachable(rsip_ctx *ctx)
+static const char *servfail_unreachable(struct dns_engine *dns)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	reach_check(ctx, &now);
-	return reach_dead(ctx, &now) ? reach_summary(ctx) : NULL;
+	reach_check(&dns->reach, &now);
+	return reach_dead(&dns->reach, &now) ? reach_summary(&dns->reach) : NULL;
 }
 
 /* Say how a failed answer failed, naming where the question went.
  * libunbound gives a forwarder's REFUSED, and a question none of whose
  * retries was answered, as SERVFAIL; the message says so rather than
  * guess. */
-static void describe_failure(struct dns_answer *a, rsip_ctx *ctx)
+static void describe_failure(struct dns_answer *a, struct dns_engine *dns)
 {
-	const char *summary;
-	char src[160];
-	bool forwarded = ctx->mode == DNS_MODE_SERVERS || ctx->mode == DNS_MODE_RESOLVCONF;
+	const char *summary, *src = dns->source;
+	bool forwarded = dns->forwarded;
 
-	ctx_dns_source(ctx, src, sizeof(src));
-	if (a->rcode == LDNS_RCODE_SERVFAIL && ctx->mode != DNS_MODE_ZONES &&
-	    (summary = servfail_unreachable(ctx)) != NULL)
+	if (a->rcode == LDNS_RCODE_SERVFAIL && !dns->zones &&
+	    (summary = servfail_unreachable(dns)) != NULL)
 		/* libunbound's SERVFAIL when every send failed (no route). */
 		snprintf(a->failure, sizeof(a->failure), "no DNS server can be reached: %s "
 			 "(libunbound answered SERVFAIL)", summary);
@@ -142,13 +140,37 @@ static void forget_inflight(struct resolution *r, struct query *q)
 	}
 }
 
+/* True when a trust anchor covers name (absolute): then its answer must be
+ * secure (RFC 4035 §4.3), and records of an insecure answer's additional
+ * section for it are not used. */
+bool dns_under_anchor(const struct dns_engine *dns, const char *name)
+{
+	char lower[LDNS_MAX_DOMAINLEN + 2];
+	bool exempt = false;
+
+	snprintf(lower, sizeof(lower), "%s", name);
+	rsip_strlower(lower);
+	if (dns->root_all)
+		return true;
+	if (dns->root_some) {
+		for (const char *const *z = dns->root_exempt; z != NULL && *z != NULL; z++)
+			exempt = exempt || rsip_name_under(lower, *z);
+		if (!exempt)
+			return true;
+	}
+	for (size_t i = 0; dns->anchors != NULL && i < dns->anchors->n; i++)
+		if (rsip_name_under(lower, dns->anchors->items[i]))
+			return true;
+	return false;
+}
+
 /* RFC 4035 §4.3: the DNSSEC state of one answer, from libunbound's verdict.
  * *why receives a malloc'd reason when the state is bogus (may stay NULL). */
-static rsip_dnssec answer_state(const rsip_ctx *ctx, const char *qname, int err,
+static rsip_dnssec answer_state(const struct dns_engine *dns, const char *qname, int err,
 				const struct ub_result *ubr, char **why)
 {
 	*why = NULL;
-	if (ctx->dnssec_policy == RSIP_DNSSEC_POLICY_OFF || err != 0 || ubr == NULL)
+	if (!dns->validating || err != 0 || ubr == NULL)
 		return RSIP_DNSSEC_INDETERMINATE; /* no validator, or no answer */
 	if (ubr->bogus) {
 		*why = rsip_strdup(ubr->why_bogus ? ubr->why_bogus :
@@ -165,8 +187,8 @@ static rsip_dnssec answer_state(const rsip_ctx *ctx, const char *qname, int err,
 	 * iterator takes the server as "DNSSEC-lame": an unsigned zone served
 	 * under an anchor, or an RRSIG removed): RFC 4035 §5 calls that bogus,
 	 * and so do we, lest stripped signatures pass for a DNS failure. */
-	if (ctx->mode == DNS_MODE_ZONES && ubr->rcode == LDNS_RCODE_SERVFAIL &&
-	    ctx_under_anchor(ctx, qname)) {
+	if (dns->zones && ubr->rcode == LDNS_RCODE_SERVFAIL &&
+	    dns_under_anchor(dns, qname)) {
 		if (asprintf(why, "no valid signature where a trust anchor requires one: "
 			     "the zone is served unsigned or the RRSIG is missing "
 			     "(libunbound answered SERVFAIL%s%s)",
@@ -283,12 +305,12 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 
 /* What an answer means, decided here once for every phase: data, absence
  * (NXDOMAIN, NODATA), or a failure that says nothing of what exists. */
-static void classify(struct dns_answer *a, rsip_ctx *ctx)
+static void classify(struct dns_answer *a, struct dns_engine *dns)
 {
 	if (a->ub_err != 0 || a->rcode < 0 || a->pkt == NULL ||
 	    (a->rcode != LDNS_RCODE_NOERROR && a->rcode != LDNS_RCODE_NXDOMAIN)) {
 		a->kind = ANSWER_FAILED;
-		describe_failure(a, ctx);
+		describe_failure(a, dns);
 		return;
 	}
 	if (a->rcode == LDNS_RCODE_NXDOMAIN) {
@@ -306,12 +328,12 @@ static void classify(struct dns_answer *a, rsip_ctx *ctx)
 
 static void on_answer(void *arg, int err, struct ub_result *ubr);
 
-static int ask_backend(rsip_ctx *ctx, struct query *q, const char *qname, uint16_t qtype)
+static int ask_backend(struct dns_engine *dns, struct query *q, const char *qname, uint16_t qtype)
 {
-	if (ctx->backend != NULL)
-		return ctx->backend->resolve(ctx->backend->arg, qname, qtype, LDNS_RR_CLASS_IN,
+	if (dns->backend != NULL)
+		return dns->backend->resolve(dns->backend->arg, qname, qtype, LDNS_RR_CLASS_IN,
 					     q, on_answer, &q->ub_id);
-	return ub_resolve_async(ctx->ub, qname, qtype, LDNS_RR_CLASS_IN, q, on_answer,
+	return ub_resolve_async(dns->ub, qname, qtype, LDNS_RR_CLASS_IN, q, on_answer,
 				&q->ub_id);
 }
 
@@ -349,7 +371,7 @@ static char *cname_target(const struct ub_result *ubr, const char *name, struct 
  * chain is being asked (the held answer comes back through on_answer). */
 static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 {
-	rsip_ctx *ctx = q->r->ctx;
+	struct dns_engine *dns = q->r->dns;
 	char *next = NULL;
 
 	if (q->held == NULL) {
@@ -357,7 +379,7 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 		 * CNAME can stand in for. */
 		if (err != 0 || ubr == NULL || ubr->rcode != LDNS_RCODE_SERVFAIL ||
 		    q->qtype == LDNS_RR_TYPE_CNAME || q->r->finished ||
-		    (ctx->mode != DNS_MODE_ZONES && servfail_unreachable(ctx) != NULL) ||
+		    (!dns->zones && servfail_unreachable(dns) != NULL) ||
 		    (q->chain[0] = rsip_strdup(q->qname)) == NULL)
 			return false;
 		q->nchain = 1;
@@ -379,7 +401,7 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 		/* The answer to the CNAME of the last name of the chain. */
 		if (err == 0 && ubr != NULL) {
 			char *why = NULL;
-			q->probe->pub.dnssec = answer_state(ctx, q->chain[q->nchain - 1], err, ubr,
+			q->probe->pub.dnssec = answer_state(dns, q->chain[q->nchain - 1], err, ubr,
 							    &why);
 			free(why);
 			next = cname_target(ubr, q->chain[q->nchain - 1], q->probe);
@@ -415,14 +437,14 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 		return false;
 	step_note(q->probe, "asked after the SERVFAIL of %s: is it a CNAME loop? (RFC 1034 "
 		  "§3.6.2)", q->qname);
-	return ask_backend(ctx, q, q->chain[q->nchain - 1], LDNS_RR_TYPE_CNAME) == 0;
+	return ask_backend(dns, q, q->chain[q->nchain - 1], LDNS_RR_TYPE_CNAME) == 0;
 }
 
 /* Read libunbound's answer to q, classify it, keep it, hand it to the phase,
  * and free q and the answer.  Caller holds the lock. */
 static void take_answer(struct query *q, int err, struct ub_result *ubr)
 {
-	rsip_ctx *ctx = q->r->ctx;
+	struct dns_engine *dns = q->r->dns;
 	struct dns_answer a;
 	char **answers = NULL;
 	size_t nanswers = 0;
@@ -436,7 +458,7 @@ static void take_answer(struct query *q, int err, struct ub_result *ubr)
 	a.ub_err = err;
 	a.rcode = -1;
 	a.step = q->step;
-	a.dnssec = answer_state(ctx, q->qname, err, ubr, &why);
+	a.dnssec = answer_state(dns, q->qname, err, ubr, &why);
 	if (err == 0 && ubr != NULL) {
 		a.rcode = ubr->rcode;
 		/* Record by record: a malformed record is left out with a
@@ -451,7 +473,7 @@ static void take_answer(struct query *q, int err, struct ub_result *ubr)
 		rsip_vec_clear(&notes, free);
 	}
 	pkt = a.pkt;
-	classify(&a, ctx);
+	classify(&a, dns);
 	if (a.kind == ANSWER_FAILED && q->loop[0] != '\0') {
 		/* The loop first: it is why, and the failure text may be cut. */
 		char both[sizeof(q->loop) + sizeof(a.failure) + 2];
@@ -465,8 +487,8 @@ static void take_answer(struct query *q, int err, struct ub_result *ubr)
 	if (pkt != NULL && !a.step->quiet)
 		answers = dns_answer_strings(pkt, &nanswers);
 	/* Keep what may be kept; the cache then owns the packet and strings. */
-	if (a.kind != ANSWER_FAILED && ctx->cache != NULL)
-		kept = cache_store(ctx->cache, q->qname, q->qtype, pkt, a.rcode, a.dnssec,
+	if (a.kind != ANSWER_FAILED && dns->cache != NULL)
+		kept = cache_store(dns->cache, q->qname, q->qtype, pkt, a.rcode, a.dnssec,
 				   why, answers, nanswers);
 	deliver(q, &a, why, answers, nanswers);
 	free(why);
@@ -486,11 +508,11 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 {
 	struct query *q = arg;
 	struct resolution *r = q->r;
-	rsip_ctx *ctx = r->ctx;
+	struct dns_engine *dns = r->dns;
 
-	pthread_mutex_lock(&ctx->lock);
+	pthread_mutex_lock(dns->lock);
 	if (probe_cname_chain(q, err, ubr)) {
-		pthread_mutex_unlock(&ctx->lock);
+		pthread_mutex_unlock(dns->lock);
 		return;
 	}
 	if (q->held != NULL) {
@@ -501,7 +523,7 @@ static void on_answer(void *arg, int err, struct ub_result *ubr)
 	}
 	take_answer(q, err, ubr);
 	resolution_settle(r);
-	pthread_mutex_unlock(&ctx->lock);
+	pthread_mutex_unlock(dns->lock);
 }
 
 /* An answer from the hosts file, marked in the trace: libunbound never saw
@@ -522,16 +544,16 @@ static void deliver_hosts(struct resolution *r, struct query *q)
 	a.dnssec = RSIP_DNSSEC_INDETERMINATE;
 	a.from_hosts = true;
 	a.step = q->step;
-	classify(&a, r->ctx);
+	classify(&a, r->dns);
 	if (!q->step->quiet)
 		answers = dns_answer_strings(q->hosts, &nanswers);
 	if (q->hosts_count > 0)
 		step_note(q->step, "from %s (the hosts file, as getaddrinfo() reads it): not "
-			  "asked of DNS", r->ctx->hosts_path);
+			  "asked of DNS", r->dns->hosts.path);
 	else
 		step_note(q->step, "from %s (the hosts file, as getaddrinfo() reads it): it "
 			  "holds %s addresses only for %s, and DNS is not asked for the others",
-			  r->ctx->hosts_path, v6 ? "IPv4" : "IPv6", q->qname);
+			  r->dns->hosts.path, v6 ? "IPv4" : "IPv6", q->qname);
 	deliver(q, &a, NULL, answers, nanswers);
 	dns_strings_free(answers, nanswers);
 }
@@ -556,7 +578,7 @@ bool query_deliver_cached(struct resolution *r)
 		a.pkt = ca->pkt;
 		a.dnssec = ca->dnssec;
 		a.step = q->step;
-		classify(&a, r->ctx);
+		classify(&a, r->dns);
 		deliver(q, &a, ca->why_bogus, ca->answers, ca->nanswers);
 		query_free(q);
 		return true;
@@ -632,7 +654,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	}
 	/* The addresses of a name of the hosts file come from the file, as
 	 * getaddrinfo() gives them to a UAC, not from DNS (hosts.c). */
-	if (hosts_answer(r->ctx, qname, qtype, &q->hosts, &q->hosts_count) != RSIP_OK) {
+	if (hosts_answer(&r->dns->hosts, qname, qtype, &q->hosts, &q->hosts_count) != RSIP_OK) {
 		query_free(q);
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
 		return RSIP_E_NOMEM;
@@ -640,7 +662,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	/* What the context already knows is not asked again (TTL-respecting);
 	 * resolution_settle() delivers it, and the hosts file's answer. */
 	if (q->hosts == NULL)
-		q->cached = cache_lookup(r->ctx->cache, qname, qtype);
+		q->cached = cache_lookup(r->dns->cache, qname, qtype);
 	if (q->cached != NULL || q->hosts != NULL) {
 		if (rsip_vec_push(&r->inflight, q) != 0) {
 			query_free(q);
@@ -665,7 +687,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 			q->expires = t;
 		}
 	}
-	if (r->ctx->reach.n > 0) {
+	if (r->dns->reach.n > 0) {
 		/* Unanswered for this long, the servers are checked (reach.c); a
 		 * healthy server has answered by then. */
 		unsigned after = REACH_AFTER_MS;
@@ -675,7 +697,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		add_ms(&q->check_at, after);
 		q->has_check = reached(&q->check_at, &r->deadline); /* before the deadline */
 	}
-	err = ask_backend(r->ctx, q, qname, qtype);
+	err = ask_backend(r->dns, q, qname, qtype);
 	if (err != 0) {
 		forget_inflight(r, q);
 		query_free(q);
@@ -684,7 +706,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 		return RSIP_E_DNS_FAILURE;
 	}
 	r->pending++;
-	if (reach_dead(r->ctx, &now)) {
+	if (reach_dead(&r->dns->reach, &now)) {
 		/* Every server is known unreachable: a moment for libunbound's
 		 * cache and local zones, then it fails. */
 		add_ms(&now, REACH_GRACE_MS);
@@ -700,10 +722,10 @@ void query_cancel_all(struct resolution *r)
 		struct query *q = r->inflight.items[i];
 		if (q->cached != NULL)
 			; /* answered from the cache: nothing was asked */
-		else if (r->ctx->backend != NULL)
-			r->ctx->backend->cancel(r->ctx->backend->arg, q->ub_id);
+		else if (r->dns->backend != NULL)
+			r->dns->backend->cancel(r->dns->backend->arg, q->ub_id);
 		else
-			ub_cancel(r->ctx->ub, q->ub_id);
+			ub_cancel(r->dns->ub, q->ub_id);
 		query_free(q);
 	}
 	r->inflight.n = 0;
@@ -714,15 +736,14 @@ void query_cancel_all(struct resolution *r)
 static void give_up(struct query *q, bool deadline)
 {
 	struct resolution *r = q->r;
-	rsip_ctx *ctx = r->ctx;
+	struct dns_engine *dns = r->dns;
 	struct dns_answer a;
-	const char *checked;
-	char src[160];
+	const char *checked, *src = dns->source;
 
-	if (ctx->backend != NULL)
-		ctx->backend->cancel(ctx->backend->arg, q->ub_id);
+	if (dns->backend != NULL)
+		dns->backend->cancel(dns->backend->arg, q->ub_id);
 	else
-		ub_cancel(ctx->ub, q->ub_id);
+		ub_cancel(dns->ub, q->ub_id);
 	if (q->held != NULL) {
 		/* Time ran out while the CNAME chain was asked: the question was
 		 * answered, SERVFAIL, and that is what it gives (the chain was
@@ -743,8 +764,7 @@ static void give_up(struct query *q, bool deadline)
 	a.dnssec = RSIP_DNSSEC_INDETERMINATE;
 	a.kind = ANSWER_FAILED;
 	a.timed_out = true;
-	ctx_dns_source(ctx, src, sizeof(src));
-	checked = reach_summary(ctx);
+	checked = reach_summary(&dns->reach);
 	if (q->unreachable && checked != NULL) {
 		/* Not a timeout: known unreachable (reach.c). */
 		a.timed_out = false;
@@ -788,7 +808,7 @@ size_t query_expire(struct resolution *r, const struct timespec *now, bool all)
 bool query_next_expiry(const struct resolution *r, const struct timespec *now,
 		       struct timespec *when)
 {
-	bool any = false, check = reach_wanted(r->ctx, now);
+	bool any = false, check = reach_wanted(&r->dns->reach, now);
 	for (size_t i = 0; i < r->inflight.n; i++) {
 		const struct query *q = r->inflight.items[i];
 		if (q->cached != NULL)

@@ -97,7 +97,7 @@ static rsip_status add_server(struct reach *rc, const char *spec)
 
 rsip_status reach_init(rsip_ctx *ctx)
 {
-	struct reach *rc = &ctx->reach;
+	struct reach *rc = &ctx->dns.reach;
 	rsip_status st = RSIP_OK;
 
 	switch (ctx->mode) {
@@ -203,9 +203,8 @@ static char *describe(const struct reach *rc)
 }
 
 /* The check is over: keep its verdict for REACH_KEEP_MS. */
-static void conclude(rsip_ctx *ctx, const struct timespec *now)
+static void conclude(struct reach *rc, const struct timespec *now)
 {
-	struct reach *rc = &ctx->reach;
 	bool dead = rc->n > 0;
 
 	close_sockets(rc);
@@ -221,11 +220,11 @@ static void conclude(rsip_ctx *ctx, const struct timespec *now)
 	rc->summary = describe(rc);
 	if (rc->summary == NULL)
 		rc->dead = dead = false; /* out of memory: claim nothing */
-	if (dead && ctx->unreachable_note == NULL && rc->summary != NULL &&
-	    asprintf(&ctx->unreachable_note, "no DNS server can be reached: %s; questions "
+	if (dead && rc->note == NULL && rc->summary != NULL &&
+	    asprintf(&rc->note, "no DNS server can be reached: %s; questions "
 		     "fail at once for %u s, then the servers are checked again", rc->summary,
 		     REACH_KEEP_MS / 1000) < 0)
-		ctx->unreachable_note = NULL;
+		rc->note = NULL;
 }
 
 /* Read what came back on each socket, without blocking. */
@@ -263,9 +262,8 @@ static bool all_settled(const struct reach *rc)
  * without a route; otherwise an empty datagram (not DNS: a server drops it,
  * RFC 1035 §4.1.1 needs a 12-octet header) draws an ICMP port unreachable
  * from a host with nothing on the port.  Route-only: nothing is sent. */
-static void begin(rsip_ctx *ctx, const struct timespec *now)
+static void begin(struct reach *rc, const struct timespec *now)
 {
-	struct reach *rc = &ctx->reach;
 
 	rc->checking = true;
 	rc->check_end = *now;
@@ -295,41 +293,37 @@ static void begin(rsip_ctx *ctx, const struct timespec *now)
 	/* A refusal on loopback or a route missing is known at once. */
 	collect(rc);
 	if (all_settled(rc))
-		conclude(ctx, now);
+		conclude(rc, now);
 }
 
-bool reach_dead(const rsip_ctx *ctx, const struct timespec *now)
+bool reach_dead(const struct reach *rc, const struct timespec *now)
 {
-	const struct reach *rc = &ctx->reach;
 	return rc->checked && rc->dead && !ts_reached(&rc->valid_until, now);
 }
 
-bool reach_wanted(const rsip_ctx *ctx, const struct timespec *now)
+bool reach_wanted(const struct reach *rc, const struct timespec *now)
 {
-	const struct reach *rc = &ctx->reach;
 	return rc->n > 0 && !rc->checking && (!rc->checked || ts_reached(&rc->valid_until, now));
 }
 
-void reach_check(rsip_ctx *ctx, const struct timespec *now)
+void reach_check(struct reach *rc, const struct timespec *now)
 {
-	if (reach_wanted(ctx, now))
-		begin(ctx, now);
+	if (reach_wanted(rc, now))
+		begin(rc, now);
 }
 
-void reach_poll(rsip_ctx *ctx, const struct timespec *now)
+void reach_poll(struct reach *rc, const struct timespec *now)
 {
-	struct reach *rc = &ctx->reach;
 
 	if (!rc->checking)
 		return;
 	collect(rc);
 	if (all_settled(rc) || ts_reached(&rc->check_end, now))
-		conclude(ctx, now);
+		conclude(rc, now);
 }
 
-bool reach_next_wake(const rsip_ctx *ctx, const struct timespec *now, struct timespec *when)
+bool reach_next_wake(const struct reach *rc, const struct timespec *now, struct timespec *when)
 {
-	const struct reach *rc = &ctx->reach;
 	struct timespec t = *now;
 
 	if (!rc->checking)
@@ -339,9 +333,9 @@ bool reach_next_wake(const rsip_ctx *ctx, const struct timespec *now, struct tim
 	return true;
 }
 
-const char *reach_summary(const rsip_ctx *ctx)
+const char *reach_summary(const struct reach *rc)
 {
-	return ctx->reach.checked ? ctx->reach.summary : NULL;
+	return rc->checked ? rc->summary : NULL;
 }
 
 const char *rsip_ctx_unreachable_note(const rsip_ctx *ctx)
@@ -350,7 +344,7 @@ const char *rsip_ctx_unreachable_note(const rsip_ctx *ctx)
 	if (ctx == NULL)
 		return NULL;
 	pthread_mutex_lock((pthread_mutex_t *)&ctx->lock);
-	note = ctx->unreachable_note;
+	note = ctx->dns.reach.note;
 	pthread_mutex_unlock((pthread_mutex_t *)&ctx->lock);
 	return note;
 }

@@ -300,14 +300,14 @@ const char *ctx_dns_source(const rsip_ctx *ctx, char *buf, size_t len)
 		/* Named, so that a message says which servers were asked. */
 		off = (size_t)snprintf(buf, len, "the servers of %s",
 				       ctx->resolvconf ? ctx->resolvconf : SYSTEM_RESOLV_CONF);
-		for (size_t i = 0; i < ctx->reach.n && off + 1 < len; i++) {
+		for (size_t i = 0; i < ctx->dns.reach.n && off + 1 < len; i++) {
 			int n = snprintf(buf + off, len - off, "%s%s", i ? ", " : " (",
-					 ctx->reach.servers[i].name);
+					 ctx->dns.reach.servers[i].name);
 			if (n < 0)
 				break;
 			off += (size_t)n;
 		}
-		if (ctx->reach.n > 0 && off + 1 < len)
+		if (ctx->dns.reach.n > 0 && off + 1 < len)
 			snprintf(buf + off, len - off, ")");
 		break;
 	case DNS_MODE_SERVERS:

@@ -221,16 +221,16 @@ static bool due(const struct resolution *r, const struct timespec *now)
  * server is known unreachable fail every question in flight. */
 static void ctx_reach(rsip_ctx *ctx, const struct timespec *now)
 {
-	reach_poll(ctx, now);
-	if (reach_wanted(ctx, now)) {
+	reach_poll(&ctx->dns.reach, now);
+	if (reach_wanted(&ctx->dns.reach, now)) {
 		for (struct resolution *r = ctx->active; r != NULL; r = r->next) {
 			if (!r->finished && query_check_due(r, now)) {
-				reach_check(ctx, now);
+				reach_check(&ctx->dns.reach, now);
 				break;
 			}
 		}
 	}
-	if (reach_dead(ctx, now))
+	if (reach_dead(&ctx->dns.reach, now))
 		for (struct resolution *r = ctx->active; r != NULL; r = r->next)
 			if (!r->finished)
 				query_doom_all(r, now);
@@ -282,7 +282,7 @@ int rsip_ctx_timeout(rsip_ctx *ctx)
 	if (best > 0) {
 		/* A check of the servers in progress is looked at soon. */
 		struct timespec when;
-		if (reach_next_wake(ctx, &now, &when) && ms_until(&when, &now) < best)
+		if (reach_next_wake(&ctx->dns.reach, &now, &when) && ms_until(&when, &now) < best)
 			best = ms_until(&when, &now);
 	}
 	pthread_mutex_unlock(&ctx->lock);
@@ -306,7 +306,7 @@ static void located(struct resolution *r, rsip_status status, const char *why)
 void resolution_begin_uri(struct resolution *r, const char *uri)
 {
 	if (is_tel_input(uri))
-		enum_walk_start(r, uri);
+		enum_walk_start(r, uri, &r->ctx->suffixes);
 	else if (rsip_strncasecmp(uri, "sip:", 4) == 0 || rsip_strncasecmp(uri, "sips:", 5) == 0)
 		locate_start(r, uri, located);
 	else
@@ -408,6 +408,8 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 		return RSIP_E_NOMEM;
 	}
 	r->ctx = ctx;
+	r->dns = &ctx->dns;
+	r->rng = &ctx->rng;
 	r->cb = callback;
 	r->cb_arg = arg;
 	r->wave = 1;
@@ -565,8 +567,8 @@ int rsip_ctx_fd(rsip_ctx *ctx)
 	if (ctx == NULL)
 		return -1;
 	pthread_mutex_lock(&ctx->lock);
-	if (ctx->ub != NULL)
-		fd = ub_fd(ctx->ub);
+	if (ctx->dns.ub != NULL)
+		fd = ub_fd(ctx->dns.ub);
 	pthread_mutex_unlock(&ctx->lock);
 	return fd;
 }
@@ -578,8 +580,8 @@ rsip_status rsip_ctx_process(rsip_ctx *ctx)
 	if (ctx == NULL)
 		return RSIP_E_INVALID;
 	pthread_mutex_lock(&ctx->lock);
-	if (ctx->ub != NULL)
-		err = ub_process(ctx->ub);
+	if (ctx->dns.ub != NULL)
+		err = ub_process(ctx->dns.ub);
 	now_monotonic(&now);
 	ctx_expire(ctx, &now);
 	pthread_mutex_unlock(&ctx->lock);

@@ -46,59 +46,44 @@ static rsip_status ctx_load_hosts(rsip_ctx *ctx)
 {
 	rsip_status st = RSIP_OK;
 	char err[RSIP_ERRLEN] = "";
-	if (ctx->hosts_loaded)
+	if (ctx->dns.hosts.loaded)
 		return RSIP_OK;
 	switch (ctx->hosts_choice) {
 	case HOSTS_DEFAULT:
-		if (ctx->mode == DNS_MODE_RESOLVCONF && ctx->backend == NULL)
-			st = hosts_load(ctx, HOSTS_SYSTEM_FILE, false, err, sizeof(err));
+		if (ctx->mode == DNS_MODE_RESOLVCONF && ctx->dns.backend == NULL)
+			st = hosts_load(&ctx->dns.hosts, HOSTS_SYSTEM_FILE, false, err, sizeof(err));
 		break;
 	case HOSTS_SYSTEM:
-		st = hosts_load(ctx, HOSTS_SYSTEM_FILE, false, err, sizeof(err));
+		st = hosts_load(&ctx->dns.hosts, HOSTS_SYSTEM_FILE, false, err, sizeof(err));
 		break;
 	case HOSTS_FILE:
-		st = hosts_load(ctx, ctx->hosts_file, true, err, sizeof(err));
+		st = hosts_load(&ctx->dns.hosts, ctx->hosts_file, true, err, sizeof(err));
 		break;
 	case HOSTS_NONE:
 		break;
 	}
 	if (err[0] != '\0')
 		ctx_errmsg(ctx, "%s", err);
-	ctx->hosts_loaded = st == RSIP_OK;
+	ctx->dns.hosts.loaded = st == RSIP_OK;
 	return st;
 }
 
-/* True when name is at or below zone (both absolute, lower case). */
-static bool name_under(const char *name, const char *zone)
+/* What the engine is told of the context (struct dns_engine), once the
+ * servers, the anchors and the validator are known. */
+static void engine_describe(rsip_ctx *ctx)
 {
-	size_t ln = strlen(name), lz = strlen(zone);
-	if (strcmp(zone, ".") == 0)
-		return true;
-	if (ln < lz || strcmp(name + ln - lz, zone) != 0)
-		return false;
-	return ln == lz || name[ln - lz - 1] == '.';
-}
+	struct dns_engine *dns = &ctx->dns;
 
-bool ctx_under_anchor(const rsip_ctx *ctx, const char *name)
-{
-	char lower[LDNS_MAX_DOMAINLEN + 2];
-	bool private_use = false;
-	snprintf(lower, sizeof(lower), "%s", name);
-	rsip_strlower(lower);
+	dns->validating = ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF;
+	dns->zones = ctx->mode == DNS_MODE_ZONES;
+	dns->forwarded = ctx->mode == DNS_MODE_SERVERS || ctx->mode == DNS_MODE_RESOLVCONF;
+	ctx_dns_source(ctx, dns->source, sizeof(dns->source));
 	/* The root anchor covers every name but the private-use zones made
 	 * insecure beside the automatic one (lift_private_use_zones()). */
-	if (ctx->root_anchored) {
-		if (ctx->mode == DNS_MODE_RECURSIVE)
-			return true;
-		for (const char *const *z = private_use_zones; *z != NULL; z++)
-			private_use = private_use || name_under(lower, *z);
-		if (!private_use)
-			return true;
-	}
-	for (size_t i = 0; i < ctx->ta_names.n; i++)
-		if (name_under(lower, ctx->ta_names.items[i]))
-			return true;
-	return false;
+	dns->root_all = ctx->root_anchored && ctx->mode == DNS_MODE_RECURSIVE;
+	dns->root_some = ctx->root_anchored && !dns->root_all;
+	dns->root_exempt = private_use_zones;
+	dns->anchors = &ctx->ta_names;
 }
 
 /* Write the unbound configuration for zones mode: one auth-zone per file,
@@ -158,7 +143,7 @@ static rsip_status write_zones_config(rsip_ctx *ctx, char **conf_path)
 		for (const char *const *az = answering_default_zones; *az; az++)
 			written = written || strcmp(*az, *sz) == 0;
 		for (size_t i = 0; i < ctx->zone_names.n && !written; i++) {
-			if (name_under(ctx->zone_names.items[i], *sz)) {
+			if (rsip_name_under(ctx->zone_names.items[i], *sz)) {
 				fprintf(fp, "\tlocal-zone: \"%s\" nodefault\n", *sz);
 				break;
 			}
@@ -432,16 +417,16 @@ static bool root_probe_secure(rsip_ctx *ctx, struct ub_ctx *ub, unsigned ms, cha
 		if (left <= 0)
 			break;
 		if (ms_between(&check_at, &now) >= 0)
-			reach_check(ctx, &now);
-		reach_poll(ctx, &now);
-		if (reach_dead(ctx, &now)) {
+			reach_check(&ctx->dns.reach, &now);
+		reach_poll(&ctx->dns.reach, &now);
+		if (reach_dead(&ctx->dns.reach, &now)) {
 			*unreachable = true;
 			break;
 		}
 		wait = left > 1000 ? 1000 : left;
-		if (ctx->reach.checking && wait > REACH_POLL_MS)
+		if (ctx->dns.reach.checking && wait > REACH_POLL_MS)
 			wait = REACH_POLL_MS;
-		else if (reach_wanted(ctx, &now) && ms_between(&now, &check_at) < wait)
+		else if (reach_wanted(&ctx->dns.reach, &now) && ms_between(&now, &check_at) < wait)
 			wait = ms_between(&now, &check_at) + 1;
 		if (poll(&pfd, 1, (int)(wait > 0 ? wait : 1)) > 0 && ub_process(ub) != 0)
 			break;
@@ -449,7 +434,7 @@ static bool root_probe_secure(rsip_ctx *ctx, struct ub_ctx *ub, unsigned ms, cha
 	if (!p.done) {
 		ub_cancel(ub, id);
 		if (*unreachable)
-			snprintf(why, len, "no DNS server can be reached: %s", reach_summary(ctx));
+			snprintf(why, len, "no DNS server can be reached: %s", reach_summary(&ctx->dns.reach));
 		else
 			snprintf(why, len, "no answer within %u ms", ms);
 		return false;
@@ -457,11 +442,11 @@ static bool root_probe_secure(rsip_ctx *ctx, struct ub_ctx *ub, unsigned ms, cha
 	if (p.err == 0 && !p.result->secure && p.result->rcode == LDNS_RCODE_SERVFAIL) {
 		/* libunbound's SERVFAIL when every send failed (no route). */
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		reach_check(ctx, &now);
-		*unreachable = reach_dead(ctx, &now);
+		reach_check(&ctx->dns.reach, &now);
+		*unreachable = reach_dead(&ctx->dns.reach, &now);
 	}
 	if (*unreachable)
-		snprintf(why, len, "no DNS server can be reached: %s", reach_summary(ctx));
+		snprintf(why, len, "no DNS server can be reached: %s", reach_summary(&ctx->dns.reach));
 	else if (p.err != 0)
 		snprintf(why, len, "%s", ub_strerror(p.err));
 	else if (p.result->secure)
@@ -487,7 +472,7 @@ rsip_status ctx_start(rsip_ctx *ctx)
 	rsip_status st = RSIP_OK;
 	bool automatic = false;
 
-	if (ctx->ub != NULL)
+	if (ctx->dns.ub != NULL)
 		return RSIP_OK;
 	if (!ctx->suffixes_set && ctx->suffixes.n == 0) {
 		char *def = rsip_strdup("e164.arpa.");
@@ -498,8 +483,10 @@ rsip_status ctx_start(rsip_ctx *ctx)
 	}
 	if ((st = ctx_load_hosts(ctx)) != RSIP_OK)
 		return st;
-	if (ctx->backend != NULL)
+	if (ctx->dns.backend != NULL) {
+		engine_describe(ctx);
 		return RSIP_OK; /* questions go to the harness, not to libunbound */
+	}
 	/* RFC 4035 §4.3: validation starts from a trust anchor.  A forwarder
 	 * is asked like the root would be: from the system's root anchor,
 	 * unless the user named anchors of their own (those are strict: no
@@ -517,7 +504,7 @@ rsip_status ctx_start(rsip_ctx *ctx)
 			  &ub);
 	/* The servers whose reachability is checked (reach.c): those just
 	 * given to libunbound, the resolv.conf's read by now. */
-	if (st == RSIP_OK && ctx->reach.n == 0)
+	if (st == RSIP_OK && ctx->dns.reach.n == 0)
 		st = reach_init(ctx);
 	if (st == RSIP_OK && automatic) {
 		/* Servers that return no DNSSEC data for the root (a forwarder
@@ -560,13 +547,14 @@ rsip_status ctx_start(rsip_ctx *ctx)
 	if (ctx->mode == DNS_MODE_RECURSIVE && ctx->dnssec_policy != RSIP_DNSSEC_POLICY_OFF)
 		ctx->root_anchored = true;
 	if (st == RSIP_OK && ctx->cache_size > 0 && ctx->cache_bytes > 0 &&
-	    (ctx->cache = cache_new(ctx->cache_size, ctx->cache_bytes)) == NULL)
+	    (ctx->dns.cache = cache_new(ctx->cache_size, ctx->cache_bytes)) == NULL)
 		st = RSIP_E_NOMEM;
 	if (st != RSIP_OK) {
 		if (ub != NULL)
 			ub_ctx_delete(ub);
 		return st;
 	}
-	ctx->ub = ub;
+	ctx->dns.ub = ub;
+	engine_describe(ctx);
 	return RSIP_OK;
 }

@@ -95,3 +95,13 @@ void rsip_vec_clear(struct rsip_vec *v, void (*free_item)(void *))
 	v->items = NULL;
 	v->n = v->cap = 0;
 }
+
+bool rsip_name_under(const char *name, const char *zone)
+{
+	size_t ln = strlen(name), lz = strlen(zone);
+	if (strcmp(zone, ".") == 0)
+		return true;
+	if (ln < lz || strcmp(name + ln - lz, zone) != 0)
+		return false;
+	return ln == lz || name[ln - lz - 1] == '.';
+}
