@@ -361,6 +361,8 @@ struct rsip_result {
 };
 
 rsip_result *result_new(const char *input);
+/* The outcome: status, and error (taken; NULL keeps the sentence held). */
+void result_end(rsip_result *res, rsip_status status, char *error);
 struct step_rec *result_add_step(rsip_result *res, const char *qname,
 				 uint16_t qtype, unsigned wave);
 int step_add_answer(struct step_rec *st, char *text); /* takes text */
@@ -550,6 +552,28 @@ rsip_status answer_naptr_rules(const struct dns_answer *a, enum dns_naptr_policy
 rsip_status answer_srv_records(const struct dns_answer *a, struct srv_rec **recs,
 			       size_t *count);
 
+/* The resolution's life (query.c).  The engine knows no protocol: the
+ * phases register what runs next (r->advance, each question's query_cb),
+ * the owner what runs at the end (r->on_end). */
+/* End the resolution with a status and a sentence (printf format; NULL for
+ * RSIP_OK).  The result is delivered once no question is in flight. */
+void resolution_finish(struct resolution *r, rsip_status status,
+		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Run r->advance while the wave is complete; once finished, r->on_end.
+ * Called after every answer and after a phase has asked its questions. */
+void resolution_settle(struct resolution *r);
+/* The deadline: limits.deadline_ms after started (CLOCK_MONOTONIC). */
+void resolution_start_clock(struct resolution *r, const struct timespec *started);
+/* True when r has something due at now: its deadline, or a question's own
+ * timeout. */
+bool resolution_due(const struct resolution *r, const struct timespec *now);
+/* Give up what is due at now (resolution_due()) and settle r, which may end
+ * it (r->on_end). */
+void resolution_expire(struct resolution *r, const struct timespec *now);
+/* When r next has something due: its deadline, or earlier. */
+void resolution_next_wake(const struct resolution *r, const struct timespec *now,
+			  struct timespec *when);
+
 /* ------------------------------------------------------------------ */
 /* resolve.c: resolutions */
 
@@ -568,6 +592,7 @@ struct resolution {
 	unsigned pending;     /* questions in flight */
 	struct rsip_vec inflight;  /* struct query * */
 	void (*advance)(struct resolution *r); /* runs when the wave is answered */
+	void (*on_end)(struct resolution *r);  /* the owner's: delivers, frees r */
 	bool finished;
 	struct rsip_limits limits;    /* the context's, when it started */
 	struct timespec deadline;     /* CLOCK_MONOTONIC: ends with RSIP_E_TIMEOUT */
@@ -591,13 +616,6 @@ struct resolution {
 	struct resolution *prev, *next;
 };
 
-/* End the resolution with a status and a sentence (printf format; NULL for
- * RSIP_OK).  The result is delivered once no question is in flight. */
-void resolution_finish(struct resolution *r, rsip_status status,
-		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Run r->advance while the wave is complete; deliver a finished resolution.
- * Called after every answer and after a phase has asked its questions. */
-void resolution_settle(struct resolution *r);
 /* End with RSIP_E_TIMEOUT every resolution whose deadline is at or before
  * now (CLOCK_MONOTONIC), delivering it.  Caller holds the lock. */
 void ctx_expire(rsip_ctx *ctx, const struct timespec *now);

@@ -3,7 +3,8 @@
  * ldns, recorded as trace steps, given their DNSSEC state (RFC 4035 §4.3) and
  * judged by the DNSSEC policy, and handed to the resolution's state machine.
  */
-#define _GNU_SOURCE /* asprintf */
+#define _GNU_SOURCE /* asprintf, vasprintf */
+#include <stdarg.h>
 #include <stdio.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -868,4 +869,100 @@ rsip_status answer_srv_records(const struct dns_answer *a, struct srv_rec **recs
 	rsip_status st = dns_srv_records(a->pkt, recs, count, &notes);
 	notes_to_step(a->step, &notes);
 	return st;
+}
+
+/* ---- the resolution's life: waves, deadlines, its end --------------- */
+
+void resolution_finish(struct resolution *r, rsip_status status, const char *fmt, ...)
+{
+	va_list ap;
+	if (r->finished)
+		return;
+	r->finished = true;
+	if (r->refusal != RSIP_OK && status != RSIP_E_NOMEM) {
+		/* An answer the DNSSEC policy refused decides the outcome,
+		 * whatever else the wave led to. */
+		result_end(r->res, r->refusal, r->refusal_why);
+		r->refusal_why = NULL;
+		return;
+	}
+	if (fmt != NULL && status != RSIP_OK) {
+		char *msg = NULL;
+		va_start(ap, fmt);
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
+		va_end(ap);
+		result_end(r->res, status, msg);
+	} else {
+		result_end(r->res, status, NULL);
+	}
+}
+
+void resolution_settle(struct resolution *r)
+{
+	while (!r->finished) {
+		void (*next)(struct resolution *);
+		/* Answers the context already held come first, one by one, as if
+		 * they had just arrived. */
+		if (query_deliver_cached(r))
+			continue;
+		if (r->pending > 0)
+			break;
+		next = r->advance;
+		r->advance = NULL;
+		if (r->refusal != RSIP_OK) {
+			/* resolution_finish() reports the refusal. */
+			resolution_finish(r, r->refusal, NULL);
+			break;
+		}
+		if (next == NULL) {
+			resolution_finish(r, RSIP_E_NOT_FOUND, NULL);
+			break;
+		}
+		r->wave++;
+		next(r);
+	}
+	if (!r->finished && r->past_deadline)
+		resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline of %u ms",
+				  r->limits.deadline_ms);
+	if (r->finished)
+		r->on_end(r); /* the owner delivers the result and frees r */
+}
+
+void resolution_start_clock(struct resolution *r, const struct timespec *started)
+{
+	r->deadline = *started;
+	add_ms(&r->deadline, r->limits.deadline_ms);
+}
+
+bool resolution_due(const struct resolution *r, const struct timespec *now)
+{
+	struct timespec q;
+	if (r->finished)
+		return false;
+	if (reached(&r->deadline, now))
+		return true;
+	q = r->deadline;
+	return query_next_expiry(r, now, &q) && reached(&q, now);
+}
+
+/* A question that ran out is a failed answer to its phase, which goes on
+ * with what it has: at the deadline, the targets known are delivered, and
+ * nothing more is asked. */
+void resolution_expire(struct resolution *r, const struct timespec *now)
+{
+	bool deadline = reached(&r->deadline, now);
+	if (deadline)
+		r->past_deadline = true;
+	if (query_expire(r, now, deadline) == 0 && deadline)
+		resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline of %u ms",
+				  r->limits.deadline_ms);
+	resolution_settle(r);
+}
+
+void resolution_next_wake(const struct resolution *r, const struct timespec *now,
+			  struct timespec *when)
+{
+	*when = r->deadline;
+	query_next_expiry(r, now, when);
 }

@@ -10,33 +10,6 @@
 
 #include "engine.h"
 
-void resolution_finish(struct resolution *r, rsip_status status, const char *fmt, ...)
-{
-	va_list ap;
-	if (r->finished)
-		return;
-	r->finished = true;
-	if (r->refusal != RSIP_OK && status != RSIP_E_NOMEM) {
-		/* An answer the DNSSEC policy refused decides the outcome,
-		 * whatever else the wave led to. */
-		r->res->status = r->refusal;
-		free(r->res->error);
-		r->res->error = r->refusal_why;
-		r->refusal_why = NULL;
-		return;
-	}
-	r->res->status = status;
-	if (fmt != NULL && status != RSIP_OK) {
-		char *msg = NULL;
-		va_start(ap, fmt);
-		if (vasprintf(&msg, fmt, ap) < 0)
-			msg = NULL;
-		va_end(ap);
-		free(r->res->error);
-		r->res->error = msg;
-	}
-}
-
 /* The weakest DNSSEC state of the steps that led to the result. */
 static rsip_dnssec chain_dnssec(const rsip_result *res)
 {
@@ -147,37 +120,6 @@ static void resolution_deliver(struct resolution *r)
 	cb(arg, res);
 }
 
-void resolution_settle(struct resolution *r)
-{
-	while (!r->finished) {
-		void (*next)(struct resolution *);
-		/* Answers the context already held come first, one by one, as if
-		 * they had just arrived. */
-		if (query_deliver_cached(r))
-			continue;
-		if (r->pending > 0)
-			break;
-		next = r->advance;
-		r->advance = NULL;
-		if (r->refusal != RSIP_OK) {
-			/* resolution_finish() reports the refusal. */
-			resolution_finish(r, r->refusal, NULL);
-			break;
-		}
-		if (next == NULL) {
-			resolution_finish(r, RSIP_E_NOT_FOUND, NULL);
-			break;
-		}
-		r->wave++;
-		next(r);
-	}
-	if (!r->finished && r->past_deadline)
-		resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline of %u ms",
-				  r->limits.deadline_ms);
-	if (r->finished)
-		resolution_deliver(r);
-}
-
 /* ---- deadlines ------------------------------------------ */
 
 static void now_monotonic(struct timespec *ts)
@@ -195,25 +137,6 @@ static long ms_until(const struct timespec *t, const struct timespec *now)
 	if (ns / 1000000 >= 0x7fffffffLL)
 		return 0x7fffffffL;
 	return (long)((ns + 999999) / 1000000);
-}
-
-static bool time_reached(const struct timespec *t, const struct timespec *now)
-{
-	return now->tv_sec > t->tv_sec ||
-	       (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
-}
-
-/* A resolution with something due at now: its deadline, or a question's own
- * timeout. */
-static bool due(const struct resolution *r, const struct timespec *now)
-{
-	struct timespec q;
-	if (r->finished)
-		return false;
-	if (time_reached(&r->deadline, now))
-		return true;
-	q = r->deadline;
-	return query_next_expiry(r, now, &q) && time_reached(&q, now);
 }
 
 /* Whether the servers can be reached (reach.c): start a check once a
@@ -247,19 +170,12 @@ void ctx_expire(rsip_ctx *ctx, const struct timespec *now)
 	ctx_reach(ctx, now);
 	for (;;) {
 		struct resolution *r;
-		bool deadline;
 		for (r = ctx->active; r != NULL; r = r->next)
-			if (due(r, now))
+			if (resolution_due(r, now))
 				break;
 		if (r == NULL)
 			return;
-		deadline = time_reached(&r->deadline, now);
-		if (deadline)
-			r->past_deadline = true;
-		if (query_expire(r, now, deadline) == 0 && deadline)
-			resolution_finish(r, RSIP_E_TIMEOUT, "no answer within the deadline "
-					  "of %u ms", r->limits.deadline_ms);
-		resolution_settle(r);
+		resolution_expire(r, now);
 	}
 }
 
@@ -272,9 +188,9 @@ int rsip_ctx_timeout(rsip_ctx *ctx)
 	now_monotonic(&now);
 	pthread_mutex_lock(&ctx->lock);
 	for (struct resolution *r = ctx->active; r != NULL; r = r->next) {
-		struct timespec when = r->deadline;
+		struct timespec when;
 		long ms;
-		query_next_expiry(r, &now, &when);
+		resolution_next_wake(r, &now, &when);
 		ms = ms_until(&when, &now);
 		if (best < 0 || ms < best)
 			best = ms;
@@ -408,6 +324,7 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 		return RSIP_E_NOMEM;
 	}
 	r->ctx = ctx;
+	r->on_end = resolution_deliver;
 	r->dns = &ctx->dns;
 	r->rng = &ctx->rng;
 	r->cb = callback;
@@ -425,13 +342,7 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 	ctx_policy(ctx, &r->policy);
 	/* RFC 3402 §3.3 step 4: the enumservices it uses, fixed from here on */
 	r->enumsvc = enum_services_hold(ctx->enumsvc);
-	r->deadline = started;
-	r->deadline.tv_sec += (time_t)(r->limits.deadline_ms / 1000);
-	r->deadline.tv_nsec += (long)(r->limits.deadline_ms % 1000) * 1000000L;
-	if (r->deadline.tv_nsec >= 1000000000L) {
-		r->deadline.tv_sec++;
-		r->deadline.tv_nsec -= 1000000000L;
-	}
+	resolution_start_clock(r, &started);
 	if (++ctx->next_id <= 0)
 		ctx->next_id = 1;
 	r->id = ctx->next_id;

@@ -21,6 +21,15 @@ rsip_result *result_new(const char *input)
 	return res;
 }
 
+void result_end(rsip_result *res, rsip_status status, char *error)
+{
+	res->status = status;
+	if (error != NULL) {
+		free(res->error);
+		res->error = error;
+	}
+}
+
 static void step_free(void *p)
 {
 	struct step_rec *st = p;
