@@ -616,6 +616,12 @@ struct resolution {
 	struct resolution *prev, *next;
 };
 
+/* A resolution of input in flight on ctx (started: when its deadline
+ * counts from), delivered to callback; NULL when out of memory.  Caller holds
+ * the lock, after ctx_start(). */
+struct resolution *resolution_new(rsip_ctx *ctx, const char *input,
+				  const struct timespec *started, rsip_callback callback,
+				  void *arg);
 /* End with RSIP_E_TIMEOUT every resolution whose deadline is at or before
  * now (CLOCK_MONOTONIC), delivering it.  Caller holds the lock. */
 void ctx_expire(rsip_ctx *ctx, const struct timespec *now);

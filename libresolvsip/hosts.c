@@ -126,7 +126,8 @@ static rsip_status hosts_line(char *line, size_t *seq, struct hosts_rec **recs, 
 	return RSIP_OK;
 }
 
-rsip_status hosts_load(struct hosts_table *h, const char *path, bool explicit, char *err, size_t errlen)
+rsip_status hosts_load(struct hosts_table *h, const char *path, bool explicit, char *err,
+		       size_t errlen)
 {
 	FILE *fp = fopen(path, "r");
 	struct hosts_rec *recs = NULL;

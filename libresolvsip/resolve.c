@@ -297,6 +297,46 @@ static void begin_response(struct resolution *r, const struct start *s)
 	free(uri);
 }
 
+struct resolution *resolution_new(rsip_ctx *ctx, const char *input, const struct timespec *started,
+				  rsip_callback callback, void *arg)
+{
+	struct resolution *r = calloc(1, sizeof(*r));
+
+	if (r == NULL || (r->res = result_new(input)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->ctx = ctx;
+	r->dns = &ctx->dns;
+	r->rng = &ctx->rng;
+	r->on_end = resolution_deliver;
+	r->cb = callback;
+	r->cb_arg = arg;
+	r->wave = 1;
+	r->res->trace = ctx->trace;
+	/* Why nothing validates: said once, on the first result. */
+	if (ctx->dnssec_note != NULL && !ctx->dnssec_noted) {
+		result_note(r->res, "DNSSEC: %s", ctx->dnssec_note);
+		ctx->dnssec_noted = true;
+	}
+	/* The limits in force when it starts, and its deadline. */
+	r->limits = ctx->limits;
+	/* The transports, families, orders and policies it follows. */
+	ctx_policy(ctx, &r->policy);
+	/* RFC 3402 §3.3 step 4: the enumservices it uses, fixed from here on */
+	r->enumsvc = enum_services_hold(ctx->enumsvc);
+	resolution_start_clock(r, started);
+	if (++ctx->next_id <= 0)
+		ctx->next_id = 1;
+	r->id = ctx->next_id;
+	r->next = ctx->active;
+	if (ctx->active != NULL)
+		ctx->active->prev = r;
+	ctx->active = r;
+	ctx->pending++;
+	return r;
+}
+
 static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const struct start *s,
 				    rsip_callback callback, void *arg, int *idp)
 {
@@ -317,40 +357,11 @@ static rsip_status start_resolution(rsip_ctx *ctx, const char *input, const stru
 		pthread_mutex_unlock(&ctx->lock);
 		return st;
 	}
-	r = calloc(1, sizeof(*r));
-	if (r == NULL || (r->res = result_new(input)) == NULL) {
-		free(r);
+	r = resolution_new(ctx, input, &started, callback, arg);
+	if (r == NULL) {
 		pthread_mutex_unlock(&ctx->lock);
 		return RSIP_E_NOMEM;
 	}
-	r->ctx = ctx;
-	r->on_end = resolution_deliver;
-	r->dns = &ctx->dns;
-	r->rng = &ctx->rng;
-	r->cb = callback;
-	r->cb_arg = arg;
-	r->wave = 1;
-	r->res->trace = ctx->trace;
-	/* Why nothing validates: said once, on the first result. */
-	if (ctx->dnssec_note != NULL && !ctx->dnssec_noted) {
-		result_note(r->res, "DNSSEC: %s", ctx->dnssec_note);
-		ctx->dnssec_noted = true;
-	}
-	/* The limits in force when it starts, and its deadline. */
-	r->limits = ctx->limits;
-	/* The transports, families, orders and policies it follows. */
-	ctx_policy(ctx, &r->policy);
-	/* RFC 3402 §3.3 step 4: the enumservices it uses, fixed from here on */
-	r->enumsvc = enum_services_hold(ctx->enumsvc);
-	resolution_start_clock(r, &started);
-	if (++ctx->next_id <= 0)
-		ctx->next_id = 1;
-	r->id = ctx->next_id;
-	r->next = ctx->active;
-	if (ctx->active != NULL)
-		ctx->active->prev = r;
-	ctx->active = r;
-	ctx->pending++;
 	if (idp != NULL)
 		*idp = r->id;
 

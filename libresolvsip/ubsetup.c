@@ -51,7 +51,8 @@ static rsip_status ctx_load_hosts(rsip_ctx *ctx)
 	switch (ctx->hosts_choice) {
 	case HOSTS_DEFAULT:
 		if (ctx->mode == DNS_MODE_RESOLVCONF && ctx->dns.backend == NULL)
-			st = hosts_load(&ctx->dns.hosts, HOSTS_SYSTEM_FILE, false, err, sizeof(err));
+			st = hosts_load(&ctx->dns.hosts, HOSTS_SYSTEM_FILE, false, err,
+					sizeof(err));
 		break;
 	case HOSTS_SYSTEM:
 		st = hosts_load(&ctx->dns.hosts, HOSTS_SYSTEM_FILE, false, err, sizeof(err));
@@ -434,7 +435,8 @@ static bool root_probe_secure(rsip_ctx *ctx, struct ub_ctx *ub, unsigned ms, cha
 	if (!p.done) {
 		ub_cancel(ub, id);
 		if (*unreachable)
-			snprintf(why, len, "no DNS server can be reached: %s", reach_summary(&ctx->dns.reach));
+			snprintf(why, len, "no DNS server can be reached: %s",
+				 reach_summary(&ctx->dns.reach));
 		else
 			snprintf(why, len, "no answer within %u ms", ms);
 		return false;
@@ -446,7 +448,8 @@ static bool root_probe_secure(rsip_ctx *ctx, struct ub_ctx *ub, unsigned ms, cha
 		*unreachable = reach_dead(&ctx->dns.reach, &now);
 	}
 	if (*unreachable)
-		snprintf(why, len, "no DNS server can be reached: %s", reach_summary(&ctx->dns.reach));
+		snprintf(why, len, "no DNS server can be reached: %s",
+			 reach_summary(&ctx->dns.reach));
 	else if (p.err != 0)
 		snprintf(why, len, "%s", ub_strerror(p.err));
 	else if (p.result->secure)

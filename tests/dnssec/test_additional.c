@@ -60,6 +60,7 @@ static struct probe ask_srv(rsip_dnssec_policy policy, const char *qname, const 
 	struct probe p;
 	rsip_ctx *ctx = NULL;
 	struct resolution *r;
+	struct timespec started;
 	bool done = false;
 
 	memset(&p, 0, sizeof(p));
@@ -69,23 +70,14 @@ static struct probe ask_srv(rsip_dnssec_policy policy, const char *qname, const 
 		printf("Bail out! cannot set up the context: %s\n", rsip_ctx_errmsg(ctx));
 		exit(1);
 	}
-	r = calloc(1, sizeof(*r));
 	pthread_mutex_lock(&ctx->lock);
-	if (r == NULL || ctx_start(ctx) != RSIP_OK || (r->res = result_new(qname)) == NULL) {
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	started.tv_sec += 60;
+	if (ctx_start(ctx) != RSIP_OK ||
+	    (r = resolution_new(ctx, qname, &started, probe_done, &done)) == NULL) {
 		printf("Bail out! cannot start: %s\n", rsip_ctx_errmsg(ctx));
 		exit(1);
 	}
-	r->ctx = ctx;
-	r->id = 1;
-	r->wave = 1;
-	r->limits = ctx->limits; /* as start_resolution() does */
-	ctx_policy(ctx, &r->policy);
-	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
-	r->deadline.tv_sec += 60;
-	r->cb = probe_done;
-	r->cb_arg = &done;
-	ctx->active = r;
-	ctx->pending = 1;
 	if (query_ask(r, qname, LDNS_RR_TYPE_SRV, on_probe, &p) != RSIP_OK) {
 		printf("Bail out! cannot ask %s\n", qname);
 		exit(1);
