@@ -372,6 +372,11 @@ int step_add_answer(struct step_rec *st, char *text); /* takes text */
 int step_mark_answer(struct step_rec *st, size_t index);
 int result_note(rsip_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A note on the last step (none: nothing), or -1 on ENOMEM. */
+int result_note_last_step(rsip_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Steps so far. */
+size_t result_step_count(const rsip_result *res);
 /* RFC 3263 §4.3: move targets remembered as failed after the others (stable),
  * flagging them.  Caller holds the context lock. */
 void result_demote_failed(rsip_result *res, rsip_ctx *ctx);
@@ -611,6 +616,7 @@ struct resolution {
 	char *refusal_why;
 	size_t uri_first_step; /* first step of the URI being located: the steps
 				  before it (ENUM, earlier URIs) chose that URI */
+	size_t enum_uri;       /* the SIP URI of the ENUM walk being located */
 	struct locate *loc;
 	struct enum_walk *walk;
 	struct resolution *prev, *next;
@@ -626,18 +632,32 @@ struct resolution *resolution_new(rsip_ctx *ctx, const char *input,
  * now (CLOCK_MONOTONIC), delivering it.  Caller holds the lock. */
 void ctx_expire(rsip_ctx *ctx, const struct timespec *now);
 
-/* locate.c: RFC 3263 client; on_done is called when the URI is located
+/* A phase reports to its caller once, when it is over: RSIP_OK, or a status
+ * and why (a sentence, or NULL).  The caller decides what comes next; the
+ * phase never ends the resolution itself. */
+typedef void (*phase_done_fn)(struct resolution *r, rsip_status status, const char *why);
+
+/* locate.c: RFC 3263 client; done is called when the URI is located
  * (targets appended to r->res) or gave nothing (status says why). */
-typedef void (*locate_done_fn)(struct resolution *r, rsip_status status,
-			       const char *why);
-void locate_start(struct resolution *r, const char *uri, locate_done_fn done);
+void locate_start(struct resolution *r, const char *uri, phase_done_fn done);
 /* Start at a URI given by the caller (sip:, sips:, tel: or +E.164): ENUM for
  * tel:, else RFC 3263 directly; the resolution finishes with its outcome. */
 void resolution_begin_uri(struct resolution *r, const char *uri);
 void locate_free(struct locate *loc);
 
-/* enumwalk.c: RFC 6116 resolution driven by DNS answers. */
-void enum_walk_start(struct resolution *r, const char *input, const struct rsip_vec *suffixes);
+/* enumwalk.c: RFC 6116 resolution driven by DNS answers.  done is called
+ * with RSIP_OK when the walk gave SIP URIs (enum_walk_uri()), else with the
+ * status and why. */
+void enum_walk_start(struct resolution *r, const char *input, const struct rsip_vec *suffixes,
+		     phase_done_fn done);
+/* The SIP URIs of a walk that gave them, in the order they are tried. */
+size_t enum_walk_uri_count(const struct enum_walk *w);
+const char *enum_walk_uri(const struct enum_walk *w, size_t i);
+/* URI i gave targets: its record and the non-terminal records that led to
+ * it are selected and on the path.  RSIP_E_NOMEM. */
+rsip_status enum_walk_uri_chosen(struct enum_walk *w, size_t i);
+/* URI i gave no target (why: a sentence, or NULL). */
+void enum_walk_uri_no_target(struct enum_walk *w, size_t i, const char *why);
 void enum_walk_free(struct enum_walk *w);
 
 #endif /* RSIP_ENGINE_H */

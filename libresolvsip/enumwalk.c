@@ -2,13 +2,15 @@
  * one NAPTR question per suffix, every record validated before ordering
  * (§3.4.2, §3.4.3, §5.2), the DDDS rules of ddds.c applied in order (RFC 3403
  * §4.1), a rule of an enumservice the client does not use passed over (RFC
- * 3402 §3.3 step 4), non-terminal rules followed (§5.2.1), then the SIP URIs
- * located in turn through RFC 3263 (locate.c).
+ * 3402 §3.3 step 4), non-terminal rules followed (§5.2.1); the walk reports
+ * the SIP URIs it found to its caller, which locates them in turn (resolve.c)
+ * and tells the walk which one gave targets.
  *
  * AMBIG (doc/DESIGN.md §4): ;npdi, ;rn and ;cic (RFC 4694) are number
  * portability and carrier data for the PSTN side; ENUM's AUS is the number
  * itself (RFC 6116 §3.1), and no number-portability dip is made here. */
-#define _GNU_SOURCE /* asprintf */
+#define _GNU_SOURCE /* asprintf, vasprintf */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +77,7 @@ struct enum_walk {
 	bool passed_over;          /* some rule matched but was not used for its
 				      enumservice (RFC 3402 §3.3 step 4) */
 	struct rsip_vec uris;      /* struct uri_entry *: the SIP URIs in try order */
-	size_t next_uri;           /* the SIP URI being located */
+	phase_done_fn done;        /* the caller's: the walk is over */
 };
 
 static void frame_clear(struct frame *f)
@@ -110,7 +112,24 @@ void enum_walk_free(struct enum_walk *w)
 }
 
 static void walk_rules(struct resolution *r);
-static void locate_next_uri(struct resolution *r);
+
+/* The walk is over: tell the caller, with a sentence (printf format) unless
+ * it gave SIP URIs. */
+static void walk_end(struct resolution *r, rsip_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void walk_end(struct resolution *r, rsip_status st, const char *fmt, ...)
+{
+	char *why = NULL;
+	va_list ap;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		if (vasprintf(&why, fmt, ap) < 0)
+			why = NULL;
+		va_end(ap);
+	}
+	r->walk->done(r, st, why);
+	free(why);
+}
 
 /* ------------------------------------------------------------------ */
 /* Reading the records                                                 */
@@ -276,7 +295,7 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 	(void)arg;
 
 	if (naptr_rules(a, &rules, &n) != RSIP_OK) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		walk_end(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	if (answer_failed(a) && failure_ends(r)) {
@@ -284,9 +303,9 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 		 * not go on in the referring set past them (RFC 3402 §3.3 goes
 		 * on only when a rule gives no match). */
 		free(rules);
-		resolution_finish(r, answer_failure_status(a), "the NAPTR question for %s, the "
-				  "next key of a non-terminal ENUM rule, failed (%s)", a->qname,
-				  a->failure);
+		walk_end(r, answer_failure_status(a), "the NAPTR question for %s, the "
+			 "next key of a non-terminal ENUM rule, failed (%s)", a->qname,
+			 a->failure);
 		return;
 	}
 	if (n == 0) {
@@ -308,7 +327,7 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 	}
 	step_note(a->step, "%zu rule%s at the next key", n, n == 1 ? "" : "s");
 	if (push_frame(r, a->qname, rules, n, rec, a->step) != 0)
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		walk_end(r, RSIP_E_NOMEM, "out of memory");
 }
 
 /* A terminal rule that matched, of no enumservice the client uses: its
@@ -348,7 +367,7 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 		return;
 	}
 	if (st == RSIP_E_NOMEM) {
-		resolution_finish(r, st, "out of memory");
+		walk_end(r, st, "out of memory");
 		return;
 	}
 	if (st != RSIP_OK) {
@@ -364,7 +383,7 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 	if (st != RSIP_OK) {
 		/* A result that is no URI is a bad record, not a match. */
 		if (st == RSIP_E_NOMEM)
-			resolution_finish(r, st, "out of memory");
+			walk_end(r, st, "out of memory");
 		else
 			naptr_rec_set(s->rec, out, RSIP_VERDICT_INVALID, err);
 		free(out);
@@ -389,7 +408,7 @@ static void apply_terminal(struct resolution *r, struct frame *f, size_t i)
 	u = calloc(1, sizeof(*u));
 	if (u == NULL || rsip_vec_push(&w->uris, u) != 0) {
 		free(u);
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		walk_end(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	u->rec = s->rec;
@@ -466,30 +485,30 @@ static void walk_failed(struct resolution *r)
 		any_failed = any_failed || w->sfx[s].failed;
 	}
 	if (w->loop_seen)
-		resolution_finish(r, RSIP_E_LOOP, "the ENUM rules of %s loop or hop too "
-				  "far (RFC 6116 §5.2.1)", w->aus);
+		walk_end(r, RSIP_E_LOOP, "the ENUM rules of %s loop or hop too "
+			 "far (RFC 6116 §5.2.1)", w->aus);
 	else if (w->limit_seen)
-		resolution_finish(r, RSIP_E_LIMIT, "no ENUM rule of %s gives a SIP URI "
-				  "within the regexp cost and output limits", w->aus);
+		walk_end(r, RSIP_E_LIMIT, "no ENUM rule of %s gives a SIP URI "
+			 "within the regexp cost and output limits", w->aus);
 	else if (any_failed && !any_records)
-		resolution_finish(r, RSIP_E_DNS_FAILURE, "the ENUM question for %s "
-				  "failed", w->aus);
+		walk_end(r, RSIP_E_DNS_FAILURE, "the ENUM question for %s "
+			 "failed", w->aus);
 	else if (w->nt_failed)
-		resolution_finish(r, RSIP_E_DNS_FAILURE, "a non-terminal ENUM rule of %s "
-				  "leads to a key that could not be asked", w->aus);
+		walk_end(r, RSIP_E_DNS_FAILURE, "a non-terminal ENUM rule of %s "
+			 "leads to a key that could not be asked", w->aus);
 	else if (any_nx)
-		resolution_finish(r, RSIP_E_NOT_FOUND, "%s has no ENUM entry "
-				  "(%s does not exist)", w->aus, w->sfx[0].domain);
+		walk_end(r, RSIP_E_NOT_FOUND, "%s has no ENUM entry "
+			 "(%s does not exist)", w->aus, w->sfx[0].domain);
 	else if (!any_records)
-		resolution_finish(r, RSIP_E_NOT_FOUND, "%s has no NAPTR record under "
-				  "%s", w->aus, w->sfx[0].domain);
+		walk_end(r, RSIP_E_NOT_FOUND, "%s has no NAPTR record under "
+			 "%s", w->aus, w->sfx[0].domain);
 	else if (w->passed_over)
-		resolution_finish(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP URI of "
-				  "an enumservice this client uses (%s; RFC 3402 §3.3)", w->aus,
-				  enum_services_text(r->enumsvc, use, sizeof(use)));
+		walk_end(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP URI of "
+			 "an enumservice this client uses (%s; RFC 3402 §3.3)", w->aus,
+			 enum_services_text(r->enumsvc, use, sizeof(use)));
 	else
-		resolution_finish(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP "
-				  "URI", w->aus);
+		walk_end(r, RSIP_E_NOT_FOUND, "no ENUM rule of %s gives a SIP "
+			 "URI", w->aus);
 }
 
 /* The walk of a suffix gave SIP URIs: list them, report the later suffixes'
@@ -504,7 +523,7 @@ static void walk_succeeded(struct resolution *r)
 
 		if (s == NULL || rsip_vec_push(&r->res->enum_uris, s) != 0) {
 			free(s);
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			walk_end(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
 	}
@@ -522,8 +541,7 @@ static void walk_succeeded(struct resolution *r)
 					      "an earlier ENUM suffix gave a SIP URI");
 		}
 	}
-	w->next_uri = 0;
-	locate_next_uri(r);
+	walk_end(r, RSIP_OK, NULL);
 }
 
 /* Walk the rule sets on the stack until a non-terminal rule needs a DNS
@@ -561,10 +579,8 @@ static void walk_rules(struct resolution *r)
 					      "non-terminal rule loops back to a key already "
 					      "on the path; the walk goes on in this set "
 					      "(RFC 6116 §5.2.1)");
-				if (r->res->steps.n > 0)
-					step_note(r->res->steps.items[r->res->steps.n - 1],
-						  "%s not followed: a loop (RFC 6116 §5.2.1)",
-						  rule->replacement);
+				result_note_last_step(r->res, "%s not followed: a loop "
+						      "(RFC 6116 §5.2.1)", rule->replacement);
 				continue;
 			}
 			if (w->depth > r->limits.naptr_hops) {
@@ -575,9 +591,8 @@ static void walk_rules(struct resolution *r)
 					 "taken as a loop (RFC 6116 §5.2.1)",
 					 r->limits.naptr_hops);
 				naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_INVALID, why);
-				if (r->res->steps.n > 0)
-					step_note(r->res->steps.items[r->res->steps.n - 1],
-						  "%s not followed: %s", rule->replacement, why);
+				result_note_last_step(r->res, "%s not followed: %s",
+						      rule->replacement, why);
 				continue;
 			}
 			naptr_rec_set(s->rec, rule->replacement, RSIP_VERDICT_NO_MATCH,
@@ -610,9 +625,9 @@ static void walk_rules(struct resolution *r)
 			if (failure_ends(r)) {
 				rsip_status st = sa->timed_out ? RSIP_E_TIMEOUT :
 						 RSIP_E_DNS_FAILURE;
-				resolution_finish(r, st, "the ENUM question %s NAPTR failed "
-						  "(%s): no later suffix is used in its place",
-						  sa->domain, sa->failure);
+				walk_end(r, st, "the ENUM question %s NAPTR failed "
+					 "(%s): no later suffix is used in its place",
+					 sa->domain, sa->failure);
 				return;
 			}
 			result_note(r->res, "the ENUM question %s NAPTR failed (%s): taken as no "
@@ -624,7 +639,7 @@ static void walk_rules(struct resolution *r)
 		sa->rules = NULL;
 		sa->n = 0;
 		if (push_frame(r, sa->domain, rules, n, NULL, sa->step) != 0) {
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			walk_end(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
 		walk_rules(r);
@@ -633,59 +648,37 @@ static void walk_rules(struct resolution *r)
 	walk_failed(r);
 }
 
-/* One located SIP URI is done: finish, or fall through to the next one. */
-static void uri_located(struct resolution *r, rsip_status status, const char *why)
+size_t enum_walk_uri_count(const struct enum_walk *w)
 {
-	struct enum_walk *w = r->walk;
-	struct uri_entry *u = w->uris.items[w->next_uri];
-	/* A URI left for a DNS failure is no URI without targets: the next
-	 * one is not tried in its place (RFC 3263 §7). */
-	bool failed = (status == RSIP_E_DNS_FAILURE || status == RSIP_E_TIMEOUT) &&
-		      failure_ends(r);
-
-	if (status == RSIP_OK) {
-		naptr_rec_set(u->rec, NULL, RSIP_VERDICT_SELECTED, NULL);
-		if (step_mark_answer(u->rec->step, u->rec->answer_index) != 0) {
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
-			return;
-		}
-		/* the non-terminal records on its path led to it */
-		for (size_t k = 0; k < u->nvia; k++) {
-			naptr_rec_set(u->via[k], NULL, RSIP_VERDICT_SELECTED, u->via[k]->reason);
-			if (step_mark_answer(u->via[k]->step, u->via[k]->answer_index) != 0) {
-				resolution_finish(r, RSIP_E_NOMEM, "out of memory");
-				return;
-			}
-		}
-		resolution_finish(r, RSIP_OK, NULL);
-		return;
-	}
-	naptr_rec_set(u->rec, NULL, RSIP_VERDICT_NO_TARGET, why);
-	if (failed || status == RSIP_E_NOMEM || status == RSIP_E_LIMIT ||
-	    w->next_uri + 1 >= w->uris.n ||
-	    w->next_uri + 1 >= r->limits.max_enum_uris) {
-		/* Say so when the limit, not the list, ended it. */
-		if (w->next_uri + 1 < w->uris.n && !failed && status != RSIP_E_NOMEM &&
-		    status != RSIP_E_LIMIT && r->res->steps.n > 0)
-			step_note(r->res->steps.items[r->res->steps.n - 1], "%u SIP URIs from "
-				  "ENUM tried (RSIP_LIMIT_ENUM_URIS): the other %zu are not "
-				  "located", r->limits.max_enum_uris,
-				  w->uris.n - w->next_uri - 1);
-		resolution_finish(r, status, "%s: %s", u->rec->result, why ? why : "no target");
-		return;
-	}
-	/* The next SIP URI is tried when one yields no target, in the next wave
-	 * (its questions follow these answers). */
-	w->next_uri++;
-	r->advance = locate_next_uri;
+	return w->uris.n;
 }
 
-static void locate_next_uri(struct resolution *r)
+const char *enum_walk_uri(const struct enum_walk *w, size_t i)
 {
-	struct enum_walk *w = r->walk;
-	struct uri_entry *u = w->uris.items[w->next_uri];
+	const struct uri_entry *u = w->uris.items[i];
+	return u->rec->result;
+}
 
-	locate_start(r, u->rec->result, uri_located);
+rsip_status enum_walk_uri_chosen(struct enum_walk *w, size_t i)
+{
+	struct uri_entry *u = w->uris.items[i];
+
+	naptr_rec_set(u->rec, NULL, RSIP_VERDICT_SELECTED, NULL);
+	if (step_mark_answer(u->rec->step, u->rec->answer_index) != 0)
+		return RSIP_E_NOMEM;
+	/* the non-terminal records on its path led to it */
+	for (size_t k = 0; k < u->nvia; k++) {
+		naptr_rec_set(u->via[k], NULL, RSIP_VERDICT_SELECTED, u->via[k]->reason);
+		if (step_mark_answer(u->via[k]->step, u->via[k]->answer_index) != 0)
+			return RSIP_E_NOMEM;
+	}
+	return RSIP_OK;
+}
+
+void enum_walk_uri_no_target(struct enum_walk *w, size_t i, const char *why)
+{
+	struct uri_entry *u = w->uris.items[i];
+	naptr_rec_set(u->rec, NULL, RSIP_VERDICT_NO_TARGET, why);
 }
 
 static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *a)
@@ -697,11 +690,11 @@ static void on_suffix(struct resolution *r, void *arg, const struct dns_answer *
 	sa->failed = answer_failed(a);
 	sa->timed_out = a->timed_out;
 	if (sa->failed && (sa->failure = rsip_strdup(a->failure)) == NULL) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		walk_end(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	if (naptr_rules(a, &sa->rules, &sa->n) != RSIP_OK)
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		walk_end(r, RSIP_E_NOMEM, "out of memory");
 	else if (sa->n == 0)
 		step_note(a->step, sa->nxdomain ? "no ENUM entry here (NXDOMAIN)" :
 			  "no NAPTR record here");
@@ -716,7 +709,8 @@ static void after_suffixes(struct resolution *r)
 	walk_rules(r);
 }
 
-void enum_walk_start(struct resolution *r, const char *input, const struct rsip_vec *suffixes)
+void enum_walk_start(struct resolution *r, const char *input, const struct rsip_vec *suffixes,
+		     phase_done_fn done)
 {
 	struct enum_walk *w;
 	char err[RSIP_ERRLEN];
@@ -724,34 +718,35 @@ void enum_walk_start(struct resolution *r, const char *input, const struct rsip_
 
 	w = r->walk = calloc(1, sizeof(*w));
 	if (w == NULL) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		done(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
+	w->done = done;
 	st = tel_parse(input, &w->tel, err, sizeof(err));
 	if (st != RSIP_OK) {
-		resolution_finish(r, st, "%s", st == RSIP_E_NOMEM ? "out of memory" : err);
+		walk_end(r, st, "%s", st == RSIP_E_NOMEM ? "out of memory" : err);
 		return;
 	}
 	if (tel_to_aus(&w->tel, w->aus, sizeof(w->aus), err, sizeof(err)) != RSIP_OK) {
-		resolution_finish(r, RSIP_E_BAD_INPUT, "%s", err);
+		walk_end(r, RSIP_E_BAD_INPUT, "%s", err);
 		return;
 	}
 	/* ENUM applies from here on: the result carries its details. */
 	r->res->has_enum = true;
 	r->res->enum_aus = rsip_strdup(w->aus);
 	if (r->res->enum_aus == NULL) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		walk_end(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	if (w->tel.enumdi) {
 		/* RFC 4759: the ENUM query is already done; never repeat it. */
-		resolution_finish(r, RSIP_E_NOT_FOUND, "%s carries ;enumdi: ENUM was "
-				  "already done (RFC 4759), so no ENUM question is asked", input);
+		walk_end(r, RSIP_E_NOT_FOUND, "%s carries ;enumdi: ENUM was "
+			 "already done (RFC 4759), so no ENUM question is asked", input);
 		return;
 	}
 	w->sfx = calloc(suffixes->n, sizeof(*w->sfx));
 	if (w->sfx == NULL) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		walk_end(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	w->nsfx = suffixes->n;
@@ -761,14 +756,14 @@ void enum_walk_start(struct resolution *r, const char *input, const struct rsip_
 		char domain[512];
 		if (enum_domain(w->aus, suffixes->items[i], domain, sizeof(domain)) !=
 		    RSIP_OK) {
-			resolution_finish(r, RSIP_E_BAD_INPUT, "%s under %s is not a domain name",
-					  w->aus, (char *)suffixes->items[i]);
+			walk_end(r, RSIP_E_BAD_INPUT, "%s under %s is not a domain name",
+				 w->aus, (char *)suffixes->items[i]);
 			return;
 		}
 		w->sfx[i].domain = rsip_strdup(domain);
 		if (w->sfx[i].domain == NULL ||
 		    rsip_vec_push(&r->res->enum_domains, rsip_strdup(domain)) != 0) {
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			walk_end(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
 	}

@@ -65,7 +65,7 @@ struct plan {
 
 struct locate {
 	struct sip_uri uri;
-	locate_done_fn done;
+	phase_done_fn done;
 	const char *target;      /* maddr, else host (RFC 3263 §4) */
 	enum sip_host_type ttype;
 	rsip_transport tp_param; /* from the transport parameter, or 0 */
@@ -402,7 +402,7 @@ static void after_addresses(struct resolution *r)
 				    step_mark_answer(e->step, e->answer_index) != 0 ||
 				    step_mark_answer(p->srv_step, p->srv_answer) != 0 ||
 				    step_mark_answer(p->naptr_step, p->naptr_answer) != 0) {
-					resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+					loc_done(r, RSIP_E_NOMEM, "out of memory");
 					return;
 				}
 			}
@@ -471,7 +471,7 @@ static void plan_host(struct resolution *r, rsip_transport tp, int port)
 		p.path = dnssec_min(p.path, loc->srvs[i].dnssec);
 	p.addr = add_addr_lookup(loc, loc->target_abs);
 	if (p.addr == (size_t)-1 || add_plan(loc, &p) != 0) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		loc_done(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	ask_addresses(r);
@@ -502,7 +502,7 @@ static void on_srv(struct resolution *r, void *arg, const struct dns_answer *a)
 	sl->dnssec = a->dnssec;
 	sl->additional_dnssec = answer_additional_dnssec(a);
 	if (answer_srv_records(a, &sl->recs, &sl->n) != RSIP_OK)
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		loc_done(r, RSIP_E_NOMEM, "out of memory");
 	/* RFC 2782 ("Usage rules") and RFC 3263 §4.2: the targets' addresses
 	 * in the additional section may be used without asking again.  Kept
 	 * here; used in after_srv() when the policy allows. */
@@ -660,7 +660,7 @@ static void after_srv(struct resolution *r)
 			p.naptr_answer = sl->naptr_answer;
 			p.addr = add_addr_lookup(loc, sl->recs[j].target);
 			if (p.addr == (size_t)-1 || add_plan(loc, &p) != 0) {
-				resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+				loc_done(r, RSIP_E_NOMEM, "out of memory");
 				return;
 			}
 			addresses_from_additional(r, sl, &loc->addrs[p.addr]);
@@ -762,7 +762,7 @@ static void srv_fallback(struct resolution *r)
 		if (asprintf(&name, "%s.%s", srv_label(tp), loc->target_abs) < 0 ||
 		    add_srv_lookup(loc, name, tp) != 0) {
 			free(name);
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			loc_done(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
 		free(name);
@@ -817,7 +817,7 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 		return;
 	}
 	if (answer_naptr_rules(a, DNS_NAPTR_LEAVE_OUT_UNREADABLE, &rules, &n) != RSIP_OK) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		loc_done(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	/* RFC 3403 §4.1: ORDER, then PREFERENCE; ties in DNS order. */
@@ -844,7 +844,7 @@ static void on_naptr(struct resolution *r, void *arg, const struct dns_answer *a
 			step_note(a->step, "%s skipped: more than %d usable records",
 				  d->services, MAX_NAPTR_SRV);
 		} else if (add_srv_lookup(loc, d->replacement, tp) != 0) {
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			loc_done(r, RSIP_E_NOMEM, "out of memory");
 		} else {
 			used++;
 			sl = &loc->srvs[loc->nsrv - 1];
@@ -884,7 +884,7 @@ static void after_naptr(struct resolution *r)
 
 /* ---- start ---------------------------------------------------------- */
 
-void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
+void locate_start(struct resolution *r, const char *uri, phase_done_fn done)
 {
 	struct locate *loc;
 	char err[RSIP_ERRLEN], buf[64];
@@ -893,12 +893,11 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	locate_free(r->loc);
 	loc = r->loc = calloc(1, sizeof(*loc));
 	if (loc == NULL) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		done(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	loc->done = done;
 	loc->naptr_dnssec = RSIP_DNSSEC_SECURE;
-	r->uri_first_step = r->res->steps.n; /* resolve.c targets_dnssec() */
 	if (sip_uri_parse(uri, &loc->uri, err, sizeof(err)) != RSIP_OK) {
 		loc_done(r, RSIP_E_BAD_INPUT, "%s", err);
 		return;
@@ -910,7 +909,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 	loc->target = loc->uri.maddr ? loc->uri.maddr : loc->uri.host;
 	loc->ttype = loc->uri.maddr ? loc->uri.maddr_type : loc->uri.host_type;
 	if (asprintf(&loc->target_abs, "%s.", loc->target) < 0) {
-		resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		loc_done(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
 	if (loc->uri.transport != NULL) {
@@ -947,7 +946,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 		t.source = RSIP_SOURCE_NUMERIC;
 		t.dnssec = RSIP_DNSSEC_INDETERMINATE;
 		if (result_add_target(r->res, &t, NULL) != 0)
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			loc_done(r, RSIP_E_NOMEM, "out of memory");
 		else
 			loc_done(r, RSIP_OK, NULL);
 		return;
@@ -970,7 +969,7 @@ void locate_start(struct resolution *r, const char *uri, locate_done_fn done)
 		if (asprintf(&name, "%s.%s", srv_label(tp), loc->target_abs) < 0 ||
 		    add_srv_lookup(loc, name, tp) != 0) {
 			free(name);
-			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+			loc_done(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
 		free(name);

@@ -626,10 +626,9 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	if (r->res->questions >= r->limits.max_questions) {
 		/* A limit reached gives a status and a trace line. */
 		const ldns_rr_descriptor *desc = ldns_rr_descript(qtype);
-		if (r->res->steps.n > 0)
-			step_note(r->res->steps.items[r->res->steps.n - 1], "question budget "
-				  "of %u spent: %s %s is not asked", r->limits.max_questions,
-				  qname, desc != NULL ? desc->_name : "?");
+		result_note_last_step(r->res, "question budget of %u spent: %s %s is not "
+				      "asked", r->limits.max_questions, qname,
+				      desc != NULL ? desc->_name : "?");
 		resolution_finish(r, RSIP_E_LIMIT, "more than %u DNS questions: the "
 				  "resolution was stopped at its budget",
 				  r->limits.max_questions);

@@ -211,6 +211,7 @@ static bool is_tel_input(const char *s)
 	return s[0] == '+' || rsip_strncasecmp(s, "tel:", 4) == 0;
 }
 
+/* A phase is over: so is the resolution. */
 static void located(struct resolution *r, rsip_status status, const char *why)
 {
 	if (status == RSIP_OK)
@@ -219,12 +220,75 @@ static void located(struct resolution *r, rsip_status status, const char *why)
 		resolution_finish(r, status, "%s", why ? why : rsip_strerror(status));
 }
 
+/* RFC 3263 for one URI.  The steps before it chose that URI (ENUM, earlier
+ * URIs): targets_dnssec() counts them in each target's DNSSEC state. */
+static void locate_uri(struct resolution *r, const char *uri, phase_done_fn done)
+{
+	r->uri_first_step = result_step_count(r->res);
+	locate_start(r, uri, done);
+}
+
+/* ---- tel: and E.164: the ENUM walk, then its SIP URIs in turn ------- */
+
+static void enum_uri_located(struct resolution *r, rsip_status status, const char *why);
+
+static void locate_enum_uri(struct resolution *r)
+{
+	locate_uri(r, enum_walk_uri(r->walk, r->enum_uri), enum_uri_located);
+}
+
+/* One SIP URI of the walk is located: the resolution ends with its targets,
+ * or the next URI is tried in the next wave (its questions follow these
+ * answers), in the order of the rules that gave them (RFC 3403 §4.1). */
+static void enum_uri_located(struct resolution *r, rsip_status status, const char *why)
+{
+	struct enum_walk *w = r->walk;
+	size_t i = r->enum_uri, n = enum_walk_uri_count(w);
+	/* A URI left for a DNS failure is no URI without targets: the next
+	 * one is not tried in its place (RFC 3263 §7). */
+	bool failed = (status == RSIP_E_DNS_FAILURE || status == RSIP_E_TIMEOUT) &&
+		      failure_ends(r);
+
+	if (status == RSIP_OK) {
+		if (enum_walk_uri_chosen(w, i) != RSIP_OK)
+			resolution_finish(r, RSIP_E_NOMEM, "out of memory");
+		else
+			resolution_finish(r, RSIP_OK, NULL);
+		return;
+	}
+	enum_walk_uri_no_target(w, i, why);
+	if (failed || status == RSIP_E_NOMEM || status == RSIP_E_LIMIT || i + 1 >= n ||
+	    i + 1 >= r->limits.max_enum_uris) {
+		/* Say so when the limit, not the list, ended it. */
+		if (i + 1 < n && !failed && status != RSIP_E_NOMEM && status != RSIP_E_LIMIT)
+			result_note_last_step(r->res, "%u SIP URIs from ENUM tried "
+					      "(RSIP_LIMIT_ENUM_URIS): the other %zu are not "
+					      "located", r->limits.max_enum_uris, n - i - 1);
+		resolution_finish(r, status, "%s: %s", enum_walk_uri(w, i),
+				  why ? why : "no target");
+		return;
+	}
+	r->enum_uri++;
+	r->advance = locate_enum_uri;
+}
+
+/* The walk is over: it found SIP URIs, or says why not. */
+static void enum_walked(struct resolution *r, rsip_status status, const char *why)
+{
+	if (status != RSIP_OK) {
+		located(r, status, why);
+		return;
+	}
+	r->enum_uri = 0;
+	locate_enum_uri(r);
+}
+
 void resolution_begin_uri(struct resolution *r, const char *uri)
 {
 	if (is_tel_input(uri))
-		enum_walk_start(r, uri, &r->ctx->suffixes);
+		enum_walk_start(r, uri, &r->ctx->suffixes, enum_walked);
 	else if (rsip_strncasecmp(uri, "sip:", 4) == 0 || rsip_strncasecmp(uri, "sips:", 5) == 0)
-		locate_start(r, uri, located);
+		locate_uri(r, uri, located);
 	else
 		resolution_finish(r, RSIP_E_BAD_INPUT, "'%s' is not a tel:, sip: or sips: URI "
 				  "nor a +E.164 number", uri);
@@ -278,7 +342,7 @@ static void begin_route(struct resolution *r, const struct start *s)
 		result_note(r->res, "route set: %s is a strict router (no ;lr): it becomes the "
 			    "Request-URI and the request goes there (RFC 3261 §12.2.1.1)", first);
 	sip_uri_clear(&u);
-	locate_start(r, first, located);
+	locate_uri(r, first, located);
 	free(first);
 }
 
@@ -293,7 +357,7 @@ static void begin_response(struct resolution *r, const struct start *s)
 		return;
 	}
 	result_note(r->res, "response: Via sent-by located as %s (RFC 3263 §5)", uri);
-	locate_start(r, uri, located);
+	locate_uri(r, uri, located);
 	free(uri);
 }
 

@@ -202,17 +202,14 @@ void result_demote_failed(rsip_result *res, rsip_ctx *ctx)
 			    ctx->failure_memory);
 }
 
-int step_note(struct step_rec *st, const char *fmt, ...)
+static int step_vnote(struct step_rec *st, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static int step_vnote(struct step_rec *st, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *text;
-	int n;
 	if (st == NULL || st->quiet)
 		return st == NULL ? -1 : 0;
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (vasprintf(&text, fmt, ap) < 0)
 		return -1;
 	if (rsip_vec_push(&st->notes, text) != 0) {
 		free(text);
@@ -221,6 +218,33 @@ int step_note(struct step_rec *st, const char *fmt, ...)
 	st->pub.notes = (const char *const *)st->notes.items;
 	st->pub.note_count = st->notes.n;
 	return 0;
+}
+
+int step_note(struct step_rec *st, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = step_vnote(st, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int result_note_last_step(rsip_result *res, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	if (res->steps.n == 0)
+		return 0;
+	va_start(ap, fmt);
+	rc = step_vnote(res->steps.items[res->steps.n - 1], fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+size_t result_step_count(const rsip_result *res)
+{
+	return res->steps.n;
 }
 
 int result_add_target(rsip_result *res, const rsip_target *t, const char *host)

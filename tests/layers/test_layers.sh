@@ -146,10 +146,39 @@ if [ -n "$first" ]; then
 	check "$tmp/allowed.less" "$tmp/graph" | grep -q -F "up ${first%% (*} (level"
 	ok $? "self-check: dropping the exception '${first%% (*}' fails the test on that call"
 fi
+# Raising the engine above the phases must turn their calls into it into
+# back-edges.
+sed 's/^level \([0-9]*\): query$/level 99: query/' "$ALLOWED" >"$tmp/allowed.raised"
+check "$tmp/allowed.raised" "$tmp/graph" | grep -q "^up locate -> query: "
+ok $? "self-check: the engine (query) raised above the phases fails the test on their calls"
 { cat "$tmp/graph"; echo "call util resolve invented_upcall"; } >"$tmp/graph.more"
 check "$ALLOWED" "$tmp/graph.more" | grep -q -x "up util -> resolve: invented_upcall (level 0 -> [0-9]*)"
 ok $? "self-check: a new call up (util -> resolve) fails the test"
 { cat "$ALLOWED"; echo "util -> resolve: invented_stale (no such call)"; } >"$tmp/allowed.more"
 check "$tmp/allowed.more" "$tmp/graph" | grep -q -x -F "stale util -> resolve: invented_stale (no such call)"
 ok $? "self-check: an exception for a call that is not made fails the test"
+# The shape the rooms keep: no back-edge at all; the engine calls nothing of
+# the phases, the context or the API; no phase calls the context or the API.
+grep -E '^[a-z_]+ -> ' "$ALLOWED" >"$tmp/exceptions"
+[ ! -s "$tmp/exceptions" ]
+ok $? "allowed.txt names no exception: every call goes down"
+sed 's/^/#   /' "$tmp/exceptions"
+calls_into() { # FROM-ROOMS TO-ROOMS: the calls from one set into the other
+	awk -v from=" $1 " -v to=" $2 " '$1 == "call" && index(from, " " $2 " ") &&
+		index(to, " " $3 " ") { print $2 " -> " $3 ": " $4 }' "$tmp/graph"
+}
+context="ctx anchors resolvconf ubsetup failmem"
+calls_into "query cache reach hosts" "locate enumwalk resolve ddds_api $context" >"$tmp/found"
+[ ! -s "$tmp/found" ]
+ok $? "the engine (query.c, its cache, reach, hosts) calls nothing of the phases, the context or the API"
+sed 's/^/#   /' "$tmp/found"
+calls_into "locate enumwalk" "resolve ddds_api $context" >"$tmp/found"
+[ ! -s "$tmp/found" ]
+ok $? "no phase (locate.c, enumwalk.c) calls the context or the API (resolve.c)"
+sed 's/^/#   /' "$tmp/found"
+calls_into "locate" "enumwalk" >"$tmp/found"
+calls_into "enumwalk" "locate" >>"$tmp/found"
+[ ! -s "$tmp/found" ]
+ok $? "the two phases do not call each other (resolve.c links them)"
+sed 's/^/#   /' "$tmp/found"
 done_testing
