@@ -183,7 +183,7 @@ is "$(targets)" "tls/192.0.2.7/5061" "aaaadrop: the IPv4 target"
 [ -n "$(j '.notes[] | select(test("AAAA"))')" ]
 ok $? "aaaadrop: a note of the result names the AAAA question"
 todo=""
-bounded 4500 "aaaadrop (--timeout 4)"
+bounded 6000 "aaaadrop (--timeout 4)"
 contains "$text" "h.aaaadrop.$S. AAAA -> no answer" "aaaadrop: the trace names the AAAA question"
 
 load bothfail
