@@ -320,47 +320,14 @@ const char *reach_summary(const struct reach *rc);
 /* ------------------------------------------------------------------ */
 /* result.c: the result under construction */
 
-struct step_rec {
-	rsip_step pub;
-	bool quiet;              /* trace off: no answers, no notes */
-	struct rsip_vec answers; /* char * */
-	unsigned char *on_path;  /* answers.n flags (pub.answer_on_path), or NULL */
-	struct rsip_vec notes;   /* char * */
-	char *qname, *why_bogus, *failure;
-};
+/* The result and its parts are defined in result.c only: every other room
+ * writes them through the functions below, and reads them through these
+ * or the public accessors. */
+struct step_rec;   /* one question of the trace (rsip_step) */
+struct naptr_rec;  /* one ENUM record (rsip_naptr) */
 
-struct target_rec {
-	rsip_target pub;
-	char *host;
-};
-
-struct naptr_rec {
-	rsip_naptr pub;
-	char *owner, *flags, *services, *regexp, *replacement, *result, *reason;
-	struct step_rec *step; /* the step its record came in, or NULL */
-	size_t answer_index;   /* its line there (dnsmsg.c) */
-};
-
-struct rsip_result {
-	rsip_status status;
-	char *input;
-	char *error;
-	char *uri;
-	rsip_dnssec dnssec;       /* weakest link of the chain (set at the end) */
-	unsigned waves;
-	unsigned questions;
-	struct rsip_vec steps;    /* struct step_rec * */
-	struct rsip_vec targets;  /* struct target_rec * */
-	bool has_enum;
-	char *enum_aus;
-	struct rsip_vec enum_domains; /* char * */
-	struct rsip_vec enum_records; /* struct naptr_rec * */
-	struct rsip_vec enum_uris;    /* char * */
-	struct rsip_vec notes;        /* char *: decisions not tied to a question */
-	bool trace;                   /* steps carry answers and notes */
-};
-
-rsip_result *result_new(const char *input);
+/* trace: the steps carry answers and notes (rsip_ctx_set_trace()). */
+rsip_result *result_new(const char *input, bool trace);
 /* The outcome: status, and error (taken; NULL keeps the sentence held). */
 void result_end(rsip_result *res, rsip_status status, char *error);
 struct step_rec *result_add_step(rsip_result *res, const char *qname,
@@ -377,9 +344,6 @@ int result_note_last_step(rsip_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Steps so far. */
 size_t result_step_count(const rsip_result *res);
-/* RFC 3263 §4.3: move targets remembered as failed after the others (stable),
- * flagging them.  Caller holds the context lock. */
-void result_demote_failed(rsip_result *res, rsip_ctx *ctx);
 int step_note(struct step_rec *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append a target unless the same transport, address and port is already
@@ -390,6 +354,56 @@ struct naptr_rec *result_add_enum_record(rsip_result *res,
 					 const struct ddds_rule *rule);
 void naptr_rec_set(struct naptr_rec *rec, const char *result,
 		   rsip_verdict verdict, const char *reason);
+/* The record came as answer answer_index (a decoded record's) of step. */
+void naptr_rec_at(struct naptr_rec *rec, struct step_rec *step, size_t answer_index);
+/* Its answer led to the targets (step_mark_answer()).  -1 on ENOMEM. */
+int naptr_rec_mark(const struct naptr_rec *rec);
+const char *naptr_rec_result(const struct naptr_rec *rec);
+const char *naptr_rec_reason(const struct naptr_rec *rec);
+
+/* What the result holds so far. */
+size_t result_target_count(const rsip_result *res);
+unsigned result_question_count(const rsip_result *res);
+/* The URI being located (RFC 3263).  -1 on ENOMEM. */
+int result_set_uri(rsip_result *res, const char *uri);
+/* ENUM applies: the AUS (RFC 6116 §3.1), the domains asked, the SIP URIs
+ * found.  -1 on ENOMEM. */
+int result_begin_enum(rsip_result *res, const char *aus);
+int result_add_enum_domain(rsip_result *res, const char *domain);
+int result_add_enum_uri(rsip_result *res, const char *uri);
+size_t result_enum_record_count(const rsip_result *res);
+/* The last n ENUM records were found at the key via led to: list them right
+ * after via (the records in the order they were considered, depth first).
+ * -1 on ENOMEM. */
+int result_place_enum_records(rsip_result *res, const struct naptr_rec *via, size_t n);
+
+/* A step's question and answer. */
+const char *step_qtype_name(const struct step_rec *st);
+rsip_dnssec step_dnssec(const struct step_rec *st);
+const char *step_why_bogus(const struct step_rec *st);
+bool step_quiet(const struct step_rec *st); /* the trace is off */
+void step_set_rcode(struct step_rec *st, int rcode);
+void step_set_dnssec(struct step_rec *st, rsip_dnssec dnssec);
+/* The answer came: its rcode, DNSSEC state (why_bogus when bogus), whether
+ * from the cache, and its records as text (copied unless quiet). */
+void step_answered(struct step_rec *st, int rcode, rsip_dnssec dnssec, bool from_cache,
+		   const char *why_bogus, char *const *answers, size_t n);
+/* The question failed (how: a sentence). */
+void step_failed(struct step_rec *st, const char *failure);
+
+/* How the resolution went, for its result's last touches (result_finalise()). */
+struct result_outcome {
+	size_t uri_first_step;    /* the first step of the URI located last */
+	bool dns_failed;          /* some question failed */
+	bool timed_out;           /* some question was not answered in time */
+	const char *first_failure; /* the first failed question, or NULL */
+};
+/* The result as it is delivered: no target after a refused answer, each
+ * target's DNSSEC state the weakest link of its path, targets remembered as
+ * failed last (ctx: its failure memory, lock held), the chain's DNSSEC state,
+ * not-found told apart from a failure that may have hidden the answer, and
+ * an error sentence for every status but RSIP_OK. */
+void result_finalise(rsip_result *res, const struct result_outcome *o, rsip_ctx *ctx);
 
 /* ------------------------------------------------------------------ */
 /* dnsmsg.c: DNS messages from wire form (RFC 1035 §4.1) */

@@ -171,31 +171,6 @@ static void shuffle_ties(struct rsip_rng *rng, struct ddds_rule *rules, size_t n
 	}
 }
 
-/* The records of a non-terminal key are reported right after the record
- * that led there (which is followed once, so nothing of its own is there
- * yet), and the result lists the records in the order they were considered,
- * depth first.  They were appended: move them into place.  -1 when out of
- * memory. */
-static int place_after(rsip_result *res, const struct naptr_rec *via, size_t n)
-{
-	struct rsip_vec *v = &res->enum_records;
-	size_t at = 0, first = v->n - n;
-	void **moved;
-
-	while (at < first && v->items[at] != via)
-		at++;
-	if (++at >= first)
-		return 0; /* via is the last of the older records, or absent */
-	moved = malloc(n * sizeof(*moved));
-	if (moved == NULL)
-		return -1;
-	memcpy(moved, &v->items[first], n * sizeof(*moved));
-	memmove(&v->items[at + n], &v->items[at], (first - at) * sizeof(*v->items));
-	memcpy(&v->items[at], moved, n * sizeof(*moved));
-	free(moved);
-	return 0;
-}
-
 /* Push the rules found at key as a new frame (taking rules).  Every record
  * is validated first, in DNS order, before ordering (RFC 6116 §3.4.2,
  * §5.2: a bad record is dropped and reported, the others go on); then they
@@ -242,8 +217,7 @@ static int push_frame(struct resolution *r, const char *key, struct ddds_rule *r
 		memset(&by_dns[rules[i].dns_index], 0, sizeof(*s));
 		if ((s->rec = result_add_enum_record(r->res, &rules[i])) == NULL)
 			goto done;
-		s->rec->step = step; /* for rsip_step.answer_on_path */
-		s->rec->answer_index = rules[i].answer_index;
+		naptr_rec_at(s->rec, step, rules[i].answer_index); /* rsip_step.answer_on_path */
 		if (s->valid) {
 			f->nvalid++;
 		} else {
@@ -252,7 +226,7 @@ static int push_frame(struct resolution *r, const char *key, struct ddds_rule *r
 			s->reason = NULL;
 		}
 	}
-	if (via != NULL && place_after(r->res, via, n) != 0)
+	if (via != NULL && result_place_enum_records(r->res, via, n) != 0)
 		goto done;
 	rc = 0;
 done:
@@ -319,7 +293,7 @@ static void on_nonterminal(struct resolution *r, void *arg, const struct dns_ans
 				 answer_nxdomain(a) ? "does not exist (NXDOMAIN)" :
 				 "holds no NAPTR record");
 		}
-		naptr_rec_set(rec, rec->result, RSIP_VERDICT_INVALID, why);
+		naptr_rec_set(rec, naptr_rec_result(rec), RSIP_VERDICT_INVALID, why);
 		step_note(a->step, "dead end: the walk continues in %s (RFC 6116 §5.2.1)",
 			  w->stack[w->depth - 1].key);
 		free(rules);
@@ -477,7 +451,7 @@ static void frame_done(struct resolution *r)
 static void walk_failed(struct resolution *r)
 {
 	struct enum_walk *w = r->walk;
-	bool any_nx = true, any_failed = false, any_records = r->res->enum_records.n > 0;
+	bool any_nx = true, any_failed = false, any_records = result_enum_record_count(r->res) > 0;
 	char use[RSIP_ERRLEN];
 
 	for (size_t s = 0; s < w->nsfx; s++) {
@@ -519,10 +493,8 @@ static void walk_succeeded(struct resolution *r)
 
 	for (size_t i = 0; i < w->uris.n; i++) {
 		struct uri_entry *u = w->uris.items[i];
-		char *s = rsip_strdup(u->rec->result);
 
-		if (s == NULL || rsip_vec_push(&r->res->enum_uris, s) != 0) {
-			free(s);
+		if (result_add_enum_uri(r->res, naptr_rec_result(u->rec)) != 0) {
 			walk_end(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}
@@ -656,7 +628,7 @@ size_t enum_walk_uri_count(const struct enum_walk *w)
 const char *enum_walk_uri(const struct enum_walk *w, size_t i)
 {
 	const struct uri_entry *u = w->uris.items[i];
-	return u->rec->result;
+	return naptr_rec_result(u->rec);
 }
 
 rsip_status enum_walk_uri_chosen(struct enum_walk *w, size_t i)
@@ -664,12 +636,12 @@ rsip_status enum_walk_uri_chosen(struct enum_walk *w, size_t i)
 	struct uri_entry *u = w->uris.items[i];
 
 	naptr_rec_set(u->rec, NULL, RSIP_VERDICT_SELECTED, NULL);
-	if (step_mark_answer(u->rec->step, u->rec->answer_index) != 0)
+	if (naptr_rec_mark(u->rec) != 0)
 		return RSIP_E_NOMEM;
 	/* the non-terminal records on its path led to it */
 	for (size_t k = 0; k < u->nvia; k++) {
-		naptr_rec_set(u->via[k], NULL, RSIP_VERDICT_SELECTED, u->via[k]->reason);
-		if (step_mark_answer(u->via[k]->step, u->via[k]->answer_index) != 0)
+		naptr_rec_set(u->via[k], NULL, RSIP_VERDICT_SELECTED, naptr_rec_reason(u->via[k]));
+		if (naptr_rec_mark(u->via[k]) != 0)
 			return RSIP_E_NOMEM;
 	}
 	return RSIP_OK;
@@ -732,9 +704,7 @@ void enum_walk_start(struct resolution *r, const char *input, const struct rsip_
 		return;
 	}
 	/* ENUM applies from here on: the result carries its details. */
-	r->res->has_enum = true;
-	r->res->enum_aus = rsip_strdup(w->aus);
-	if (r->res->enum_aus == NULL) {
+	if (result_begin_enum(r->res, w->aus) != 0) {
 		walk_end(r, RSIP_E_NOMEM, "out of memory");
 		return;
 	}
@@ -762,7 +732,7 @@ void enum_walk_start(struct resolution *r, const char *input, const struct rsip_
 		}
 		w->sfx[i].domain = rsip_strdup(domain);
 		if (w->sfx[i].domain == NULL ||
-		    rsip_vec_push(&r->res->enum_domains, rsip_strdup(domain)) != 0) {
+		    result_add_enum_domain(r->res, domain) != 0) {
 			walk_end(r, RSIP_E_NOMEM, "out of memory");
 			return;
 		}

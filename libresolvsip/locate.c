@@ -382,7 +382,7 @@ static void after_addresses(struct resolution *r)
 				rsip_target t;
 				/* The targets limit keeps the first ones in the order
 				 * they are to be tried. */
-				if (r->res->targets.n >= r->limits.max_targets) {
+				if (result_target_count(r->res) >= r->limits.max_targets) {
 					cut++;
 					continue;
 				}
@@ -411,7 +411,7 @@ static void after_addresses(struct resolution *r)
 	if (cut > 0)
 		result_note(r->res, "more than %u targets: the last %zu are left out (the "
 			    "targets limit)", r->limits.max_targets, cut);
-	if (r->res->targets.n > 0)
+	if (result_target_count(r->res) > 0)
 		loc_done(r, RSIP_OK, NULL);
 	else if (!(loc->addr_failed && failure_ends(r)) && next_naptr_service(r))
 		return;
@@ -903,8 +903,10 @@ void locate_start(struct resolution *r, const char *uri, phase_done_fn done)
 		return;
 	}
 	/* The URI being located; a malformed one is never "located". */
-	free(r->res->uri);
-	r->res->uri = rsip_strdup(uri);
+	if (result_set_uri(r->res, uri) != 0) {
+		loc_done(r, RSIP_E_NOMEM, "out of memory");
+		return;
+	}
 	/* RFC 3263 §4: the TARGET is maddr when present, else the host. */
 	loc->target = loc->uri.maddr ? loc->uri.maddr : loc->uri.host;
 	loc->ttype = loc->uri.maddr ? loc->uri.maddr_type : loc->uri.host_type;

@@ -223,7 +223,7 @@ static rsip_status policy_verdict(const struct rsip_policy *pol, const struct dn
 static void refuse(struct resolution *r, const struct query *q, rsip_status status,
 		   const char *why)
 {
-	const char *qtype = q->step ? q->step->pub.qtype_name : NULL;
+	const char *qtype = q->step ? step_qtype_name(q->step) : NULL;
 	char *msg = NULL;
 	int n;
 
@@ -238,7 +238,7 @@ static void refuse(struct resolution *r, const struct query *q, rsip_status stat
 	else
 		n = asprintf(&msg, "%s %s is not DNSSEC-secure (%s), and the require "
 			     "policy refuses it", q->qname, qtype ? qtype : "?",
-			     rsip_dnssec_name(q->step ? q->step->pub.dnssec :
+			     rsip_dnssec_name(q->step ? step_dnssec(q->step) :
 					      RSIP_DNSSEC_INDETERMINATE));
 	if (n < 0)
 		msg = NULL;
@@ -257,24 +257,13 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 	struct step_rec *st = a->step;
 	rsip_status verdict;
 
-	st->pub.rcode = a->rcode;
-	st->pub.rcode_name = rcode_name(a->rcode);
-	st->pub.dnssec = a->dnssec;
-	st->pub.from_cache = q->cached != NULL;
-	if (a->dnssec == RSIP_DNSSEC_BOGUS && why_bogus != NULL) {
-		st->why_bogus = rsip_strdup(why_bogus);
-		st->pub.why_bogus = st->why_bogus;
-	}
-	for (size_t i = 0; !st->quiet && i < nanswers; i++)
-		step_add_answer(st, rsip_strdup(answers[i]));
+	step_answered(st, a->rcode, a->dnssec, q->cached != NULL, why_bogus, answers, nanswers);
 	if (a->kind == ANSWER_FAILED) {
 		/* A failure says nothing of what exists: the phase is told it
 		 * failed and never sees its records. */
 		step_note(st, "failed: %s%s", a->failure,
 			  nanswers > 0 ? "; its records are not used" : "");
-		free(st->failure);
-		st->failure = rsip_strdup(a->failure);
-		st->pub.failure = st->failure;
+		step_failed(st, a->failure);
 		a->pkt = NULL;
 		r->dns_failed = true;
 		if (r->first_failure == NULL) {
@@ -298,7 +287,7 @@ static void deliver(struct query *q, struct dns_answer *a, const char *why_bogus
 			  "refused: DNSSEC bogus; never used, and no fallback is tried "
 			  "(RFC 4035 §5.5)" :
 			  "refused: not DNSSEC-secure, and the policy is require");
-		refuse(r, q, verdict, st->pub.why_bogus);
+		refuse(r, q, verdict, step_why_bogus(st));
 	} else if (!r->finished) {
 		q->cb(r, q->arg, a);
 	}
@@ -344,8 +333,7 @@ static char *cname_target(const struct ub_result *ubr, const char *name, struct 
 {
 	ldns_pkt *pkt = NULL;
 	char *target = NULL;
-	st->pub.rcode = ubr->rcode;
-	st->pub.rcode_name = rcode_name(ubr->rcode);
+	step_set_rcode(st, ubr->rcode);
 	if (ubr->rcode != LDNS_RCODE_NOERROR || ubr->answer_packet == NULL ||
 	    ldns_wire2pkt(&pkt, ubr->answer_packet, (size_t)ubr->answer_len) != LDNS_STATUS_OK)
 		return NULL;
@@ -402,8 +390,8 @@ static bool probe_cname_chain(struct query *q, int err, struct ub_result *ubr)
 		/* The answer to the CNAME of the last name of the chain. */
 		if (err == 0 && ubr != NULL) {
 			char *why = NULL;
-			q->probe->pub.dnssec = answer_state(dns, q->chain[q->nchain - 1], err, ubr,
-							    &why);
+			step_set_dnssec(q->probe, answer_state(dns, q->chain[q->nchain - 1], err,
+							       ubr, &why));
 			free(why);
 			next = cname_target(ubr, q->chain[q->nchain - 1], q->probe);
 		}
@@ -485,7 +473,7 @@ static void take_answer(struct query *q, int err, struct ub_result *ubr)
 		a.failure[n] = '\0';
 	}
 	/* The trace's text of the answer, made once: the cache keeps it. */
-	if (pkt != NULL && !a.step->quiet)
+	if (pkt != NULL && !step_quiet(a.step))
 		answers = dns_answer_strings(pkt, &nanswers);
 	/* Keep what may be kept; the cache then owns the packet and strings. */
 	if (a.kind != ANSWER_FAILED && dns->cache != NULL)
@@ -546,7 +534,7 @@ static void deliver_hosts(struct resolution *r, struct query *q)
 	a.from_hosts = true;
 	a.step = q->step;
 	classify(&a, r->dns);
-	if (!q->step->quiet)
+	if (!step_quiet(q->step))
 		answers = dns_answer_strings(q->hosts, &nanswers);
 	if (q->hosts_count > 0)
 		step_note(q->step, "from %s (the hosts file, as getaddrinfo() reads it): not "
@@ -623,7 +611,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 				  desc != NULL ? desc->_name : "?");
 		return RSIP_E_TIMEOUT;
 	}
-	if (r->res->questions >= r->limits.max_questions) {
+	if (result_question_count(r->res) >= r->limits.max_questions) {
 		/* A limit reached gives a status and a trace line. */
 		const ldns_rr_descriptor *desc = ldns_rr_descript(qtype);
 		result_note_last_step(r->res, "question budget of %u spent: %s %s is not "
@@ -646,7 +634,7 @@ rsip_status query_ask(struct resolution *r, const char *qname, uint16_t qtype,
 	q->cb = cb;
 	q->arg = arg;
 	q->step = result_add_step(r->res, qname, qtype, r->wave);
-	q->seq = r->res->steps.n - 1;
+	q->seq = result_step_count(r->res) - 1;
 	if (q->step == NULL) {
 		query_free(q);
 		resolution_finish(r, RSIP_E_NOMEM, "out of memory");

@@ -10,46 +10,6 @@
 
 #include "engine.h"
 
-/* The weakest DNSSEC state of the steps that led to the result. */
-static rsip_dnssec chain_dnssec(const rsip_result *res)
-{
-	rsip_dnssec weakest = RSIP_DNSSEC_SECURE;
-	if (res->steps.n == 0)
-		return RSIP_DNSSEC_INDETERMINATE;
-	for (size_t i = 0; i < res->steps.n; i++) {
-		const struct step_rec *st = res->steps.items[i];
-		if (st->pub.dnssec < weakest)
-			weakest = st->pub.dnssec;
-	}
-	return weakest;
-}
-
-/* Each target's DNSSEC state is the weakest link of its path (RFC 4035
- * §4.3): locate.c gives the NAPTR, SRV and address answers of its URI; the
- * answers asked before that URI was located (ENUM, URIs that gave no target)
- * chose the URI, so they count too.  A numeric host adds no answer: its
- * target has the state of the answers that led to it, and indeterminate when
- * no DNS answer did (a sip: URI with an IP address). */
-static void targets_dnssec(struct resolution *r)
-{
-	rsip_result *res = r->res;
-	rsip_dnssec before = RSIP_DNSSEC_SECURE;
-	size_t n = r->uri_first_step < res->steps.n ? r->uri_first_step : res->steps.n;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct step_rec *st = res->steps.items[i];
-		if (st->pub.dnssec < before)
-			before = st->pub.dnssec;
-	}
-	for (size_t i = 0; i < res->targets.n; i++) {
-		struct target_rec *t = res->targets.items[i];
-		if (t->pub.source == RSIP_SOURCE_NUMERIC)
-			t->pub.dnssec = n > 0 ? before : RSIP_DNSSEC_INDETERMINATE;
-		else if (before < t->pub.dnssec)
-			t->pub.dnssec = before;
-	}
-}
-
 static void resolution_unlink(struct resolution *r)
 {
 	rsip_ctx *ctx = r->ctx;
@@ -83,37 +43,11 @@ static void resolution_deliver(struct resolution *r)
 	rsip_callback cb = r->cb;
 	void *arg = r->cb_arg;
 
+	struct result_outcome o = {r->uri_first_step, r->dns_failed, r->timed_out,
+				   r->first_failure};
+
 	query_cancel_all(r);
-	if (res->status == RSIP_E_DNSSEC_BOGUS || res->status == RSIP_E_DNSSEC_INSECURE) {
-		/* A refused answer never yields a target (none is made after
-		 * one; this keeps it so). */
-		for (size_t i = 0; i < res->targets.n; i++) {
-			struct target_rec *t = res->targets.items[i];
-			free(t->host);
-			free(t);
-		}
-		res->targets.n = 0;
-	}
-	targets_dnssec(r);
-	result_demote_failed(res, r->ctx);
-	res->dnssec = chain_dnssec(res);
-	if (res->status == RSIP_OK && res->targets.n == 0)
-		res->status = RSIP_E_NOT_FOUND;
-	/* Nothing found after a question failed (SERVFAIL, a CNAME loop, no
-	 * answer) is not "does not exist": the failure may have hidden the
-	 * answer.  Never report "could not ask" as not-found. */
-	if (res->status == RSIP_E_NOT_FOUND && r->dns_failed) {
-		char *msg = NULL;
-		res->status = r->timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE;
-		if (asprintf(&msg, "%s; and %s, which may have hidden the answer",
-			     res->error ? res->error : "nothing found",
-			     r->first_failure ? r->first_failure : "a DNS question failed") >= 0) {
-			free(res->error);
-			res->error = msg;
-		}
-	}
-	if (res->status != RSIP_OK && res->error == NULL)
-		res->error = rsip_strdup(rsip_strerror(res->status));
+	result_finalise(res, &o, r->ctx);
 	r->res = NULL;
 	resolution_unlink(r);
 	resolution_free(r);
@@ -366,7 +300,7 @@ struct resolution *resolution_new(rsip_ctx *ctx, const char *input, const struct
 {
 	struct resolution *r = calloc(1, sizeof(*r));
 
-	if (r == NULL || (r->res = result_new(input)) == NULL) {
+	if (r == NULL || (r->res = result_new(input, ctx->trace)) == NULL) {
 		free(r);
 		return NULL;
 	}
@@ -377,7 +311,6 @@ struct resolution *resolution_new(rsip_ctx *ctx, const char *input, const struct
 	r->cb = callback;
 	r->cb_arg = arg;
 	r->wave = 1;
-	r->res->trace = ctx->trace;
 	/* Why nothing validates: said once, on the first result. */
 	if (ctx->dnssec_note != NULL && !ctx->dnssec_noted) {
 		result_note(r->res, "DNSSEC: %s", ctx->dnssec_note);
@@ -514,7 +447,7 @@ static rsip_status wait_for(rsip_ctx *ctx, rsip_status st, struct sync_wait *w,
 		wait_and_process(ctx);
 	}
 	*resp = w->res;
-	return w->res->status;
+	return rsip_result_status(w->res);
 }
 
 rsip_status rsip_resolve(rsip_ctx *ctx, const char *uri, rsip_result **resp)

@@ -1,5 +1,7 @@
-/* result.c - result objects: targets, trace steps, ENUM details, accessors. */
-#define _GNU_SOURCE /* vasprintf */
+/* result.c - the result builder: the only code that sees the fields of a
+ * result (targets, trace steps, ENUM details); the other rooms write through
+ * its functions (engine.h), callers read through the public accessors. */
+#define _GNU_SOURCE /* asprintf, vasprintf */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,47 @@
 
 #include "engine.h"
 
-rsip_result *result_new(const char *input)
+struct step_rec {
+	rsip_step pub;
+	bool quiet;              /* trace off: no answers, no notes */
+	struct rsip_vec answers; /* char * */
+	unsigned char *on_path;  /* answers.n flags (pub.answer_on_path), or NULL */
+	struct rsip_vec notes;   /* char * */
+	char *qname, *why_bogus, *failure;
+};
+
+struct target_rec {
+	rsip_target pub;
+	char *host;
+};
+
+struct naptr_rec {
+	rsip_naptr pub;
+	char *owner, *flags, *services, *regexp, *replacement, *result, *reason;
+	struct step_rec *step; /* the step its record came in, or NULL */
+	size_t answer_index;   /* its line there (dnsmsg.c) */
+};
+
+struct rsip_result {
+	rsip_status status;
+	char *input;
+	char *error;
+	char *uri;
+	rsip_dnssec dnssec;       /* weakest link of the chain (set at the end) */
+	unsigned waves;
+	unsigned questions;
+	struct rsip_vec steps;    /* struct step_rec * */
+	struct rsip_vec targets;  /* struct target_rec * */
+	bool has_enum;
+	char *enum_aus;
+	struct rsip_vec enum_domains; /* char * */
+	struct rsip_vec enum_records; /* struct naptr_rec * */
+	struct rsip_vec enum_uris;    /* char * */
+	struct rsip_vec notes;        /* char *: decisions not tied to a question */
+	bool trace;                   /* steps carry answers and notes */
+};
+
+rsip_result *result_new(const char *input, bool trace)
 {
 	rsip_result *res = calloc(1, sizeof(*res));
 	if (res == NULL)
@@ -18,6 +60,7 @@ rsip_result *result_new(const char *input)
 		return NULL;
 	}
 	res->dnssec = RSIP_DNSSEC_INDETERMINATE;
+	res->trace = trace;
 	return res;
 }
 
@@ -173,7 +216,9 @@ int result_note(rsip_result *res, const char *fmt, ...)
 	return 0;
 }
 
-void result_demote_failed(rsip_result *res, rsip_ctx *ctx)
+/* RFC 3263 §4.3: move targets remembered as failed after the others (stable),
+ * flagging them.  Caller holds the context lock. */
+static void demote_failed(rsip_result *res, rsip_ctx *ctx)
 {
 	size_t n = res->targets.n, k = 0, demoted = 0;
 	void **sorted;
@@ -314,6 +359,223 @@ void naptr_rec_set(struct naptr_rec *rec, const char *result,
 	rec->pub.result = rec->result;
 	rec->pub.reason = rec->reason;
 	rec->pub.verdict = verdict;
+}
+
+void naptr_rec_at(struct naptr_rec *rec, struct step_rec *step, size_t answer_index)
+{
+	rec->step = step;
+	rec->answer_index = answer_index;
+}
+
+int naptr_rec_mark(const struct naptr_rec *rec)
+{
+	return step_mark_answer(rec->step, rec->answer_index);
+}
+
+const char *naptr_rec_result(const struct naptr_rec *rec)
+{
+	return rec->result;
+}
+
+const char *naptr_rec_reason(const struct naptr_rec *rec)
+{
+	return rec->reason;
+}
+
+size_t result_target_count(const rsip_result *res)
+{
+	return res->targets.n;
+}
+
+unsigned result_question_count(const rsip_result *res)
+{
+	return res->questions;
+}
+
+int result_set_uri(rsip_result *res, const char *uri)
+{
+	char *copy = rsip_strdup(uri);
+	if (copy == NULL)
+		return -1;
+	free(res->uri);
+	res->uri = copy;
+	return 0;
+}
+
+int result_begin_enum(rsip_result *res, const char *aus)
+{
+	res->has_enum = true;
+	free(res->enum_aus);
+	res->enum_aus = rsip_strdup(aus);
+	return res->enum_aus != NULL ? 0 : -1;
+}
+
+static int push_copy(struct rsip_vec *v, const char *s)
+{
+	char *copy = rsip_strdup(s);
+	if (copy == NULL || rsip_vec_push(v, copy) != 0) {
+		free(copy);
+		return -1;
+	}
+	return 0;
+}
+
+int result_add_enum_domain(rsip_result *res, const char *domain)
+{
+	return push_copy(&res->enum_domains, domain);
+}
+
+int result_add_enum_uri(rsip_result *res, const char *uri)
+{
+	return push_copy(&res->enum_uris, uri);
+}
+
+size_t result_enum_record_count(const rsip_result *res)
+{
+	return res->enum_records.n;
+}
+
+int result_place_enum_records(rsip_result *res, const struct naptr_rec *via, size_t n)
+{
+	struct rsip_vec *v = &res->enum_records;
+	size_t at = 0, first = v->n - n;
+	void **moved;
+
+	while (at < first && v->items[at] != via)
+		at++;
+	if (++at >= first)
+		return 0; /* via is the last of the older records, or absent */
+	moved = malloc(n * sizeof(*moved));
+	if (moved == NULL)
+		return -1;
+	memcpy(moved, &v->items[first], n * sizeof(*moved));
+	memmove(&v->items[at + n], &v->items[at], (first - at) * sizeof(*v->items));
+	memcpy(&v->items[at], moved, n * sizeof(*moved));
+	free(moved);
+	return 0;
+}
+
+const char *step_qtype_name(const struct step_rec *st)
+{
+	return st->pub.qtype_name;
+}
+
+rsip_dnssec step_dnssec(const struct step_rec *st)
+{
+	return st->pub.dnssec;
+}
+
+const char *step_why_bogus(const struct step_rec *st)
+{
+	return st->pub.why_bogus;
+}
+
+bool step_quiet(const struct step_rec *st)
+{
+	return st->quiet;
+}
+
+void step_set_rcode(struct step_rec *st, int rcode)
+{
+	st->pub.rcode = rcode;
+	st->pub.rcode_name = rcode_name(rcode);
+}
+
+void step_set_dnssec(struct step_rec *st, rsip_dnssec dnssec)
+{
+	st->pub.dnssec = dnssec;
+}
+
+void step_answered(struct step_rec *st, int rcode, rsip_dnssec dnssec, bool from_cache,
+		   const char *why_bogus, char *const *answers, size_t n)
+{
+	step_set_rcode(st, rcode);
+	st->pub.dnssec = dnssec;
+	st->pub.from_cache = from_cache;
+	if (dnssec == RSIP_DNSSEC_BOGUS && why_bogus != NULL) {
+		free(st->why_bogus);
+		st->why_bogus = rsip_strdup(why_bogus);
+		st->pub.why_bogus = st->why_bogus;
+	}
+	for (size_t i = 0; !st->quiet && i < n; i++)
+		step_add_answer(st, rsip_strdup(answers[i]));
+}
+
+void step_failed(struct step_rec *st, const char *failure)
+{
+	free(st->failure);
+	st->failure = rsip_strdup(failure);
+	st->pub.failure = st->failure;
+}
+
+/* ---- the end ------------------------------------------------------ */
+
+/* The weakest DNSSEC state of the steps that led to the result. */
+static rsip_dnssec chain_dnssec(const rsip_result *res)
+{
+	rsip_dnssec weakest = RSIP_DNSSEC_SECURE;
+	if (res->steps.n == 0)
+		return RSIP_DNSSEC_INDETERMINATE;
+	for (size_t i = 0; i < res->steps.n; i++) {
+		const struct step_rec *st = res->steps.items[i];
+		if (st->pub.dnssec < weakest)
+			weakest = st->pub.dnssec;
+	}
+	return weakest;
+}
+
+/* Each target's DNSSEC state is the weakest link of its path (RFC 4035
+ * §4.3): locate.c gives the NAPTR, SRV and address answers of its URI; the
+ * answers asked before that URI was located (ENUM, URIs that gave no target)
+ * chose the URI, so they count too.  A numeric host adds no answer: its
+ * target has the state of the answers that led to it, and indeterminate when
+ * no DNS answer did (a sip: URI with an IP address). */
+static void targets_dnssec(rsip_result *res, size_t uri_first_step)
+{
+	rsip_dnssec before = RSIP_DNSSEC_SECURE;
+	size_t n = uri_first_step < res->steps.n ? uri_first_step : res->steps.n;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct step_rec *st = res->steps.items[i];
+		if (st->pub.dnssec < before)
+			before = st->pub.dnssec;
+	}
+	for (size_t i = 0; i < res->targets.n; i++) {
+		struct target_rec *t = res->targets.items[i];
+		if (t->pub.source == RSIP_SOURCE_NUMERIC)
+			t->pub.dnssec = n > 0 ? before : RSIP_DNSSEC_INDETERMINATE;
+		else if (before < t->pub.dnssec)
+			t->pub.dnssec = before;
+	}
+}
+
+void result_finalise(rsip_result *res, const struct result_outcome *o, rsip_ctx *ctx)
+{
+	if (res->status == RSIP_E_DNSSEC_BOGUS || res->status == RSIP_E_DNSSEC_INSECURE) {
+		/* A refused answer never yields a target (none is made after
+		 * one; this keeps it so). */
+		rsip_vec_clear(&res->targets, target_free);
+	}
+	targets_dnssec(res, o->uri_first_step);
+	demote_failed(res, ctx);
+	res->dnssec = chain_dnssec(res);
+	if (res->status == RSIP_OK && res->targets.n == 0)
+		res->status = RSIP_E_NOT_FOUND;
+	/* Nothing found after a question failed (SERVFAIL, a CNAME loop, no
+	 * answer) is not "does not exist": the failure may have hidden the
+	 * answer.  Never report "could not ask" as not-found. */
+	if (res->status == RSIP_E_NOT_FOUND && o->dns_failed) {
+		char *msg = NULL;
+		res->status = o->timed_out ? RSIP_E_TIMEOUT : RSIP_E_DNS_FAILURE;
+		if (asprintf(&msg, "%s; and %s, which may have hidden the answer",
+			     res->error ? res->error : "nothing found",
+			     o->first_failure ? o->first_failure : "a DNS question failed") >= 0) {
+			free(res->error);
+			res->error = msg;
+		}
+	}
+	if (res->status != RSIP_OK && res->error == NULL)
+		res->error = rsip_strdup(rsip_strerror(res->status));
 }
 
 /* ---- accessors ---------------------------------------------------- */

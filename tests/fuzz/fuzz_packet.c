@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (ldns_wire2pkt(&pkt, data, size) != LDNS_STATUS_OK)
 		return 0;
-	res = result_new("fuzz");
+	res = result_new("fuzz", true);
 	memset(&a, 0, sizeof(a));
 	a.qname = "fuzz.example.";
 	a.qtype = LDNS_RR_TYPE_NAPTR;
