@@ -334,9 +334,10 @@ struct step_rec *result_add_step(rsip_result *res, const char *qname,
 				 uint16_t qtype, unsigned wave);
 int step_add_answer(struct step_rec *st, char *text); /* takes text */
 /* The answer at index (a decoded record's answer_index) of st led to the
- * targets (rsip_step.answer_on_path).  Nothing for a NULL step, an index
- * past the answers (DNS_NOT_AN_ANSWER, a quiet step).  -1 on ENOMEM. */
-int step_mark_answer(struct step_rec *st, size_t index);
+ * targets, in that role (rsip_result_answer_role()).  Nothing for a NULL
+ * step, an index past the answers (DNS_NOT_AN_ANSWER, a quiet step).  -1 on
+ * ENOMEM. */
+int step_mark_answer(struct step_rec *st, size_t index, rsip_answer_role role);
 int result_note(rsip_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A note on the last step (none: nothing), or -1 on ENOMEM. */
@@ -356,7 +357,7 @@ void naptr_rec_set(struct naptr_rec *rec, const char *result,
 		   rsip_verdict verdict, const char *reason);
 /* The record came as answer answer_index (a decoded record's) of step. */
 void naptr_rec_at(struct naptr_rec *rec, struct step_rec *step, size_t answer_index);
-/* Its answer led to the targets (step_mark_answer()).  -1 on ENOMEM. */
+/* Its answer led to the targets (RSIP_ROLE_ENUM).  -1 on ENOMEM. */
 int naptr_rec_mark(const struct naptr_rec *rec);
 const char *naptr_rec_result(const struct naptr_rec *rec);
 const char *naptr_rec_reason(const struct naptr_rec *rec);

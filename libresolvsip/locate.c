@@ -399,9 +399,12 @@ static void after_addresses(struct resolution *r)
 				/* These records gave the target (also when it is
 				 * one already listed). */
 				if (result_add_target(r->res, &t, al->host) != 0 ||
-				    step_mark_answer(e->step, e->answer_index) != 0 ||
-				    step_mark_answer(p->srv_step, p->srv_answer) != 0 ||
-				    step_mark_answer(p->naptr_step, p->naptr_answer) != 0) {
+				    step_mark_answer(e->step, e->answer_index,
+						     RSIP_ROLE_ADDRESS) != 0 ||
+				    step_mark_answer(p->srv_step, p->srv_answer,
+						     RSIP_ROLE_SRV) != 0 ||
+				    step_mark_answer(p->naptr_step, p->naptr_answer,
+						     RSIP_ROLE_NAPTR) != 0) {
 					loc_done(r, RSIP_E_NOMEM, "out of memory");
 					return;
 				}

@@ -123,6 +123,10 @@ RSIP_API rsip_status rsip_transports_parse(const char *list, unsigned *mask);
 #define RSIP_FAMILY_IPV4 1u
 #define RSIP_FAMILY_IPV6 2u
 
+/** "ipv4" or "ipv6" (a target's family, rsip_target.family); "unknown" for
+ * anything else. */
+RSIP_API const char *rsip_family_name(unsigned family);
+
 /** DNSSEC state of an answer, a target or a whole chain.  Ordered from the
  * weakest to the strongest, so that the weakest link is the minimum. */
 typedef enum rsip_dnssec {
@@ -542,6 +546,9 @@ typedef enum rsip_source {
 	RSIP_SOURCE_HOST = 2     /**< A/AAAA of the URI's host (no SRV) */
 } rsip_source;
 
+/** "numeric", "srv", "host"; "unknown" for anything else. */
+RSIP_API const char *rsip_source_name(rsip_source source);
+
 /** One next hop.  Owned by its result. */
 struct rsip_target {
 	rsip_transport transport;
@@ -589,6 +596,21 @@ typedef struct rsip_step {
 	 * for the same reason.) */
 	const unsigned char *answer_on_path;
 } rsip_step;
+
+/** The part one answer of a step played: on the path to a target, and how,
+ * as the phase that read it decided (rsip_result_answer_role()). */
+typedef enum rsip_answer_role {
+	RSIP_ROLE_NONE = 0,    /**< led to no target */
+	/** an ENUM NAPTR record whose URI was located, or a non-terminal one
+	 * that led to it (RFC 6116 §5.2.1) */
+	RSIP_ROLE_ENUM = 1,
+	RSIP_ROLE_NAPTR = 2,   /**< the RFC 3263 §4.1 NAPTR whose SRV set gave targets */
+	RSIP_ROLE_SRV = 3,     /**< an SRV record that gave a target (RFC 3263 §4.2) */
+	RSIP_ROLE_ADDRESS = 4  /**< an A or AAAA record whose address is a target's */
+} rsip_answer_role;
+
+/** "none", "enum", "naptr", "srv", "address"; "unknown" for anything else. */
+RSIP_API const char *rsip_answer_role_name(rsip_answer_role role);
 
 /** Verdict on one ENUM NAPTR record. */
 typedef enum rsip_verdict {
@@ -651,6 +673,14 @@ RSIP_API const char *rsip_result_note(const rsip_result *res, size_t i);
 
 RSIP_API size_t rsip_result_step_count(const rsip_result *res);
 RSIP_API const rsip_step *rsip_result_step(const rsip_result *res, size_t i);
+/** The role of answers[answer] of step i (rsip_step.answer_on_path says
+ * the same as a flag); RSIP_ROLE_NONE past the end or with the trace off. */
+RSIP_API rsip_answer_role rsip_result_answer_role(const rsip_result *res, size_t i,
+						  size_t answer);
+/** When answers[answer] of step i is an ENUM record of the result, set *record
+ * to its index (rsip_result_enum_record()) and return 1; else return 0. */
+RSIP_API int rsip_result_answer_enum_record(const rsip_result *res, size_t i, size_t answer,
+					    size_t *record);
 
 /** Non-zero when ENUM was used (tel: or +E.164 input). */
 RSIP_API int rsip_result_has_enum(const rsip_result *res);

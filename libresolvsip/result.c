@@ -185,7 +185,7 @@ int step_add_answer(struct step_rec *st, char *text)
 	return 0;
 }
 
-int step_mark_answer(struct step_rec *st, size_t index)
+int step_mark_answer(struct step_rec *st, size_t index, rsip_answer_role role)
 {
 	if (st == NULL || index >= st->answers.n)
 		return 0;
@@ -195,7 +195,7 @@ int step_mark_answer(struct step_rec *st, size_t index)
 			return -1;
 		st->pub.answer_on_path = st->on_path;
 	}
-	st->on_path[index] = 1;
+	st->on_path[index] = (unsigned char)role; /* nonzero: on the path */
 	return 0;
 }
 
@@ -369,7 +369,7 @@ void naptr_rec_at(struct naptr_rec *rec, struct step_rec *step, size_t answer_in
 
 int naptr_rec_mark(const struct naptr_rec *rec)
 {
-	return step_mark_answer(rec->step, rec->answer_index);
+	return step_mark_answer(rec->step, rec->answer_index, RSIP_ROLE_ENUM);
 }
 
 const char *naptr_rec_result(const struct naptr_rec *rec)
@@ -665,6 +665,41 @@ const rsip_step *rsip_result_step(const rsip_result *res, size_t i)
 	if (res == NULL || i >= res->steps.n)
 		return NULL;
 	return &((struct step_rec *)res->steps.items[i])->pub;
+}
+
+rsip_answer_role rsip_result_answer_role(const rsip_result *res, size_t i, size_t answer)
+{
+	const struct step_rec *st;
+
+	if (res == NULL || i >= res->steps.n)
+		return RSIP_ROLE_NONE;
+	st = res->steps.items[i];
+	if (st->on_path == NULL || answer >= st->answers.n)
+		return RSIP_ROLE_NONE;
+	return (rsip_answer_role)st->on_path[answer];
+}
+
+int rsip_result_answer_enum_record(const rsip_result *res, size_t i, size_t answer,
+				   size_t *record)
+{
+	const struct step_rec *st;
+
+	if (res == NULL || i >= res->steps.n)
+		return 0;
+	st = res->steps.items[i];
+	if (answer >= st->answers.n)
+		return 0;
+	/* The walk said where each record came (naptr_rec_at()). */
+	for (size_t k = 0; k < res->enum_records.n; k++) {
+		const struct naptr_rec *rec = res->enum_records.items[k];
+
+		if (rec->step == st && rec->answer_index == answer) {
+			if (record != NULL)
+				*record = k;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int rsip_result_has_enum(const rsip_result *res)

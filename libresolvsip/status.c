@@ -102,6 +102,37 @@ const char *rsip_dnssec_name(rsip_dnssec state)
 	return "indeterminate";
 }
 
+const char *rsip_family_name(unsigned family)
+{
+	switch (family) {
+	case RSIP_FAMILY_IPV4: return "ipv4";
+	case RSIP_FAMILY_IPV6: return "ipv6";
+	}
+	return "unknown";
+}
+
+const char *rsip_source_name(rsip_source source)
+{
+	switch (source) {
+	case RSIP_SOURCE_NUMERIC: return "numeric";
+	case RSIP_SOURCE_SRV: return "srv";
+	case RSIP_SOURCE_HOST: return "host";
+	}
+	return "unknown";
+}
+
+const char *rsip_answer_role_name(rsip_answer_role role)
+{
+	switch (role) {
+	case RSIP_ROLE_NONE: return "none";
+	case RSIP_ROLE_ENUM: return "enum";
+	case RSIP_ROLE_NAPTR: return "naptr";
+	case RSIP_ROLE_SRV: return "srv";
+	case RSIP_ROLE_ADDRESS: return "address";
+	}
+	return "unknown";
+}
+
 const char *rsip_verdict_name(rsip_verdict verdict)
 {
 	switch (verdict) {

@@ -35,24 +35,4 @@ void render_short(FILE *out, FILE *err, const rsip_result *res, const struct ren
  * @return 0, or -1 when out of memory (nothing was written). */
 int render_json(FILE *out, const rsip_result *res, const struct render_input *in);
 
-/* "ipv4" or "ipv6", as in the JSON "family" field. */
-static inline const char *render_family_name(unsigned family)
-{
-	return family == RSIP_FAMILY_IPV6 ? "ipv6" : "ipv4";
-}
-
-/* "numeric", "srv" or "host", as in the JSON "source" field. */
-static inline const char *render_source_name(rsip_source source)
-{
-	switch (source) {
-	case RSIP_SOURCE_NUMERIC:
-		return "numeric";
-	case RSIP_SOURCE_SRV:
-		return "srv";
-	case RSIP_SOURCE_HOST:
-		return "host";
-	}
-	return "unknown";
-}
-
 #endif /* SIPRESOLVE_RENDER_H */

@@ -199,7 +199,23 @@ static json_t *enum_json(const rsip_result *res)
 	return obj;
 }
 
-static json_t *step_json(const rsip_step *step)
+/* "answer_roles": the role of each answer, in the order of "answers". */
+static json_t *answer_roles_json(const rsip_result *res, size_t i, size_t n)
+{
+	json_t *array = json_array();
+
+	if (array == NULL)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (json_array_append_new(array, json_text(rsip_answer_role_name(
+						     rsip_result_answer_role(res, i, k)))) != 0) {
+			json_decref(array);
+			return NULL;
+		}
+	return array;
+}
+
+static json_t *step_json(const rsip_result *res, size_t i, const rsip_step *step)
 {
 	json_t *obj = json_object();
 	char qtype[16];
@@ -232,6 +248,10 @@ static json_t *step_json(const rsip_step *step)
 	/* Added: a failed question, told apart from an empty answer. */
 	if (step->failure != NULL && put(obj, "failure", json_text(step->failure)) != 0)
 		goto fail;
+	/* Added: which answers led to the targets, and how. */
+	if (put(obj, "answer_roles", answer_roles_json(res, i, step->answers != NULL ?
+						       step->answer_count : 0)) != 0)
+		goto fail;
 	return obj;
 fail:
 	json_decref(obj);
@@ -247,7 +267,7 @@ static json_t *target_json(const rsip_target *t)
 	if (put(obj, "transport", json_text(rsip_transport_name(t->transport))) != 0 ||
 	    put(obj, "address", json_text(t->address)) != 0 ||
 	    put(obj, "port", json_integer(t->port)) != 0 ||
-	    put(obj, "family", json_text(render_family_name(t->family))) != 0)
+	    put(obj, "family", json_text(rsip_family_name(t->family))) != 0)
 		goto fail;
 	/* doc/DESIGN.md §1: host is absent for a numeric host */
 	if (t->host != NULL && put(obj, "host", json_text(t->host)) != 0)
@@ -255,7 +275,7 @@ static json_t *target_json(const rsip_target *t)
 	if (put(obj, "priority", json_integer(t->priority)) != 0 ||
 	    put(obj, "weight", json_integer(t->weight)) != 0 ||
 	    put(obj, "dnssec", json_text(rsip_dnssec_name(t->dnssec))) != 0 ||
-	    put(obj, "source", json_text(render_source_name(t->source))) != 0)
+	    put(obj, "source", json_text(rsip_source_name(t->source))) != 0)
 		goto fail;
 	/* Added after the first fields (doc/DESIGN.md §1): RFC 3263 §4.3, marked failed within
 	 * the context's failure memory and so moved last. */
@@ -270,7 +290,7 @@ fail:
 static json_t *step_item(const rsip_result *res, size_t i)
 {
 	const rsip_step *step = rsip_result_step(res, i);
-	return step != NULL ? step_json(step) : NULL;
+	return step != NULL ? step_json(res, i, step) : NULL;
 }
 
 static json_t *target_item(const rsip_result *res, size_t i)

@@ -15,12 +15,6 @@
 #define SGR_RED "\033[31m"
 #define SGR_RESET "\033[0m"
 
-/* DNS types the path marking looks at (RFC 1035, RFC 3596, RFC 2782, RFC 3403). */
-#define TYPE_A 1
-#define TYPE_AAAA 28
-#define TYPE_SRV 33
-#define TYPE_NAPTR 35
-
 static const char *sgr(int colour, const char *code)
 {
 	return colour ? code : "";
@@ -85,104 +79,6 @@ static void put_dnssec(FILE *out, rsip_dnssec state, int colour)
 		*on != '\0' ? SGR_RESET : "");
 }
 
-/* ---- answers, taken apart -------------------------------------------- */
-
-/* ASCII case-insensitive equality of two domain names, a trailing dot or
- * not (DNS names compare without case, RFC 4343). */
-static int name_eq(const char *a, const char *b)
-{
-	size_t la, lb, i;
-
-	if (a == NULL || b == NULL)
-		return 0;
-	la = strlen(a);
-	lb = strlen(b);
-	if (la > 0 && a[la - 1] == '.')
-		la--;
-	if (lb > 0 && b[lb - 1] == '.')
-		lb--;
-	if (la != lb)
-		return 0;
-	for (i = 0; i < la; i++) {
-		char x = a[i], y = b[i];
-
-		if (x >= 'A' && x <= 'Z')
-			x = (char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (char)(y - 'A' + 'a');
-		if (x != y)
-			return 0;
-	}
-	return 1;
-}
-
-#define RR_FIELDS_MAX 12
-#define RR_TEXT_MAX 2048
-
-/* One answer in presentation format ("owner ttl class type rdata...", as the
- * library writes them), split into fields with the quotes and escapes of
- * character-strings undone (RFC 1035 §5.1). */
-struct rr_fields {
-	size_t n;
-	const char *f[RR_FIELDS_MAX];
-	char buf[RR_TEXT_MAX];
-};
-
-/* 0, or -1 when the text does not fit (then nothing is marked on it). */
-static int rr_split(const char *text, struct rr_fields *rr)
-{
-	const char *p = text;
-	size_t used = 0;
-
-	rr->n = 0;
-	if (strlen(text) >= sizeof(rr->buf))
-		return -1;
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			return rr->n >= 4 ? 0 : -1;
-		if (rr->n == RR_FIELDS_MAX)
-			return -1;
-		rr->f[rr->n++] = rr->buf + used;
-		if (*p == '"') {
-			for (p++; *p != '\0' && *p != '"'; p++) {
-				if (*p == '\\' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
-				    p[2] <= '9' && p[3] >= '0' && p[3] <= '9') {
-					rr->buf[used++] = (char)((p[1] - '0') * 100 +
-								 (p[2] - '0') * 10 + (p[3] - '0'));
-					p += 3;
-				} else if (*p == '\\' && p[1] != '\0') {
-					rr->buf[used++] = *++p;
-				} else {
-					rr->buf[used++] = *p;
-				}
-			}
-			if (*p == '"')
-				p++;
-		} else {
-			while (*p != '\0' && *p != ' ')
-				rr->buf[used++] = *p++;
-		}
-		rr->buf[used++] = '\0';
-	}
-}
-
-/* Decimal field, or -1. */
-static long rr_number(const char *s)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || v > 100000)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
 /* ---- ENUM records and the answers they came in ----------------------- */
 
 /* What render_text() works out once per result. */
@@ -193,31 +89,6 @@ struct text_state {
 	size_t starred;          /* answers marked "*" */
 	int colour;
 };
-
-/* The ENUM record an answer is, by owner and every NAPTR field. */
-static const rsip_naptr *enum_record_of(const struct text_state *ts,
-					const struct rr_fields *rr, size_t *index)
-{
-	size_t i;
-	long order, pref;
-
-	if (rr->n != 10 || strcmp(rr->f[3], "NAPTR") != 0)
-		return NULL;
-	order = rr_number(rr->f[4]);
-	pref = rr_number(rr->f[5]);
-	for (i = 0; i < ts->nrec; i++) {
-		const rsip_naptr *rec = rsip_result_enum_record(ts->res, i);
-
-		if (rec != NULL && rec->order == order && rec->preference == pref &&
-		    name_eq(rec->owner, rr->f[0]) && name_eq(rec->flags, rr->f[6]) &&
-		    name_eq(rec->services, rr->f[7]) && rec->regexp != NULL &&
-		    strcmp(rec->regexp, rr->f[8]) == 0 && name_eq(rec->replacement, rr->f[9])) {
-			*index = i;
-			return rec;
-		}
-	}
-	return NULL;
-}
 
 static void put_verdict(FILE *out, const rsip_naptr *rec, int colour, int on_path)
 {
@@ -293,42 +164,28 @@ static void render_enum_tail(FILE *out, const struct text_state *ts)
 
 /* ---- questions --------------------------------------------------------- */
 
-/* A later answer of step with the same text as answer i is on the path: a
- * record given twice (a hostile answer), of which the later one was used;
- * its verdict goes there, under its "*". */
-static int on_path_later(const rsip_step *step, size_t i)
-{
-	size_t j;
-
-	if (step->answer_on_path == NULL || step->answer_on_path[i])
-		return 0;
-	for (j = i + 1; j < step->answer_count; j++)
-		if (step->answer_on_path[j] && strcmp(step->answers[j], step->answers[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* One answer line: " * RR" when the library says it led to the targets
- * (rsip_step.answer_on_path), then, for an ENUM record, its verdict. */
-static void render_answer(FILE *out, struct text_state *ts, const rsip_step *step, size_t i,
-			  struct rr_fields *rr)
+ * (rsip_result_answer_role()), then, for an ENUM record, its verdict
+ * (rsip_result_answer_enum_record()). */
+static void render_answer(FILE *out, struct text_state *ts, const rsip_step *step,
+			  size_t step_index, size_t i)
 {
-	const char *text = step->answers[i];
-	const rsip_naptr *rec = NULL;
 	size_t index = 0;
-	int on_path = step->answer_on_path != NULL && step->answer_on_path[i], colour = ts->colour;
+	int on_path = rsip_result_answer_role(ts->res, step_index, i) != RSIP_ROLE_NONE;
+	int colour = ts->colour;
+	const rsip_naptr *rec = NULL;
 
-	if (ts->nrec > 0 && rr != NULL && rr_split(text, rr) == 0 &&
-	    strcmp(rr->f[3], "NAPTR") == 0)
-		rec = enum_record_of(ts, rr, &index);
+	if (ts->nrec > 0 && rsip_result_answer_enum_record(ts->res, step_index, i, &index) &&
+	    index < ts->nrec)
+		rec = rsip_result_enum_record(ts->res, index);
 	if (on_path) {
 		fprintf(out, " %s*%s ", sgr(colour, SGR_GREEN), sgr(colour, SGR_RESET));
 		ts->starred++;
 	} else
 		fputs("   ", out);
-	put_safe(out, text);
+	put_safe(out, step->answers[i]);
 	fputc('\n', out);
-	if (rec != NULL && !ts->shown[index] && !on_path_later(step, i)) {
+	if (rec != NULL && !ts->shown[index]) {
 		ts->shown[index] = 1;
 		fputs("      => ", out);
 		put_verdict(out, rec, colour, on_path);
@@ -339,7 +196,7 @@ static void render_answer(FILE *out, struct text_state *ts, const rsip_step *ste
 /* ";; wave 1  tzi.org. NAPTR -> NOERROR, DNSSEC insecure", its answers, its
  * decisions marked "=>". */
 static void render_step(FILE *out, struct text_state *ts, const rsip_step *step,
-			struct rr_fields *rr)
+			size_t step_index)
 {
 	size_t i;
 
@@ -366,7 +223,7 @@ static void render_step(FILE *out, struct text_state *ts, const rsip_step *step,
 	fputc('\n', out);
 
 	for (i = 0; step->answers != NULL && i < step->answer_count; i++)
-		render_answer(out, ts, step, i, rr);
+		render_answer(out, ts, step, step_index, i);
 	for (i = 0; step->notes != NULL && i < step->note_count; i++) {
 		fputs("   => ", out);
 		put_safe(out, step->notes[i]);
@@ -402,7 +259,7 @@ static void render_target(FILE *out, size_t number, const rsip_target *t, int co
 		fputs("(numeric host", out);
 		break;
 	default:
-		fprintf(out, "(%s", render_source_name(t->source));
+		fprintf(out, "(%s", rsip_source_name(t->source));
 		break;
 	}
 	fputs(", ", out);
@@ -445,7 +302,6 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 		 int colour)
 {
 	struct text_state ts;
-	struct rr_fields *rr = malloc(sizeof(*rr)); /* NULL: no marks, still correct */
 	int has_enum = rsip_result_has_enum(res) && rsip_result_enum_aus(res) != NULL;
 	size_t i, n;
 
@@ -491,7 +347,7 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 		const rsip_step *step = rsip_result_step(res, i);
 
 		if (step != NULL)
-			render_step(out, &ts, step, rr);
+			render_step(out, &ts, step, i);
 	}
 	if (has_enum) {
 		if (ts.shown == NULL) {
@@ -529,7 +385,6 @@ void render_text(FILE *out, const rsip_result *res, const struct render_input *i
 			render_target(out, i + 1, t, colour);
 	}
 	free(ts.shown);
-	free(rr);
 }
 
 void render_short(FILE *out, FILE *err, const rsip_result *res, const struct render_input *in)

@@ -121,6 +121,24 @@ check "steps[].notes: an array of strings" \
 	'all(.[] | .steps[]; .notes | type == "array" and all(.[]; type == "string"))'
 check "steps[].why_bogus: absent unless the step is bogus" \
 	'all(.[] | .steps[]; (has("why_bogus") | not) or .dnssec == "bogus")'
+check "steps[].answer_roles: one role name per answer, in the order of answers" \
+	'all(.[] | .steps[]; (.answer_roles | length) == (.answers | length) and
+	    all(.answer_roles[]; IN("none", "enum", "naptr", "srv", "address")))'
+check "steps[].answer_roles: the key after the other step keys" \
+	'all(.[] | .steps[]; keys_unsorted[-1] == "answer_roles")'
+# RFC 3263 §4.1-4.2: the chosen NAPTR, its SRV records and the addresses that
+# gave the targets; the NAPTR records of a later ORDER are not on the path.
+# (The addresses of rasen.tzi.org. come in the SRV answer's additional section.)
+is "$(jq -r 'select(.input == "sip:jo@tzi.org") |
+	[.steps[] | "\(.qtype):\(.answer_roles | join(","))"] | join(" ")' "$tmp/all")" \
+	"NAPTR:none,naptr,none SRV:srv,srv,srv AAAA:" \
+	"steps[].answer_roles: the NAPTR and the SRV records on the path of sip:jo@tzi.org (udp, tcp)"
+is "$(jq -r 'select(.input == "tel:+49-421-201-7028") | .steps[0].answer_roles | join(",")' \
+	"$tmp/all")" "enum" \
+	"steps[].answer_roles: the ENUM record whose URI was located (RFC 6116 §3.4)"
+run --zones "$top_srcdir/tests/zones" --json --seed 1 sip:x@aonly.sip.test
+is "$(printf '%s\n' "$out" | jq -r '[.steps[] | select(.qtype == "A") | .answer_roles[]] |
+	join(",")')" "address" "steps[].answer_roles: the A record that gave the target"
 is "$(jq -r 'select(.input == "sip:jo@tzi.org") | .steps[0] | "\(.qname) \(.qtype) \(.rcode)"' \
 	"$tmp/all")" "tzi.org. NAPTR NOERROR" "steps: the first question of a sip: URI is NAPTR"
 is "$(jq -r 'select(.input == "sip:nobody@nonexistent.example") | .steps[0].rcode' "$tmp/all")" \

@@ -34,6 +34,17 @@ contains "$skip_out" '   skipnaptr.sip.test. 300 IN NAPTR 10 10 "s" "SIP+D2U" "!
 	"text: a skipped NAPTR record whose SRV name the fallback asked is not marked"
 contains "$skip_out" ' * _sip._udp.skipnaptr.sip.test. 300 IN SRV 0 1 5060 host.skipnaptr.sip.test.' \
 	"text: ...while the fallback's SRV record that gave the target is"
+# Each ENUM record's verdict is written under its own answer line, as the library
+# links them (rsip_result_answer_enum_record()), also for a record whose text holds
+# a NUL octet (RFC 6116 §5.2 discards it) and so matches no field by text.
+run --zones "$top_srcdir/tests/zones" --seed 1 tel:+1-555-020-0018
+contains "$out" '"!^.*$!sip:nul@aonly.sip.test!\000junk" .
+      => invalid (the regexp field holds a NUL octet' \
+	"text: an ENUM record's verdict under its answer, a NUL octet in its regexp"
+case "$out" in
+*"ENUM records:"*) ok 1 "text: no ENUM record left for the list after the questions" ;;
+*) ok 0 "text: no ENUM record left for the list after the questions" ;;
+esac
 run --zones "$ZONES" --seed 1 tel:+49-421-201-7028
 case "$out" in
 *"_sip._tcp.tzi.org. SRV"*) ok 1 "text: the SRV set of a later NAPTR ORDER is not even asked (RFC 3403 §4.1)" ;;

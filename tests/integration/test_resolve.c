@@ -392,6 +392,70 @@ static void test_config_errors(void)
 	rsip_ctx_free(ctx);
 }
 
+/* Which answers led to the targets, and how, as the library says it: the
+ * ENUM record located (RFC 6116 §3.4), the NAPTR whose SRV set gave targets
+ * (RFC 3263 §4.1), the SRV records (§4.2) and the A/AAAA records (§4.2). */
+static void test_answer_roles(void)
+{
+	rsip_ctx *ctx = new_ctx("zones", 1);
+	rsip_result *res = resolve(ctx, "tel:+49-421-201-7028");
+	size_t record = 99, naptr = 0, srv = 0, none = 0;
+
+	is_int(rsip_result_answer_role(res, 0, 0), RSIP_ROLE_ENUM,
+	       "roles: the E2U+sip record of the ENUM answer led to the URI located");
+	ok(rsip_result_answer_enum_record(res, 0, 0, &record) && record == 0,
+	   "roles: that answer is ENUM record 0 of the result, the selected one");
+	ok(rsip_result_answer_enum_record(res, 0, 1, &record) && record == 1,
+	   "roles: the next answer is ENUM record 1 (E2U+pres)");
+	is_int(rsip_result_answer_role(res, 0, 1), RSIP_ROLE_NONE,
+	       "roles: the E2U+pres record led to no target");
+	ok(!rsip_result_answer_enum_record(res, 1, 0, &record),
+	   "roles: an answer of the RFC 3263 NAPTR question is no ENUM record");
+	for (size_t i = 1; i < rsip_result_step_count(res); i++) {
+		const rsip_step *s = rsip_result_step(res, i);
+		for (size_t k = 0; k < s->answer_count; k++) {
+			rsip_answer_role role = rsip_result_answer_role(res, i, k);
+			naptr += role == RSIP_ROLE_NAPTR;
+			srv += role == RSIP_ROLE_SRV;
+			none += role == RSIP_ROLE_NONE;
+			if ((role != RSIP_ROLE_NONE) != (s->answer_on_path != NULL &&
+							 s->answer_on_path[k] != 0))
+				ok(0, "roles: %s answer %zu: role and answer_on_path disagree",
+				   s->qname, k);
+		}
+	}
+	is_int((long)naptr, 1, "roles: one NAPTR record of tzi.org. (SIPS+D2T) gave targets");
+	is_int((long)srv, 2, "roles: both SRV records of _sips._tcp.tzi.org. gave targets");
+	ok(none > 0, "roles: the NAPTR records of the later ORDERs led to no target");
+	is_int(rsip_result_answer_role(res, 0, 1000), RSIP_ROLE_NONE,
+	       "roles: an answer past the end has none");
+	is_int(rsip_result_answer_role(res, 1000, 0), RSIP_ROLE_NONE,
+	       "roles: a step past the end has none");
+	ok(!rsip_result_answer_enum_record(res, 1000, 0, &record),
+	   "roles: a step past the end holds no ENUM record");
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+
+	ctx = new_ctx("tests/zones", 1);
+	res = resolve(ctx, "sip:x@aonly.sip.test");
+	for (size_t i = 0; i < rsip_result_step_count(res); i++) {
+		const rsip_step *s = rsip_result_step(res, i);
+		if (s->qtype == 1 || s->qtype == 28)
+			is_int(rsip_result_answer_role(res, i, 0), RSIP_ROLE_ADDRESS,
+			       "roles: the %s record of aonly.sip.test. gave a target",
+			       s->qtype_name);
+	}
+	rsip_result_free(res);
+	rsip_ctx_free(ctx);
+
+	is_str(rsip_answer_role_name(RSIP_ROLE_ADDRESS), "address", "names: address role");
+	is_str(rsip_answer_role_name((rsip_answer_role)99), "unknown", "names: unknown role");
+	is_str(rsip_family_name(RSIP_FAMILY_IPV6), "ipv6", "names: ipv6");
+	is_str(rsip_family_name(0), "unknown", "names: no family");
+	is_str(rsip_source_name(RSIP_SOURCE_SRV), "srv", "names: source srv");
+	is_str(rsip_source_name((rsip_source)7), "unknown", "names: unknown source");
+}
+
 int main(void)
 {
 	test_demo();
@@ -403,5 +467,6 @@ int main(void)
 	test_suffixes();
 	test_async();
 	test_config_errors();
+	test_answer_roles();
 	return tap_done();
 }

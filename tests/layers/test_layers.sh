@@ -181,4 +181,24 @@ calls_into "enumwalk" "locate" >>"$tmp/found"
 [ ! -s "$tmp/found" ]
 ok $? "the two phases do not call each other (resolve.c links them)"
 sed 's/^/#   /' "$tmp/found"
+
+# tools/ is a client of the public API: every library symbol its objects use
+# is an rsip_* function of resolvsip.h, none internal (rsip__*), and its
+# sources hold no SRV owner label: the library names what it asked.
+set -- "$top_builddir"/tools/sipresolve-*.o
+if [ -f "$1" ]; then
+	$NM -P -g "$@" 2>/dev/null | awk '$2 == "U" { print $1 }' | sort -u >"$tmp/tools.used"
+	awk '$3 ~ /^[A-TV-Z]$/ { print $2 }' "$tmp/nm" | sort -u >"$tmp/lib.defined"
+	comm -12 "$tmp/tools.used" "$tmp/lib.defined" >"$tmp/tools.lib"
+	grep -v -E '^rsip_[a-z]' "$tmp/tools.lib" >"$tmp/found"
+	[ -s "$tmp/tools.lib" ] && [ ! -s "$tmp/found" ]
+	ok $? "tools/ uses only rsip_* API symbols of the library ($(wc -l <"$tmp/tools.lib") used)"
+	sed 's/^/#   /' "$tmp/found"
+else
+	ok 0 "# SKIP tools/ objects are not built"
+fi
+grep -n -F '_sip._' "$top_srcdir"/tools/*.c "$top_srcdir"/tools/*.h >"$tmp/found"
+[ ! -s "$tmp/found" ]
+ok $? "tools/ holds no '_sip._' label"
+sed 's/^/#   /' "$tmp/found"
 done_testing
