@@ -1,6 +1,6 @@
 /* failmem.c - the failure memory (RFC 3263 §4.3): targets the application
  * marked failed, remembered for failure_memory seconds, so that later results
- * try them last (result_demote_failed()). */
+ * try them last (result_finalise() in result.c). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -155,7 +155,7 @@ static void located(struct resolution *r, rsip_status status, const char *why)
 }
 
 /* RFC 3263 for one URI.  The steps before it chose that URI (ENUM, earlier
- * URIs): targets_dnssec() counts them in each target's DNSSEC state. */
+ * URIs): result_finalise() (result.c) counts them in each target's DNSSEC state. */
 static void locate_uri(struct resolution *r, const char *uri, phase_done_fn done)
 {
 	r->uri_first_step = result_step_count(r->res);
