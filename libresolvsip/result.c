@@ -13,7 +13,8 @@ struct step_rec {
 	rsip_step pub;
 	bool quiet;              /* trace off: no answers, no notes */
 	struct rsip_vec answers; /* char * */
-	unsigned char *on_path;  /* answers.n flags (pub.answer_on_path), or NULL */
+	unsigned char *on_path;  /* answers.n roles (rsip_answer_role, nonzero on the
+				    path: pub.answer_on_path), or NULL */
 	struct rsip_vec notes;   /* char * */
 	char *qname, *why_bogus, *failure;
 };
