@@ -376,7 +376,7 @@ static long ms_between(const struct timespec *from, const struct timespec *to)
 
 /* Ask the servers for ". DNSKEY" through the asynchronous API and wait at
  * most ms for the answer (the context's fd, poll, ub_process: never the
- * blocking ub_resolve(), which builds a worker per call).  True when the
+ * blocking call of libunbound, which builds a worker per call).  True when the
  * answer validated from the root anchor; else why says how it did not, and
  * *unreachable whether that is because no server can be reached (checked
  * as for any question that waits: reach.c). */
